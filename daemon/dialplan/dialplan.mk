@@ -1,0 +1,1 @@
+# daemon/dialplan: build rules (filled in by its owner)

@@ -1,0 +1,2 @@
+// vced entry point (placeholder until the core lands).
+int main() { return 0; }

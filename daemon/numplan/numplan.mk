@@ -1,0 +1,1 @@
+# daemon/numplan: build rules (filled in by its owner)

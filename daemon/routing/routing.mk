@@ -1,0 +1,1 @@
+# daemon/routing: build rules (filled in by its owner)

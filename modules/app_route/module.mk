@@ -1,0 +1,1 @@
+# modules/app_route: build rules (filled in by its owner)

@@ -1,0 +1,1 @@
+# modules/chan_sip: build rules (filled in by its owner)

@@ -1,0 +1,1 @@
+# modules/chan_tdm: build rules (filled in by its owner)

@@ -1,0 +1,1 @@
+# modules/res_pgsql: build rules

@@ -1,0 +1,1 @@
+# spandsp_glue: build rules (filled in by its owner)

@@ -1,0 +1,1 @@
+# sql: build rules (filled in by its owner)

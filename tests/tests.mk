@@ -1,0 +1,1 @@
+# tests/: runners and test modules
