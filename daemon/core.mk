@@ -1,6 +1,21 @@
-# daemon/: the vced core and the vcectl client.
+# daemon/: the vced core (in libvce) and the vced and vcectl programs.
+libvce_la_SOURCES += \
+	daemon/include/vce/Cli.h daemon/include/vce/Config.h daemon/include/vce/Database.h \
+	daemon/include/vce/Host.h daemon/include/vce/Log.h daemon/include/vce/Module.h \
+	daemon/include/vce/Threads.h \
+	daemon/core/Config.cpp daemon/core/Log.cpp daemon/core/Threads.cpp \
+	daemon/core/ModuleOrder.h daemon/core/ModuleOrder.cpp \
+	daemon/core/ModuleLoader.h daemon/core/ModuleLoader.cpp \
+	daemon/core/CoreHost.h daemon/core/CoreHost.cpp \
+	daemon/core/ControlServer.h daemon/core/ControlServer.cpp \
+	daemon/core/Daemon.h daemon/core/Daemon.cpp
+
 sbin_PROGRAMS += daemon/vced
 daemon_vced_SOURCES = daemon/main.cpp
-daemon_vced_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS)
 daemon_vced_LDADD = libvce.la $(LIBEVENT_LIBS)
-daemon_vced_LDFLAGS = -export-dynamic
+
+bin_PROGRAMS += daemon/vcectl
+daemon_vcectl_SOURCES = daemon/ctl/vcectl.cpp
+daemon_vcectl_LDADD = libvce.la
+
+tests_unit_unit_tests_SOURCES += tests/unit/ConfigTest.cpp tests/unit/ModuleLoaderTest.cpp

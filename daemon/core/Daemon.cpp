@@ -1,0 +1,268 @@
+// vced process lifecycle.
+#include "core/Daemon.h"
+
+#include <event2/thread.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/ControlServer.h"
+#include "core/CoreHost.h"
+#include "core/ModuleLoader.h"
+#include "vce/Log.h"
+#include "vce/Threads.h"
+
+namespace vce {
+
+namespace {
+
+std::string hostname() {
+    char buf[256] = "";
+    gethostname(buf, sizeof buf - 1);
+    return buf[0] ? buf : "vced";
+}
+
+std::string duration(time_t secs) {
+    std::ostringstream o;
+    if (secs >= 86400) o << secs / 86400 << " days, ";
+    if (secs >= 3600) o << (secs % 86400) / 3600 << " hours, ";
+    if (secs >= 60) o << (secs % 3600) / 60 << " minutes, ";
+    o << secs % 60 << " seconds";
+    return o.str();
+}
+
+void make_dirs(const std::string &path) {
+    for (size_t i = 1; i <= path.size(); ++i)
+        if (i == path.size() || path[i] == '/') mkdir(path.substr(0, i).c_str(), 0750);
+}
+
+// Refuses to start when another live vced holds the pid file.
+std::string claim_pidfile(const std::string &path) {
+    std::ifstream in(path);
+    long pid = 0;
+    if (in >> pid && pid > 0 && pid != getpid() && kill(pid, 0) == 0)
+        return "another vced (pid " + std::to_string(pid) + ") is running with pid file " + path;
+    std::ofstream out(path, std::ios::trunc);
+    if (!out) return "cannot write pid file " + path + ": " + std::strerror(errno);
+    out << getpid() << "\n";
+    return "";
+}
+
+}  // namespace
+
+Daemon::Daemon(DaemonOptions opts) : opts_(std::move(opts)) {}
+
+Daemon::~Daemon() {
+    control_.reset();
+    modules_.reset();
+    host_.reset();
+    for (event *e : {sig_hup_, sig_term_, sig_int_})
+        if (e) event_free(e);
+    if (base_) event_base_free(base_);
+    if (!pidfile_.empty()) unlink(pidfile_.c_str());
+}
+
+int Daemon::run() {
+    log::to_stderr(true);
+    log::set_level(static_cast<LogLevel>(std::min(4, static_cast<int>(LogLevel::Notice) + opts_.verbose)));
+    try {
+        conf_ = Config::load(opts_.confdir + "/vced.conf");
+    } catch (const ConfigError &e) {
+        VCE_LOG_ERROR("not starting: %s", e.what());
+        return 1;
+    }
+    static const ConfigSection empty;
+    const ConfigSection *g = conf_.section("general");
+    if (!g) g = &empty;
+    std::string rundir = g->get("rundir", VCE_RUNDIR);
+    std::string statedir = g->get("statedir", VCE_STATEDIR);
+    pidfile_ = g->get("pidfile", rundir + "/vced.pid");
+    socket_ = g->get("control_socket", rundir + "/vced.ctl");
+    std::string moddir = g->get("moddir", VCE_MODDIR);
+    std::string node = g->get("node_id", hostname());
+    std::string lvl = g->get("log_level", "");
+    if (!lvl.empty()) {
+        static const char *names[] = {"error", "warning", "notice", "info", "debug"};
+        bool ok = false;
+        for (int i = 0; i < 5; ++i)
+            if (lvl == names[i]) log::set_level(static_cast<LogLevel>(std::min(4, i + opts_.verbose))), ok = true;
+        if (!ok) {
+            const ConfigEntry *e = g->find("log_level");
+            VCE_LOG_ERROR("not starting: %s:%d: expected log_level error, warning, notice, info or debug, got '%s'",
+                          e->file.c_str(), e->line, lvl.c_str());
+            return 1;
+        }
+    }
+    make_dirs(rundir);
+    make_dirs(statedir);
+
+    if (!opts_.foreground && !opts_.migrate_only) {
+        if (daemon(0, 0) != 0) {
+            VCE_LOG_ERROR("cannot detach: %s", std::strerror(errno));
+            return 1;
+        }
+        log::to_stderr(false);
+    }
+    if (!opts_.migrate_only) {
+        std::string err = claim_pidfile(pidfile_);
+        if (!err.empty()) {
+            pidfile_.clear();
+            VCE_LOG_ERROR("not starting: %s", err.c_str());
+            return 1;
+        }
+    }
+
+    evthread_use_pthreads();
+    signal(SIGPIPE, SIG_IGN);
+    base_ = event_base_new();
+    threads::enter("core (libevent loop, control socket, PostgreSQL)");
+    host_ = std::make_unique<CoreHost>(base_, opts_.confdir, statedir, node, conf_);
+    host_->set_shutdown_hook([this] { shutdown("requested"); });
+    register_builtin_cli();
+
+    sig_hup_ = evsignal_new(base_, SIGHUP, &Daemon::on_signal, this);
+    sig_term_ = evsignal_new(base_, SIGTERM, &Daemon::on_signal, this);
+    sig_int_ = evsignal_new(base_, SIGINT, &Daemon::on_signal, this);
+    for (event *e : {sig_hup_, sig_term_, sig_int_}) event_add(e, nullptr);
+
+    std::vector<std::string> dirs;
+    std::stringstream ds(moddir);
+    for (std::string d; std::getline(ds, d, ':');)
+        if (!d.empty()) dirs.push_back(d);
+    modules_ = std::make_unique<ModuleLoader>(*host_, dirs);
+    try {
+        Config mconf = host_->config("modules.conf");
+        std::string fatal = modules_->load_configured(mconf);
+        if (!fatal.empty()) {
+            VCE_LOG_ERROR("not starting: %s", fatal.c_str());
+            return 1;
+        }
+    } catch (const ConfigError &e) {
+        VCE_LOG_ERROR("not starting: %s", e.what());
+        return 1;
+    }
+
+    if (opts_.migrate_only) {
+        host_->dispatch({"db", "migrate"}, [this](int status, const std::string &text) {
+            std::fputs(text.c_str(), status ? stderr : stdout);
+            exit_status_ = status;
+            event_base_loopexit(base_, nullptr);
+        });
+    } else {
+        try {
+            control_ = std::make_unique<ControlServer>(*host_, socket_);
+        } catch (const std::exception &e) {
+            VCE_LOG_ERROR("not starting: %s", e.what());
+            return 1;
+        }
+    }
+    started_ = reloaded_ = time(nullptr);
+    if (!opts_.migrate_only)
+        VCE_LOG_NOTICE("vced %s running (pid %d, node %s, control socket %s)", PACKAGE_VERSION, getpid(),
+                       node.c_str(), socket_.c_str());
+    event_base_dispatch(base_);
+    VCE_LOG_NOTICE("shutting down: unloading modules");
+    control_.reset();
+    modules_->unload_all();
+    threads::leave();
+    VCE_LOG_NOTICE("vced stopped");
+    return exit_status_;
+}
+
+void Daemon::on_signal(evutil_socket_t sig, short, void *arg) {
+    auto *self = static_cast<Daemon *>(arg);
+    if (sig == SIGHUP) self->reload();
+    else self->shutdown(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+void Daemon::shutdown(const char *why) {
+    VCE_LOG_NOTICE("shutdown (%s)", why);
+    event_base_loopexit(base_, nullptr);
+}
+
+void Daemon::reload() {
+    try {
+        Config c = Config::load(opts_.confdir + "/vced.conf");
+        conf_ = c;
+        host_->set_vced_conf(std::move(c));
+    } catch (const ConfigError &e) {
+        VCE_LOG_ERROR("reload refused, keeping the old configuration: %s", e.what());
+        return;
+    }
+    std::string errs = modules_->reload_all();
+    if (!errs.empty()) VCE_LOG_WARNING("reload: %s", errs.c_str());
+    reloaded_ = time(nullptr);
+    VCE_LOG_NOTICE("configuration reloaded");
+}
+
+void Daemon::register_builtin_cli() {
+    auto reply_err = [](const std::shared_ptr<CliRequest> &r, const std::string &err, const std::string &ok) {
+        if (err.empty()) r->reply(0, ok);
+        else r->reply(1, err + "\n");
+    };
+    host_->register_cli({"module show", "module show", "list loaded modules", [this](auto r) {
+                             std::ostringstream o;
+                             char line[256];
+                             std::snprintf(line, sizeof line, "%-16s %-8s %5s  %s\n", "Module", "State", "Prio",
+                                           "Description");
+                             o << line;
+                             auto rows = modules_->show();
+                             for (const auto &m : rows) {
+                                 std::snprintf(line, sizeof line, "%-16s %-8s %5d  %s\n", m.name.c_str(),
+                                               m.state.c_str(), m.priority, m.description.c_str());
+                                 o << line;
+                             }
+                             o << rows.size() << " modules loaded\n";
+                             r->reply(0, o.str());
+                         }});
+    for (const char *verb : {"load", "unload", "reload"}) {
+        std::string v = verb;
+        host_->register_cli({"module " + v, "module " + v + " NAME", v + " a module", [this, v, reply_err](auto r) {
+                                 if (r->args().size() != 1) return r->reply(1, "usage: module " + v + " NAME\n");
+                                 const std::string &n = r->args()[0];
+                                 std::string err = v == "load"     ? modules_->load(n)
+                                                   : v == "unload" ? modules_->unload(n)
+                                                                   : modules_->reload(n);
+                                 reply_err(r, err, "module " + module_name(n) + " " + v + "ed\n");
+                             }});
+    }
+    host_->register_cli({"core show version", "core show version", "version", [](auto r) {
+                             r->reply(0, std::string("vced ") + PACKAGE_VERSION + "\n");
+                         }});
+    host_->register_cli({"core show uptime", "core show uptime", "time since start and last reload", [this](auto r) {
+                             time_t now = time(nullptr);
+                             r->reply(0, "System uptime: " + duration(now - started_) +
+                                             "\nLast reload: " + duration(now - reloaded_) + "\n");
+                         }});
+    host_->register_cli({"core show threads", "core show threads", "the daemon's threads", [](auto r) {
+                             std::string out;
+                             auto list = threads::list();
+                             for (const auto &t : list) out += t + "\n";
+                             r->reply(0, out + std::to_string(list.size()) + " threads\n");
+                         }});
+    host_->register_cli({"core reload", "core reload", "reload vced.conf and every module that can", [this](auto r) {
+                             reload();
+                             r->reply(0, "reload requested; see the log for refusals\n");
+                         }});
+    host_->register_cli({"shutdown", "shutdown", "stop vced gracefully", [this](auto r) {
+                             r->reply(0, "shutting down\n");
+                             shutdown("vcectl");
+                         }});
+    host_->register_cli({"help", "help", "list commands", [this](auto r) {
+                             std::string out;
+                             for (const auto &c : host_->commands()) {
+                                 char line[256];
+                                 std::snprintf(line, sizeof line, "%-40s %s\n", c.usage.c_str(), c.help.c_str());
+                                 out += line;
+                             }
+                             r->reply(0, out);
+                         }});
+}
+
+}  // namespace vce

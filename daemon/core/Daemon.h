@@ -1,0 +1,50 @@
+// The vced process: configuration, pid file, signals, modules, control socket, loop.
+#pragma once
+
+#include <event2/event.h>
+
+#include <ctime>
+#include <memory>
+#include <string>
+
+#include "vce/Config.h"
+
+namespace vce {
+
+class CoreHost;
+class ModuleLoader;
+class ControlServer;
+
+struct DaemonOptions {
+    std::string confdir = VCE_SYSCONFDIR;
+    bool foreground = false;
+    int verbose = 0;
+    bool migrate_only = false;  // run `db migrate` and exit
+};
+
+class Daemon {
+public:
+    explicit Daemon(DaemonOptions opts);
+    ~Daemon();
+    // Returns the process exit status.
+    int run();
+
+private:
+    void register_builtin_cli();
+    void reload();
+    void shutdown(const char *why);
+    static void on_signal(evutil_socket_t sig, short, void *arg);
+
+    DaemonOptions opts_;
+    Config conf_;
+    std::string pidfile_, socket_;
+    event_base *base_ = nullptr;
+    event *sig_hup_ = nullptr, *sig_term_ = nullptr, *sig_int_ = nullptr;
+    std::unique_ptr<CoreHost> host_;
+    std::unique_ptr<ModuleLoader> modules_;
+    std::unique_ptr<ControlServer> control_;
+    time_t started_ = 0, reloaded_ = 0;
+    int exit_status_ = 0;
+};
+
+}  // namespace vce
