@@ -1,1 +1,20 @@
-# sql: build rules (filled in by its owner)
+# sql: schema migrations (applied in order by vced's migration runner), demo data.
+sqldir = $(pkgdatadir)/sql
+dist_sql_DATA = \
+	sql/001_base.sql \
+	sql/002_countries.sql \
+	sql/003_carriers.sql \
+	sql/004_members.sql \
+	sql/005_numbers.sql \
+	sql/006_runtime.sql \
+	sql/007_notify.sql \
+	sql/008_admin_members.sql \
+	sql/009_admin_numbers.sql \
+	sql/010_admin_carriers.sql \
+	sql/011_views.sql
+
+sqldemodir = $(pkgdatadir)/sql/demo
+dist_sqldemo_DATA = sql/demo/demo.sql
+
+# The SQL suite needs a PostgreSQL server; tests/sql/run starts a private one.
+EXTRA_DIST += tests/sql/run
