@@ -1,0 +1,50 @@
+// The outcome of routing one dialled number, and the optional step-by-step trace of it.
+#include "routing/Decision.h"
+
+namespace vce::routing {
+
+const char *class_name(RouteClass c) {
+    switch (c) {
+        case RouteClass::None:
+            return "none";
+        case RouteClass::Local:
+            return "local";
+        case RouteClass::OwnNumber:
+            return "own-number";
+        case RouteClass::VnsBranch:
+            return "vns-branch";
+        case RouteClass::RemoteCentre:
+            return "remote-centre";
+        case RouteClass::Carrier:
+            return "carrier";
+        case RouteClass::Pstn:
+            return "pstn";
+    }
+    return "?";
+}
+
+std::map<std::string, std::string> Decision::variables() const {
+    return {
+        {"ROUTE_TARGET", target},
+        {"ROUTE_CLASS", class_name(cls)},
+        {"ROUTE_PSTN", pstn_fallback},
+        {"ROUTE_CAUSE", cause},
+        {"ROUTE_STATUS", sip_status ? std::to_string(sip_status) : std::string()},
+        {"ROUTE_REASON", reason},
+        {"ROUTE_NUMBER", canonical},
+        {"ROUTE_ALIAS", alias},
+    };
+}
+
+std::string Trace::text() const {
+    std::string out;
+    for (size_t i = 0; i < steps.size(); ++i) {
+        out += std::to_string(i + 1);
+        out += ". ";
+        out += steps[i];
+        out += '\n';
+    }
+    return out;
+}
+
+}  // namespace vce::routing
