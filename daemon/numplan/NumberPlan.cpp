@@ -282,10 +282,13 @@ bool Parser::number(std::string_view s) {
     if (!intl.empty() && dv.size() > intl.size() && dv.substr(0, intl.size()) == intl)
         return e164(dv.substr(intl.size()));
 
-    // PIN reading: area + local + three-digit country code.
+    // PIN reading: area + local + three-digit country code. Error texts are built only
+    // when they are returned (this runs on the routing hot path).
+    enum class PinErr { None, NoArea, Short, Long, UnknownCountry };
     bool pin_intent = groups >= 3 && last == 3;
     bool pin_ok = false;
-    std::string pin_err;
+    PinErr pin_err = PinErr::None;
+    int local_len = 0;
     const Country *pc = nullptr;
     const Area *area = nullptr;
     std::string_view body, cc3;
@@ -300,45 +303,57 @@ bool Parser::number(std::string_view s) {
                     break;
                 }
             if (!area) {
-                pin_err = "no area code of country " + std::string(cc3) + " starts '" +
-                          std::string(body) + "'";
+                pin_err = PinErr::NoArea;
             } else {
-                int local = static_cast<int>(body.size() - area->code.size());
-                std::string an(body.substr(0, area->code.size()));
-                if (local < area->min_local)
-                    pin_err = "local number too short for area " + an + " (expected " +
-                              range_text(area->min_local, area->max_local) + " digits, got " +
-                              std::to_string(local) + ")";
-                else if (local > area->max_local)
-                    pin_err = "local number too long for area " + an + " (expected " +
-                              range_text(area->min_local, area->max_local) + " digits, got " +
-                              std::to_string(local) + ")";
+                local_len = static_cast<int>(body.size() - area->code.size());
+                if (local_len < area->min_local)
+                    pin_err = PinErr::Short;
+                else if (local_len > area->max_local)
+                    pin_err = PinErr::Long;
                 else
                     pin_ok = true;
             }
         } else {
-            pin_err = "country code " + std::string(cc3) + " is unknown";
+            pin_err = PinErr::UnknownCountry;
         }
     }
+    auto pin_message = [&]() -> std::string {
+        switch (pin_err) {
+            case PinErr::NoArea:
+                return "no area code of country " + std::string(cc3) + " starts '" +
+                       std::string(body) + "'";
+            case PinErr::Short:
+            case PinErr::Long:
+                return std::string("local number too ") +
+                       (pin_err == PinErr::Short ? "short" : "long") + " for area " +
+                       std::string(body.substr(0, area->code.size())) + " (expected " +
+                       range_text(area->min_local, area->max_local) + " digits, got " +
+                       std::to_string(local_len) + ")";
+            case PinErr::UnknownCountry:
+                return "country code " + std::string(cc3) + " is unknown";
+            case PinErr::None:
+                break;
+        }
+        return std::string();
+    };
 
     // National reading in the home country.
     bool nat_ok = false, nat_try = false;
-    std::string nat_err;
     std::string_view nsn;
     if (home_ && !home_->trunk_prefix.empty() && dv.size() > home_->trunk_prefix.size() &&
         dv.substr(0, home_->trunk_prefix.size()) == home_->trunk_prefix) {
         nat_try = true;
         nsn = dv.substr(home_->trunk_prefix.size());
         int len = static_cast<int>(nsn.size());
-        if (len < home_->min_nsn || len > home_->max_nsn)
-            nat_err = std::string("national number too ") +
-                      (len < home_->min_nsn ? "short" : "long") + " for country " + home_->code +
-                      " (expected " + range_text(home_->min_nsn, home_->max_nsn) +
-                      " digits after the trunk prefix " + home_->trunk_prefix + ", got " +
-                      std::to_string(len) + ")";
-        else
-            nat_ok = true;
+        nat_ok = len >= home_->min_nsn && len <= home_->max_nsn;
     }
+    auto nat_message = [&]() -> std::string {
+        int len = static_cast<int>(nsn.size());
+        return std::string("national number too ") + (len < home_->min_nsn ? "short" : "long") +
+               " for country " + home_->code + " (expected " +
+               range_text(home_->min_nsn, home_->max_nsn) + " digits after the trunk prefix " +
+               home_->trunk_prefix + ", got " + std::to_string(len) + ")";
+    };
 
     if (pin_ok && (!nat_ok || pin_intent)) {
         std::string_view an = body.substr(0, area->code.size());
@@ -352,7 +367,9 @@ bool Parser::number(std::string_view s) {
         std::string_view an_nsn =
             (!tp.empty() && an.substr(0, tp.size()) == tp) ? an.substr(tp.size()) : an;
         out_.e164.assign("+");
-        out_.e164.append(pc->dial_code());
+        std::string_view pdc = pc->code;
+        pdc.remove_prefix(std::min(pdc.find_first_not_of('0'), pdc.size()));
+        out_.e164.append(pdc);
         out_.e164.append(an_nsn);
         out_.e164.append(local);
         out_.written.assign(an);
@@ -364,21 +381,23 @@ bool Parser::number(std::string_view s) {
     }
     if (nat_ok) {
         char e[kMaxDigits + 4];
-        std::string dc = home_->dial_code();
+        std::string_view dc = home_->code;
+        dc.remove_prefix(std::min(dc.find_first_not_of('0'), dc.size()));
         size_t n = 0;
         for (char c : dc) e[n++] = c;
         for (char c : nsn) e[n++] = c;
         return e164(std::string_view(e, n));
     }
-    if (!pin_err.empty() && pin_intent) return fail(pin_err);
+    bool has_pin_err = pin_err != PinErr::None;
+    if (has_pin_err && pin_intent) return fail(pin_message());
     if (nat_try) {
         bool too_long = static_cast<int>(nsn.size()) > home_->max_nsn;
-        if (too_long && !pin_err.empty()) return fail(pin_err);
-        return fail(nat_err);
+        if (too_long && has_pin_err) return fail(pin_message());
+        return fail(nat_message());
     }
-    if (pc && !pin_err.empty() && !pc->trunk_prefix.empty() &&
+    if (pc && has_pin_err && !pc->trunk_prefix.empty() &&
         body.substr(0, pc->trunk_prefix.size()) == pc->trunk_prefix)
-        return fail(pin_err);
+        return fail(pin_message());
     out_.kind = Kind::Digits;
     out_.canonical.assign(dv);
     out_.written.assign(dv);

@@ -23,23 +23,28 @@ std::string_view StringIndex::key(uint32_t id) const {
     return std::string_view(arena_.data() + off + 1, len);
 }
 
+// A slot holds (hash >> 32) << 32 | (id + 1): the high hash bits spare most key reads.
 uint32_t StringIndex::find(std::string_view k) const {
     if (slots_.empty()) return npos;
     size_t mask = slots_.size() - 1;
-    for (size_t i = hash(k) & mask;; i = (i + 1) & mask) {
-        uint32_t s = slots_[i];
+    uint64_t h = hash(k);
+    uint64_t tag = h >> 32;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        uint64_t s = slots_[i];
         if (s == 0) return npos;
-        if (key(s - 1) == k) return s - 1;
+        auto id = static_cast<uint32_t>(s) - 1;
+        if ((s >> 32) == tag && key(id) == k) return id;
     }
 }
 
 void StringIndex::rehash(size_t n) {
-    std::vector<uint32_t> fresh(n, 0);
+    std::vector<uint64_t> fresh(n, 0);
     size_t mask = n - 1;
     for (uint32_t id = 0; id < offsets_.size(); ++id) {
-        size_t i = hash(key(id)) & mask;
+        uint64_t h = hash(key(id));
+        size_t i = h & mask;
         while (fresh[i] != 0) i = (i + 1) & mask;
-        fresh[i] = id + 1;
+        fresh[i] = ((h >> 32) << 32) | (id + 1);
     }
     slots_.swap(fresh);
 }
@@ -65,15 +70,16 @@ uint32_t StringIndex::insert(std::string_view k, bool *added) {
     arena_.push_back(static_cast<char>(k.size()));
     arena_.append(k);
     size_t mask = slots_.size() - 1;
-    size_t i = hash(k) & mask;
+    uint64_t h = hash(k);
+    size_t i = h & mask;
     while (slots_[i] != 0) i = (i + 1) & mask;
-    slots_[i] = id + 1;
+    slots_[i] = ((h >> 32) << 32) | (id + 1);
     return id;
 }
 
 size_t StringIndex::memory() const {
     return arena_.capacity() + offsets_.capacity() * sizeof(uint32_t) +
-           slots_.capacity() * sizeof(uint32_t);
+           slots_.capacity() * sizeof(uint64_t);
 }
 
 void StringIndex::shrink() {

@@ -32,7 +32,7 @@ private:
 
     std::string arena_;              // [len][bytes] per key
     std::vector<uint32_t> offsets_;  // id -> arena offset
-    std::vector<uint32_t> slots_;    // id + 1, 0 = empty; size is a power of two
+    std::vector<uint64_t> slots_;    // hash tag | id + 1, 0 = empty; power-of-two size
 };
 
 }  // namespace vce::routing
