@@ -180,9 +180,9 @@ END $$;
 
 -- member_set_status: active / suspended / closed. Accounts follow (enabled only when active).
 CREATE FUNCTION member_set_status(member_id bigint, status text, reason text DEFAULT NULL)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql AS $$
-DECLARE m members;
+DECLARE m members; n int;
 BEGIN
     m := member_get(member_id);
     IF status IS NULL OR status NOT IN ('active', 'suspended', 'closed') THEN
@@ -196,6 +196,9 @@ BEGIN
     UPDATE members x SET status = member_set_status.status, status_reason = reason WHERE x.id = m.id;
     UPDATE sip_accounts a SET enabled = (member_set_status.status = 'active')
      WHERE a.member_id = m.id AND a.enabled IS DISTINCT FROM (member_set_status.status = 'active');
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN format('member %s is %s; %s SIP account(s) %s', m.id, member_set_status.status, n,
+                  CASE WHEN member_set_status.status = 'active' THEN 'enabled' ELSE 'disabled' END);
 END $$;
 
 -- sip_account_provision: create or update a bare account (no member), e.g. bench users.

@@ -206,16 +206,17 @@ BEGIN
 END $$;
 
 -- number_approve (S250): the sale is approved; the buyer may now make the final selection.
-CREATE FUNCTION number_approve(order_id bigint) RETURNS void
+CREATE FUNCTION number_approve(order_id bigint) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE o number_orders := order_lock(order_id, '{requested}', 'approved');
 BEGIN
     UPDATE number_orders x SET status = 'approved', decided_at = now(), decided_by = current_user
      WHERE x.id = o.id;
+    RETURN format('order %s approved; next: the buyer''s final purchase selection (number_select(%s))', o.id, o.id);
 END $$;
 
 -- number_reject (S250): the sale is refused with a reason; the number is free again.
-CREATE FUNCTION number_reject(order_id bigint, reason text) RETURNS void
+CREATE FUNCTION number_reject(order_id bigint, reason text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE o number_orders;
 BEGIN
@@ -228,6 +229,8 @@ BEGIN
                                decided_at = now(), decided_by = current_user
      WHERE x.id = o.id;
     UPDATE numbers x SET status = 'available' WHERE x.id = o.number_id AND x.status = 'reserved';
+    RETURN format('order %s rejected; number %s is available again', o.id,
+                  (SELECT x.written FROM numbers x WHERE x.id = o.number_id));
 END $$;
 
 -- number_select (S260-S270): the buyer's final purchase selection; returns the price due.
@@ -273,13 +276,15 @@ BEGIN
 END $$;
 
 -- number_cancel: withdraw an open order (buyer gave up, payment never came); frees the number.
-CREATE FUNCTION number_cancel(order_id bigint, reason text DEFAULT NULL) RETURNS void
+CREATE FUNCTION number_cancel(order_id bigint, reason text DEFAULT NULL) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE o number_orders := order_lock(order_id, '{requested,approved,selected}', 'cancelled');
 BEGIN
     UPDATE number_orders x SET status = 'cancelled', cancelled_at = now(), cancel_reason = reason
      WHERE x.id = o.id;
     UPDATE numbers x SET status = 'available' WHERE x.id = o.number_id AND x.status = 'reserved';
+    RETURN format('order %s cancelled; number %s is available again', o.id,
+                  (SELECT x.written FROM numbers x WHERE x.id = o.number_id));
 END $$;
 
 -- company_branch_add: a branch of a company number in a country: 6200-6200#001 reaches the
@@ -387,7 +392,7 @@ BEGIN
 END $$;
 
 -- alias_remove: delete an alias; with member_id, only if it is that member's.
-CREATE FUNCTION alias_remove(alias text, member_id bigint DEFAULT NULL) RETURNS void
+CREATE FUNCTION alias_remove(alias text, member_id bigint DEFAULT NULL) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
     a text := lower(btrim(alias));
@@ -401,4 +406,5 @@ BEGIN
         RAISE EXCEPTION 'alias % belongs to member %', a, owner USING ERRCODE = 'insufficient_privilege';
     END IF;
     DELETE FROM aliases x WHERE x.alias = a;
+    RETURN format('alias %s of member %s removed', a, owner);
 END $$;
