@@ -16,5 +16,5 @@ dist_sql_DATA = \
 sqldemodir = $(pkgdatadir)/sql/demo
 dist_sqldemo_DATA = sql/demo/demo.sql
 
-# The SQL suite needs a PostgreSQL server; tests/sql/run starts a private one.
-EXTRA_DIST += tests/sql/run
+# The SQL suite (tests/sql/run, shipped via EXTRA_DIST in Makefile.am) starts its own
+# private PostgreSQL; tests/run-all runs it.
