@@ -1,0 +1,44 @@
+// Call-progress detection on trunks: dial tone, ringback, busy, congestion (SpanDSP super_tone_rx)
+// and answer (speech-like energy that is not a tone, after dialling).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "spandsp_glue/DspEvent.h"
+#include "spandsp_glue/SpanDspHandles.h"
+#include "spandsp_glue/TonePlan.h"
+
+namespace vce::dsp {
+
+class CallProgressDetector {
+public:
+    // Events go to `events`, which must outlive the detector.
+    CallProgressDetector(const TonePlan &plan, DspEventQueue &events);
+    CallProgressDetector(const CallProgressDetector &) = delete;
+    CallProgressDetector &operator=(const CallProgressDetector &) = delete;
+
+    void process(const int16_t *amp, std::size_t n);
+    // Re-arm answer detection (e.g. after the number has been dialled).
+    void resetAnswer();
+    Tone current() const { return current_; }
+    bool answered() const { return answered_; }
+
+    static constexpr int kAnswerMs = 400;        // energetic non-tone audio needed for "answered"
+    static constexpr float kSpeechPower = 1.0e4f; // mean square per sample (about -36 dBm0)
+
+private:
+    static void onTone(void *user, int code, int level, int delay);
+    static void onSegment(void *user, int f1, int f2, int duration);
+
+    DspEventQueue &events_;
+    SuperToneDescPtr desc_;
+    SuperToneRxPtr rx_;
+    Tone ids_[4] = {Tone::Dial, Tone::Ringback, Tone::Busy, Tone::Congestion};
+    Tone current_ = Tone::None;
+    bool inToneSegment_ = false;  // the segment in progress carries a monitored frequency
+    int energeticSamples_ = 0;    // energetic samples since the last segment boundary
+    bool answered_ = false;
+};
+
+}  // namespace vce::dsp
