@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "spandsp_glue/DspEvent.h"
 #include "spandsp_glue/SpanDspHandles.h"
@@ -29,15 +30,15 @@ public:
 
 private:
     static void onTone(void *user, int code, int level, int delay);
-    static void onSegment(void *user, int f1, int f2, int duration);
 
     DspEventQueue &events_;
     SuperToneDescPtr desc_;
     SuperToneRxPtr rx_;
     Tone ids_[4] = {Tone::Dial, Tone::Ringback, Tone::Busy, Tone::Congestion};
     Tone current_ = Tone::None;
-    bool inToneSegment_ = false;  // the segment in progress carries a monitored frequency
-    int energeticSamples_ = 0;    // energetic samples since the last segment boundary
+    std::vector<int> freqs_;       // the plan's tone frequencies
+    std::vector<float> coeffs_;    // their Goertzel coefficients (10 ms slices)
+    int energeticSamples_ = 0;     // speech-like samples since the last tone slice
     bool answered_ = false;
 };
 
