@@ -89,7 +89,12 @@ ControlServer::ControlServer(CoreHost &host, const std::string &path) : host_(ho
 
 ControlServer::~ControlServer() {
     if (listener_) evconnlistener_free(listener_);
-    while (!sessions_.empty()) delete static_cast<Session *>(*sessions_.begin());
+    while (!sessions_.empty()) {
+        auto *s = static_cast<Session *>(*sessions_.begin());
+        // Answers already written (e.g. to "shutdown") still reach their client.
+        evbuffer_write(bufferevent_get_output(s->bev), bufferevent_getfd(s->bev));
+        delete s;
+    }
     unlink(path_.c_str());
 }
 

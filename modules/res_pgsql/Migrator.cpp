@@ -26,6 +26,7 @@ public:
     void result(PGresult *res) override {
         ExecStatusType st = PQresultStatus(res);
         if (st == PGRES_TUPLES_OK) {
+            rows_.clear();  // keep the last statement's rows
             for (int i = 0; i < PQntuples(res); ++i) {
                 std::vector<std::string> row;
                 for (int c = 0; c < PQnfields(res); ++c) row.push_back(PQgetvalue(res, i, c));

@@ -39,6 +39,8 @@ void PgConnection::start() {
         lost(conn_ ? PQerrorMessage(conn_) : "out of memory");
         return;
     }
+    // Server NOTICEs (e.g. "relation already exists, skipping") go to the debug log.
+    PQsetNoticeProcessor(conn_, [](void *, const char *msg) { VCE_LOG_DEBUG("PostgreSQL: %s", msg); }, nullptr);
     state_ = State::Connecting;
     watch(EV_WRITE);  // PQconnectPoll starts as if PGRES_POLLING_WRITING
 }

@@ -14,7 +14,10 @@ pg_start() {
     _dir=$1 _port=$2
     if [ ! -f "$_dir/data/PG_VERSION" ]; then
         mkdir -p "$_dir"
-        [ "$(id -u)" = 0 ] && chown postgres:postgres "$_dir"
+        if [ "$(id -u)" = 0 ]; then
+            chown postgres:postgres "$_dir"
+            chmod a+x "$(dirname "$_dir")"  # the postgres user must reach its directory
+        fi
         _pg_as_postgres "$PG_BIN/initdb" -D "$_dir/data" -U postgres -A trust --no-sync >"$_dir/initdb.log" 2>&1 \
             || { cat "$_dir/initdb.log" >&2; return 1; }
         cat >>"$_dir/data/postgresql.conf" <<CONF

@@ -1,0 +1,66 @@
+# Shell library: run a vced from the build tree for one test (sourced, not run).
+#   vced_conf DIR PGHOST PGPORT [MODULES...]  - write a config dir loading those modules
+#   vced_start DIR [ARGS...]                  - start vced -f in the background; waits for
+#                                               the control socket; sets VCED_PID
+#   vced_stop                                 - SIGTERM by pid, wait for exit
+#   ctl ARGS...                               - vcectl against that daemon
+: "${VCE_BUILDDIR:?set VCE_BUILDDIR to the build tree}"
+: "${VCE_SRCDIR:?set VCE_SRCDIR to the source tree}"
+VCED="$VCE_BUILDDIR/daemon/vced"
+VCECTL="$VCE_BUILDDIR/daemon/vcectl"
+
+vced_conf() {
+    _d=$1 _h=$2 _p=$3
+    shift 3
+    mkdir -p "$_d/run" "$_d/state"
+    cat >"$_d/vced.conf" <<CONF
+[general]
+node_id = test-$$
+rundir = $_d/run
+statedir = $_d/state
+moddir = $VCE_BUILDDIR/modules
+CONF
+    { echo "[modules]"; for _m in "$@"; do echo "require => $_m.so"; done; } >"$_d/modules.conf"
+    cat >"$_d/res_pgsql.conf" <<CONF
+[general]
+host = $_h
+port = $_p
+dbname = vce
+user = postgres
+migrate = yes
+sqldir = $VCE_SRCDIR/sql
+CONF
+    VCED_CONFDIR=$_d
+}
+
+vced_start() {
+    _d=$1
+    shift
+    rm -f "$_d/run/vced.ctl"
+    "$VCED" -c "$_d" -f "$@" >>"$_d/vced.log" 2>&1 &
+    VCED_PID=$!
+    for _i in $(seq 1 100); do
+        [ -S "$_d/run/vced.ctl" ] && return 0
+        kill -0 "$VCED_PID" 2>/dev/null || { echo "  vced exited at start:"; tail -n 5 "$_d/vced.log" | sed 's/^/    /'; return 1; }
+        sleep 0.1
+    done
+    echo "  vced did not open its control socket"
+    return 1
+}
+
+vced_stop() {
+    [ -n "${VCED_PID:-}" ] || return 0
+    kill -TERM "$VCED_PID" 2>/dev/null
+    for _i in $(seq 1 100); do kill -0 "$VCED_PID" 2>/dev/null || { wait "$VCED_PID" 2>/dev/null; VCED_PID=; return 0; }; sleep 0.1; done
+    kill -KILL "$VCED_PID" 2>/dev/null
+    VCED_PID=
+}
+
+ctl() { "$VCECTL" -s "$VCED_CONFDIR/run/vced.ctl" "$@"; }
+
+# wait_for SECONDS CMD... : retry CMD every 0.1 s until it succeeds
+wait_for() {
+    _n=$(( $1 * 10 )); shift
+    for _i in $(seq 1 "$_n"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    return 1
+}
