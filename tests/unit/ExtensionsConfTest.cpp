@@ -1,1 +1,118 @@
-// placeholder
+// Parses the shipped dialplan/extensions.conf and walks calls through it with the real
+// router (over a seed-like snapshot) behind a test Route() and a test Dial() that waits.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "dialplan/Dialplan.h"
+#include "dialplan/Execution.h"
+#include "routing/Router.h"
+
+using namespace vce::dialplan;
+using namespace vce::routing;
+
+namespace {
+
+std::shared_ptr<const Dialplan> shipped() {
+    auto reader = [](const std::string &path, std::string &text) {
+        std::ifstream in(path);
+        if (!in) return false;
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        text = ss.str();
+        return true;
+    };
+    return Dialplan::parse_file(std::string(VCE_TOP_SRCDIR) + "/dialplan/extensions.conf", reader);
+}
+
+std::shared_ptr<const Snapshot> snapshot() {
+    SnapshotBuilder b;
+    b.add_builtin_countries()
+        .add_centre({"seoul", "082", "10.0.0.1:5060", true})
+        .add_account("0262006200082", "+82262006200")
+        .add_number("0262006200082", "0262006200082", "+82262006200")
+        .add_alias("kim@example.com", "0262006200082")
+        .add_trunk({"kr-pstn", "082", 0, ""});
+    return b.build();
+}
+
+}  // namespace
+
+class ExtensionsConfTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(ExtensionsConfTest);
+    CPPUNIT_TEST(testParses);
+    CPPUNIT_TEST(testMemberNotAnsweringFallsBackToPstn);
+    CPPUNIT_TEST(testAnsweredCallEnds);
+    CPPUNIT_TEST(testRefusedNumberHangsUpWithStatus);
+    CPPUNIT_TEST(testPstnCallHasNoSecondDial);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void setUp() override {
+        plan_ = shipped();
+        snap_ = snapshot();
+        reg_ = std::make_unique<Registry>();
+        reg_->add_application("Route", [this](Execution &x, const std::vector<std::string> &a) {
+            Decision d = router_.route(*snap_, a.empty() ? "" : a[0], x.get("CALLERID"), "");
+            for (const auto &[k, v] : d.variables()) x.set(k, v);
+            return AppResult::next();
+        });
+        reg_->add_application("Dial", [](Execution &, const std::vector<std::string> &) {
+            return AppResult::wait();
+        });
+    }
+
+    void testParses() {
+        for (const char *c : {"from-members", "from-analog", "from-trunks", "from-centres"})
+            CPPUNIT_ASSERT_MESSAGE(c, plan_->exists(c, "0262006200082"));
+        CPPUNIT_ASSERT(plan_->can_match("from-analog", "6200"));
+        CPPUNIT_ASSERT(plan_->match_more("from-analog", "6200"));
+    }
+
+    void testMemberNotAnsweringFallsBackToPstn() {
+        Execution x(plan_, *reg_, "from-members", "kim@example.com");
+        CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+        CPPUNIT_ASSERT_EQUAL(std::string("SIP/0262006200082"), x.waiting_args().at(0));
+        CPPUNIT_ASSERT_EQUAL(std::string("30"), x.waiting_args().at(1));
+        x.resume({{"DIALSTATUS", "CHANUNAVAIL"}});  // not registered
+        CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+        CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn/0262006200"), x.waiting_args().at(0));
+        x.resume({{"DIALSTATUS", "ANSWER"}});
+        CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
+        CPPUNIT_ASSERT_EQUAL(std::string("hangup"), x.end_reason());
+    }
+
+    void testAnsweredCallEnds() {
+        Execution x(plan_, *reg_, "from-analog", "02-6200-6200-082");
+        CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+        x.resume({{"DIALSTATUS", "ANSWER"}});
+        CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
+        CPPUNIT_ASSERT(x.get("HANGUPCAUSE").empty());
+    }
+
+    void testRefusedNumberHangsUpWithStatus() {
+        Execution x(plan_, *reg_, "from-members", "02-6200-6201-082");
+        CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
+        CPPUNIT_ASSERT_EQUAL(std::string("404"), x.get("HANGUPCAUSE"));
+        CPPUNIT_ASSERT_EQUAL(std::string("unassigned"), x.get("ROUTE_CAUSE"));
+    }
+
+    void testPstnCallHasNoSecondDial() {
+        Execution x(plan_, *reg_, "from-members", "02-1234-5678");
+        CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+        CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn/0212345678"), x.waiting_args().at(0));
+        x.resume({{"DIALSTATUS", "BUSY"}});
+        CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
+        CPPUNIT_ASSERT_EQUAL(std::string("pstn"), x.get("ROUTE_CLASS"));
+    }
+
+private:
+    std::shared_ptr<const Dialplan> plan_;
+    std::shared_ptr<const Snapshot> snap_;
+    std::unique_ptr<Registry> reg_;
+    Router router_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ExtensionsConfTest);
