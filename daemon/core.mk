@@ -8,6 +8,7 @@ libvce_la_SOURCES += \
 	daemon/core/ModuleLoader.h daemon/core/ModuleLoader.cpp \
 	daemon/core/CoreHost.h daemon/core/CoreHost.cpp \
 	daemon/core/ControlServer.h daemon/core/ControlServer.cpp \
+	daemon/core/DialplanService.h daemon/core/DialplanService.cpp \
 	daemon/core/Daemon.h daemon/core/Daemon.cpp
 
 sbin_PROGRAMS += daemon/vced

@@ -14,6 +14,7 @@
 
 #include "core/ControlServer.h"
 #include "core/CoreHost.h"
+#include "core/DialplanService.h"
 #include "core/ModuleLoader.h"
 #include "vce/Log.h"
 #include "vce/Threads.h"
@@ -61,6 +62,7 @@ Daemon::Daemon(DaemonOptions opts) : opts_(std::move(opts)) {}
 Daemon::~Daemon() {
     control_.reset();
     modules_.reset();
+    dialplan_.reset();
     host_.reset();
     for (event *e : {sig_hup_, sig_term_, sig_int_})
         if (e) event_free(e);
@@ -131,6 +133,16 @@ int Daemon::run() {
     sig_int_ = evsignal_new(base_, SIGINT, &Daemon::on_signal, this);
     for (event *e : {sig_hup_, sig_term_, sig_int_}) event_add(e, nullptr);
 
+    dialplan_ = std::make_unique<DialplanService>(*host_, g->get("dialplan", opts_.confdir + "/extensions.conf"));
+    if (!opts_.migrate_only) {
+        std::string err = dialplan_->reload();
+        if (!err.empty()) {
+            VCE_LOG_ERROR("not starting: %s", err.c_str());
+            return 1;
+        }
+    }
+    host_->provide<DialplanService>(services::kDialplan, dialplan_.get());
+
     std::vector<std::string> dirs;
     std::stringstream ds(moddir);
     for (std::string d; std::getline(ds, d, ':');)
@@ -170,6 +182,7 @@ int Daemon::run() {
     VCE_LOG_NOTICE("shutting down: unloading modules");
     control_.reset();
     modules_->unload_all();
+    host_->withdraw(services::kDialplan);
     threads::leave();
     VCE_LOG_NOTICE("vced stopped");
     return exit_status_;
@@ -196,6 +209,8 @@ void Daemon::reload() {
         return;
     }
     std::string errs = modules_->reload_all();
+    std::string dp = dialplan_->reload();
+    if (!dp.empty()) errs += "dialplan kept: " + dp + "\n";
     if (!errs.empty()) VCE_LOG_WARNING("reload: %s", errs.c_str());
     reloaded_ = time(nullptr);
     VCE_LOG_NOTICE("configuration reloaded");

@@ -14,6 +14,7 @@ namespace vce {
 class CoreHost;
 class ModuleLoader;
 class ControlServer;
+class DialplanService;
 
 struct DaemonOptions {
     std::string confdir = VCE_SYSCONFDIR;
@@ -41,6 +42,7 @@ private:
     event_base *base_ = nullptr;
     event *sig_hup_ = nullptr, *sig_term_ = nullptr, *sig_int_ = nullptr;
     std::unique_ptr<CoreHost> host_;
+    std::unique_ptr<DialplanService> dialplan_;
     std::unique_ptr<ModuleLoader> modules_;
     std::unique_ptr<ControlServer> control_;
     time_t started_ = 0, reloaded_ = 0;

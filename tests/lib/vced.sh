@@ -20,6 +20,7 @@ rundir = $_d/run
 statedir = $_d/state
 moddir = $VCE_BUILDDIR/modules
 CONF
+    cp "$VCE_SRCDIR"/dialplan/*.conf "$_d/"
     { echo "[modules]"; for _m in "$@"; do echo "require => $_m.so"; done; } >"$_d/modules.conf"
     cat >"$_d/res_pgsql.conf" <<CONF
 [general]
