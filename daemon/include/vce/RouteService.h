@@ -1,0 +1,40 @@
+// The routing service that app_route offers (service name "router"): decisions over the
+// live snapshot and the SIP credentials of accounts. Every method is safe from any thread
+// (the SIP and TDM threads call it directly; no I/O happens in these calls).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "routing/Decision.h"
+
+namespace vce {
+
+struct AccountAuth {
+    std::string username;
+    std::string ha1_md5;     // hex MD5(username:realm:password)
+    std::string ha1_sha256;  // hex SHA-256(username:realm:password)
+    std::string realm;
+};
+
+class RouteService {
+public:
+    virtual ~RouteService() = default;
+    // Routes `dialled` for `caller` (an account username or number; may be empty).
+    virtual routing::Decision route(std::string_view dialled, std::string_view caller,
+                                    routing::Trace *trace = nullptr) = 0;
+    // Credentials of an enabled account; nullopt when unknown or disabled.
+    virtual std::optional<AccountAuth> account(std::string_view username) = 0;
+    // A trusted peer (communication centre or carrier) at this IP address: the dialplan
+    // context its calls run in ("from-centres" by default); empty when not trusted.
+    virtual std::string trusted_context(std::string_view ip) = 0;
+    // Bumped on every snapshot swap (for status displays and tests).
+    virtual unsigned long generation() const = 0;
+};
+
+namespace services {
+constexpr const char *kRouter = "router";  // vce::RouteService (app_route)
+}
+
+}  // namespace vce
