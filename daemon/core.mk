@@ -2,7 +2,7 @@
 libvce_la_SOURCES += \
 	daemon/include/vce/Cli.h daemon/include/vce/Config.h daemon/include/vce/Database.h \
 	daemon/include/vce/Host.h daemon/include/vce/Log.h daemon/include/vce/Module.h \
-	daemon/include/vce/Threads.h daemon/include/vce/RouteService.h \
+	daemon/include/vce/Threads.h daemon/include/vce/RouteService.h daemon/include/vce/Channels.h \
 	daemon/core/Config.cpp daemon/core/Log.cpp daemon/core/Threads.cpp \
 	daemon/core/ModuleOrder.h daemon/core/ModuleOrder.cpp \
 	daemon/core/ModuleLoader.h daemon/core/ModuleLoader.cpp \

@@ -15,6 +15,7 @@
 #include "core/ControlServer.h"
 #include "core/CoreHost.h"
 #include "core/DialplanService.h"
+#include "vce/Channels.h"
 #include "core/ModuleLoader.h"
 #include "vce/Log.h"
 #include "vce/Threads.h"
@@ -63,6 +64,7 @@ Daemon::~Daemon() {
     control_.reset();
     modules_.reset();
     dialplan_.reset();
+    channels_.reset();
     host_.reset();
     for (event *e : {sig_hup_, sig_term_, sig_int_})
         if (e) event_free(e);
@@ -142,6 +144,8 @@ int Daemon::run() {
         }
     }
     host_->provide<DialplanService>(services::kDialplan, dialplan_.get());
+    channels_ = std::make_unique<ChannelRegistry>();
+    host_->provide<ChannelRegistry>(services::kChannels, channels_.get());
 
     std::vector<std::string> dirs;
     std::stringstream ds(moddir);
@@ -183,6 +187,7 @@ int Daemon::run() {
     control_.reset();
     modules_->unload_all();
     host_->withdraw(services::kDialplan);
+    host_->withdraw(services::kChannels);
     threads::leave();
     VCE_LOG_NOTICE("vced stopped");
     return exit_status_;

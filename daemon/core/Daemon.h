@@ -15,6 +15,7 @@ class CoreHost;
 class ModuleLoader;
 class ControlServer;
 class DialplanService;
+class ChannelRegistry;
 
 struct DaemonOptions {
     std::string confdir = VCE_SYSCONFDIR;
@@ -43,6 +44,7 @@ private:
     event *sig_hup_ = nullptr, *sig_term_ = nullptr, *sig_int_ = nullptr;
     std::unique_ptr<CoreHost> host_;
     std::unique_ptr<DialplanService> dialplan_;
+    std::unique_ptr<ChannelRegistry> channels_;
     std::unique_ptr<ModuleLoader> modules_;
     std::unique_ptr<ControlServer> control_;
     time_t started_ = 0, reloaded_ = 0;
