@@ -1,0 +1,305 @@
+// Call setup through the dialplan, with forking proxy legs.
+#include "CallSession.h"
+
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_util.h>
+#include <sofia-sip/su_tag.h>
+
+#include <cstring>
+
+#include "SipText.h"
+#include "core/DialplanService.h"
+#include "vce/Log.h"
+
+namespace vce::sip {
+
+namespace {
+
+// RFC 3261 16.7.6-ish preference among final failures: 6xx, then 4xx over 5xx, and
+// 486 Busy ahead of timeouts.
+int rank(int status) {
+    if (status >= 600) return 100;
+    if (status == 486) return 90;
+    if (status >= 400 && status < 500 && status != 408 && status != 480) return 80;
+    if (status == 480 || status == 408) return 60;
+    if (status >= 500) return 50;
+    return 0;
+}
+
+std::string dialstatus_of(int status) {
+    if (status >= 200 && status < 300) return "ANSWER";
+    if (status == 486 || status == 600) return "BUSY";
+    if (status == 408 || status == 480 || status == 487) return "NOANSWER";
+    if (status == 503 || status >= 500) return "CONGESTION";
+    if (status == 404 || status == 604) return "CHANUNAVAIL";
+    return "CONGESTION";
+}
+
+// Our own deep copy of an outgoing transaction's latest response.
+msg_t *copy_response(nta_outgoing_t *orq) {
+    msg_t *ref = nta_outgoing_getresponse(orq);
+    msg_t *copy = ref ? msg_dup(ref) : nullptr;
+    if (ref) msg_destroy(ref);
+    return copy;
+}
+
+}  // namespace
+
+CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip, std::string caller,
+                         std::string context)
+    : e_(e), id_(id), irq_(irq), caller_(std::move(caller)) {
+    request_ = nta_incoming_getrequest(irq);
+    dialled_ = unescape_user(sip->sip_request->rq_url->url_user);
+    auto *dp = e_.dialplan();
+    exec_ = std::make_unique<dialplan::Execution>(dp->current(), dp->registry(), context, dialled_);
+    exec_->set("CALLER", caller_);
+    exec_->set("CALLID", sip->sip_call_id ? sip->sip_call_id->i_id : "");
+    cdr_.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : "";
+    cdr_.caller = caller_;
+    cdr_.dialled = dialled_;
+    nta_incoming_bind(irq_, &CallSession::on_cancel, reinterpret_cast<nta_incoming_magic_t *>(this));
+}
+
+CallSession::~CallSession() {
+    if (timer_) su_timer_destroy(timer_);
+    for (auto &f : forks_)
+        if (f->orq) nta_outgoing_destroy(f->orq);
+    if (best_) msg_destroy(best_);
+    if (request_) msg_destroy(request_);
+    if (irq_) {
+        if (!responded_) nta_incoming_treply(irq_, 500, "Server Internal Error", TAG_END());
+        nta_incoming_destroy(irq_);
+    }
+}
+
+void CallSession::start() {
+    nta_incoming_treply(irq_, 100, "Trying", TAG_END());
+    step();
+}
+
+// Runs the plan until it waits on Dial or ends.
+void CallSession::step() {
+    while (!finished_) {
+        auto state = exec_->run();
+        if (state == dialplan::Execution::State::Waiting) {
+            if (cancelled_) return finish();
+            if (strcasecmp(exec_->waiting_app().c_str(), "Dial") == 0) return dial(exec_->waiting_args());
+            exec_->resume();  // an app this channel does not perform: move on
+            continue;
+        }
+        // Ended: answer the caller with what the plan or the last Dial decided.
+        if (!answered_ && !responded_) {
+            std::string cause = exec_->get("HANGUPCAUSE");
+            int code = cause.empty() ? 0 : std::atoi(cause.c_str());
+            if (code >= 300 && code < 700) respond(code, nullptr);
+            else if (best_) {
+                msg_t *m = best_;
+                best_ = nullptr;
+                sip_t *s = sip_object(m);
+                sip_via_remove(m, s);
+                nta_incoming_mreply(irq_, m);
+                responded_ = true;
+            } else {
+                const std::string why = exec_->end_reason();
+                if (why != "hangup") VCE_LOG_INFO("SIP: call %s to %s: dialplan ended (%s)", cdr_.call_id.c_str(),
+                                                  printable(dialled_).c_str(), why.c_str());
+                respond(480, "Temporarily Unavailable");
+            }
+        }
+        return finish();
+    }
+}
+
+void CallSession::dial(const std::vector<std::string> &args) {
+    std::string targets = args.empty() ? "" : args[0];
+    int timeout = args.size() > 1 && !args[1].empty() ? std::atoi(args[1].c_str()) : e_.config().dial_timeout;
+    if (timeout <= 0) timeout = e_.config().dial_timeout;
+    if (best_) {
+        msg_destroy(best_);
+        best_ = nullptr;
+    }
+    best_status_ = 0;
+    for (auto &f : forks_)
+        if (f->orq) nta_outgoing_destroy(f->orq), f->orq = nullptr;
+    forks_.clear();
+    ++legs_;
+    cdr_.leg = legs_;
+    cdr_.route = targets;
+    cdr_.cls = exec_->get("ROUTE_CLASS");
+    cdr_.routed_to = exec_->get("ROUTE_NUMBER");
+    cdr_.started = e_.now_precise();
+    cdr_.ring = cdr_.answered = cdr_.ended = 0;
+    int64_t t = e_.now();
+    size_t start = 0;
+    while (start <= targets.size()) {
+        size_t amp = targets.find('&', start);
+        std::string one = targets.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+        start = amp == std::string::npos ? targets.size() + 1 : amp + 1;
+        if (one.rfind("SIP/", 0) != 0) {
+            VCE_LOG_INFO("SIP: Dial(%s): technology not reachable from SIP yet", printable(one).c_str());
+            continue;
+        }
+        std::string res = one.substr(4);
+        size_t slash = res.find('/');
+        if (slash == std::string::npos) {
+            // SIP/<account>: every live binding of the account.
+            for (const Binding &b : e_.location().lookup(res, t)) {
+                std::string hop = b.received.empty() ? "" : "sip:" + b.received + ";transport=" + b.transport;
+                add_fork(b.contact, hop, one);
+            }
+        } else {
+            // SIP/<host:port>/<user>: a peer centre, a carrier or a SIP trunk.
+            std::string host = res.substr(0, slash), user = res.substr(slash + 1);
+            add_fork("sip:" + user + "@" + host, "", one);
+        }
+    }
+    if (forks_.empty()) {
+        cdr_.ended = e_.now_precise();
+        cdr_.disposition = "CHANUNAVAIL";
+        cdr_.status = 480;
+        e_.write_cdr(cdr_);
+        best_status_ = 480;
+        exec_->resume({{"DIALSTATUS", "CHANUNAVAIL"}, {"DIALSIPSTATUS", "480"}});
+        return step();
+    }
+    dialling_ = true;
+    timer_ = su_timer_create(su_root_task(e_.root()), static_cast<su_duration_t>(timeout) * 1000);
+    su_timer_set(timer_, &CallSession::on_dial_timeout, reinterpret_cast<su_timer_arg_t *>(this));
+}
+
+bool CallSession::add_fork(const std::string &request_uri, const std::string &next_hop, const std::string &target) {
+    url_t *ru = url_hdup(msg_home(request_), URL_STRING_MAKE(request_uri.c_str())->us_url);
+    if (!ru) return false;
+    url_t ruc = *ru;
+    if (e_.is_self(&ruc)) {
+        VCE_LOG_WARNING("SIP: not forwarding a call to ourselves (%s): loop", printable(request_uri).c_str());
+        return false;
+    }
+    msg_t *fwd = msg_dup(request_);
+    sip_t *s = sip_object(fwd);
+    sip_request_t *rq = sip_request_create(msg_home(fwd), SIP_METHOD_INVITE, URL_STRING_MAKE(request_uri.c_str()), nullptr);
+    msg_header_replace(fwd, nullptr, reinterpret_cast<msg_header_t *>(s->sip_request), reinterpret_cast<msg_header_t *>(rq));
+    if (s->sip_max_forwards) s->sip_max_forwards->mf_count--;
+    else sip_add_tl(fwd, s, SIPTAG_MAX_FORWARDS_STR("69"), TAG_END());
+    // Credentials were for us, not for the callee.
+    while (s->sip_proxy_authorization) msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s), reinterpret_cast<msg_header_t *>(s->sip_proxy_authorization));
+    std::string rr = "<" + e_.self_uri() + ";lr>";
+    sip_add_tl(fwd, s, SIPTAG_RECORD_ROUTE_STR(rr.c_str()), TAG_END());
+    auto f = std::make_unique<Fork>();
+    f->call = this;
+    f->target = target;
+    f->orq = nta_outgoing_mcreate(e_.agent(), &CallSession::on_response, reinterpret_cast<nta_outgoing_magic_t *>(f.get()),
+                                  next_hop.empty() ? nullptr : URL_STRING_MAKE(next_hop.c_str()), fwd, TAG_END());
+    if (!f->orq) {
+        msg_destroy(fwd);
+        return false;
+    }
+    forks_.push_back(std::move(f));
+    return true;
+}
+
+int CallSession::on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *, sip_t const *sip) {
+    auto *f = reinterpret_cast<Fork *>(magic);
+    f->call->fork_response(*f, sip);
+    return 0;
+}
+
+void CallSession::fork_response(Fork &f, sip_t const *sip) {
+    int status = sip ? sip->sip_status->st_status : 408;
+    if (f.done) return;
+    if (status < 200) {
+        if (status > 100 && !answered_ && !responded_) {
+            if (!cdr_.ring) cdr_.ring = e_.now_precise();
+            msg_t *m = copy_response(f.orq);
+            sip_via_remove(m, sip_object(m));
+            nta_incoming_mreply(irq_, m);
+        }
+        return;
+    }
+    f.done = true;
+    f.status = status;
+    if (status < 300) {
+        if (!answered_ && !responded_) {
+            answered_ = true;
+            msg_t *m = copy_response(f.orq);
+            sip_via_remove(m, sip_object(m));
+            nta_incoming_mreply(irq_, m);
+            responded_ = true;
+            cdr_.answered = e_.now_precise();
+            cdr_.status = status;
+            cdr_.disposition = "ANSWER";
+            e_.answered_[cdr_.call_id] = cdr_;  // the CDR is written at BYE
+            cancel_forks();
+            dial_finished("ANSWER");
+        }
+        return;
+    }
+    if (rank(status) > rank(best_status_)) {
+        if (best_) msg_destroy(best_);
+        best_ = copy_response(f.orq);
+        best_status_ = status;
+    }
+    for (const auto &x : forks_)
+        if (!x->done) return;
+    dial_finished(dialstatus_of(best_status_));
+}
+
+void CallSession::cancel_forks() {
+    for (auto &f : forks_) {
+        if (!f->done && f->orq) nta_outgoing_cancel(f->orq);
+        f->done = true;
+    }
+}
+
+void CallSession::on_dial_timeout(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg) {
+    auto *c = reinterpret_cast<CallSession *>(arg);
+    c->cancel_forks();
+    if (c->best_) msg_destroy(c->best_), c->best_ = nullptr;
+    c->best_status_ = 480;
+    c->dial_finished("NOANSWER");
+}
+
+void CallSession::dial_finished(const std::string &dialstatus) {
+    if (!dialling_) return;
+    dialling_ = false;
+    if (timer_) {
+        su_timer_destroy(timer_);
+        timer_ = nullptr;
+    }
+    if (dialstatus != "ANSWER") {
+        cdr_.ended = e_.now_precise();
+        cdr_.disposition = cancelled_ ? "CANCEL" : dialstatus;
+        cdr_.status = best_status_;
+        e_.write_cdr(cdr_);
+    }
+    if (cancelled_) return finish();
+    exec_->resume({{"DIALSTATUS", dialstatus}, {"DIALSIPSTATUS", std::to_string(best_status_)}});
+    step();
+}
+
+int CallSession::on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *, sip_t const *) {
+    auto *c = reinterpret_cast<CallSession *>(magic);
+    if (c->answered_ || c->responded_) return 0;
+    c->cancelled_ = true;
+    c->cancel_forks();
+    c->respond(487, "Request Terminated");
+    if (c->dialling_) c->dial_finished("CANCEL");
+    else c->finish();
+    return 0;
+}
+
+void CallSession::respond(int status, const char *phrase) {
+    if (responded_) return;
+    responded_ = true;
+    nta_incoming_treply(irq_, status, phrase ? phrase : sip_status_phrase(status), TAG_END());
+}
+
+void CallSession::finish() {
+    if (finished_) return;
+    finished_ = true;
+    e_.end_session(id_);
+}
+
+}  // namespace vce::sip

@@ -1,0 +1,62 @@
+// One INVITE being set up: runs the caller's dialplan context and, for each Dial(),
+// forks the INVITE to the targets (every binding of a number rings), forwards
+// provisional and final answers, cancels on timeout or CANCEL, and records a CDR per leg.
+#pragma once
+
+#include <sofia-sip/nta.h>
+#include <sofia-sip/su_wait.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Engine.h"
+#include "dialplan/Execution.h"
+
+namespace vce::sip {
+
+class CallSession {
+public:
+    CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip, std::string caller,
+                std::string context);
+    ~CallSession();
+
+    void start();
+
+private:
+    struct Fork {
+        CallSession *call;
+        nta_outgoing_t *orq = nullptr;
+        std::string target;
+        int status = 0;
+        bool done = false;
+    };
+    static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip);
+    static int on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq, sip_t const *sip);
+    static void on_dial_timeout(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
+
+    void step();
+    void dial(const std::vector<std::string> &args);
+    bool add_fork(const std::string &request_uri, const std::string &next_hop, const std::string &target);
+    void fork_response(Fork &f, sip_t const *sip);
+    void dial_finished(const std::string &dialstatus);
+    void cancel_forks();
+    void respond(int status, const char *phrase);
+    void finish();
+
+    Engine &e_;
+    uint64_t id_;
+    nta_incoming_t *irq_;
+    msg_t *request_;  // our reference to the caller's INVITE
+    std::string caller_, dialled_;
+    std::unique_ptr<dialplan::Execution> exec_;
+    std::vector<std::unique_ptr<Fork>> forks_;
+    su_timer_t *timer_ = nullptr;
+    bool dialling_ = false, answered_ = false, responded_ = false, cancelled_ = false, finished_ = false;
+    int best_status_ = 0;
+    msg_t *best_ = nullptr;  // best final response so far (forwarded if the plan ends)
+    int legs_ = 0;
+    Engine::CdrLeg cdr_;
+};
+
+}  // namespace vce::sip

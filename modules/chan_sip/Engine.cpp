@@ -1,0 +1,334 @@
+// SIP engine: the agent, request dispatch, authentication, OPTIONS, durable writes,
+// housekeeping, and the status views.
+#include "Engine.h"
+
+#include <sofia-sip/msg_addr.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_util.h>
+#include <sofia-sip/su_tag.h>
+#include <sofia-sip/nta_stateless.h>
+#include <sofia-sip/nta_tport.h>
+#include <sys/time.h>
+
+#include <cstring>
+#include <sstream>
+
+#include "CallSession.h"
+#include "SipText.h"
+#include "core/DialplanService.h"
+#include "vce/Host.h"
+#include "vce/Log.h"
+#include "vce/RouteService.h"
+
+namespace vce::sip {
+
+Engine::Engine(Host &host, SipConfig cfg, std::string secret)
+    : host_(host), cfg_(std::move(cfg)), loop_("sip (sofia-sip nta)"), auth_(cfg_.realm, std::move(secret), cfg_.nonce_ttl),
+      flood_(cfg_.flood_rate, cfg_.flood_burst) {
+    for (const auto &ip : cfg_.flood_trusted) flood_.trust(ip);
+    self_uri_ = "sip:" + cfg_.bind_ip + ":" + std::to_string(cfg_.port);
+    host_node_ = host.node();
+}
+
+Engine::~Engine() { stop(); }
+
+RouteService *Engine::router() const { return host_.service<RouteService>(services::kRouter); }
+DialplanService *Engine::dialplan() const { return host_.service<DialplanService>(services::kDialplan); }
+
+int64_t Engine::now() const { return static_cast<int64_t>(time(nullptr)); }
+double Engine::now_precise() const {
+    timeval tv;
+    gettimeofday(&tv, nullptr);
+    return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
+}
+
+std::string Engine::start() {
+    return loop_.start([this](su_root_t *root) -> std::string {
+        std::string transport = cfg_.udp && cfg_.tcp ? "" : cfg_.udp ? ";transport=udp" : ";transport=tcp";
+        std::string contact = self_uri_ + transport;
+        agent_ = nta_agent_create(root, URL_STRING_MAKE(contact.c_str()), &Engine::on_stateless,
+                                  reinterpret_cast<nta_agent_magic_t *>(this), NTATAG_UA(0), NTATAG_SERVER_RPORT(1),
+                                  NTATAG_CLIENT_RPORT(1), NTATAG_TIMER_C(1), TAG_END());
+        if (!agent_) return "cannot listen for SIP on " + contact + ": " + std::strerror(errno);
+        leg_ = nta_leg_tcreate(agent_, &Engine::on_request, reinterpret_cast<nta_leg_magic_t *>(this),
+                               NTATAG_NO_DIALOG(1), TAG_END());
+        if (!leg_) return "cannot create the default SIP leg";
+        timer_ = su_timer_create(su_root_task(root), 1000);
+        su_timer_set_for_ever(timer_, &Engine::on_timer, reinterpret_cast<su_timer_arg_t *>(this));
+        VCE_LOG_NOTICE("SIP listening on %s (%s%s%s)", self_uri_.c_str(), cfg_.udp ? "udp" : "",
+                       cfg_.udp && cfg_.tcp ? "," : "", cfg_.tcp ? "tcp" : "");
+        return "";
+    });
+}
+
+void Engine::stop() {
+    loop_.stop([this] {
+        sessions_.clear();
+        if (timer_) su_timer_destroy(timer_);
+        timer_ = nullptr;
+        if (leg_) nta_leg_destroy(leg_);
+        leg_ = nullptr;
+        if (agent_) nta_agent_destroy(agent_);
+        agent_ = nullptr;
+    });
+}
+
+void Engine::on_timer(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg) {
+    reinterpret_cast<Engine *>(arg)->housekeeping();
+}
+
+void Engine::housekeeping() {
+    int64_t t = now();
+    for (const Binding &b : location_.expire(t)) {
+        persist_async({"DELETE FROM bindings WHERE aor = $1 AND terminal_id = $2 AND expires_at <= now()",
+                       {b.aor, b.terminal_id}});
+    }
+    static int ticks = 0;
+    if (++ticks % 30 == 0) {
+        auth_.purge(t);
+        flood_.purge(now_precise());
+        persist_async({"DELETE FROM queued_messages WHERE expires_at < now()", {}});
+    }
+}
+
+// --- cross-thread plumbing -------------------------------------------------------------
+
+void Engine::persist(std::vector<SqlWrite> writes, std::function<void(int)> done) {
+    host_.post([this, writes = std::move(writes), done = std::move(done)]() mutable {
+        Database *db = host_.service<Database>(services::kDatabase);
+        if (!db || writes.empty()) {
+            loop_.post([done] { done(db_unavailable_status()); });
+            return;
+        }
+        auto remaining = std::make_shared<size_t>(writes.size());
+        auto worst = std::make_shared<int>(0);
+        auto finish = [this, remaining, worst, done](int status) {
+            if (status > *worst) *worst = status;
+            if (--*remaining == 0) {
+                int st = *worst;
+                loop_.post([done, st] { done(st); });
+            }
+        };
+        for (auto &w : writes) {
+            WriteAdmission a = db->write(w.sql, std::move(w.params), [finish](bool ok, const std::string &err) {
+                if (!ok) VCE_LOG_ERROR("SIP: durable write refused: %s", err.c_str());
+                finish(ok ? 0 : 500);
+            });
+            if (a != WriteAdmission::Accepted) finish(503);
+        }
+    });
+}
+
+void Engine::persist_async(SqlWrite write) {
+    host_.post([this, write = std::move(write)]() mutable {
+        Database *db = host_.service<Database>(services::kDatabase);
+        if (!db) return VCE_LOG_ERROR("SIP: no database; dropped write: %s", write.sql.c_str());
+        std::string sql = write.sql;
+        if (db->write(write.sql, std::move(write.params), [sql](bool ok, const std::string &err) {
+                if (!ok) VCE_LOG_ERROR("SIP: durable write refused: %s (%s)", err.c_str(), sql.c_str());
+            }) != WriteAdmission::Accepted)
+            VCE_LOG_ERROR("SIP: durable queue full; write refused: %s", sql.c_str());
+    });
+}
+
+void Engine::query(std::string sql, SqlParams params, std::function<void(SqlResult)> done) {
+    host_.post([this, sql = std::move(sql), params = std::move(params), done = std::move(done)]() mutable {
+        Database *db = host_.service<Database>(services::kDatabase);
+        if (!db) {
+            SqlResult r;
+            r.error = "no database module";
+            loop_.post([done, r] { done(r); });
+            return;
+        }
+        db->query(sql, std::move(params), [this, done](const SqlResult &r) { loop_.post([done, r] { done(r); }); });
+    });
+}
+
+void Engine::load_bindings(std::vector<Binding> bindings) {
+    loop_.post([this, bindings = std::move(bindings)] {
+        for (const auto &b : bindings) location_.put(b);
+        VCE_LOG_NOTICE("SIP: %zu bindings restored from the database", bindings.size());
+    });
+}
+
+void Engine::show_registrations(const std::string &aor, std::function<void(std::string)> reply) {
+    loop_.post([this, aor, reply] {
+        std::ostringstream o;
+        int64_t t = now();
+        size_t n = 0;
+        for (const auto &a : aor.empty() ? location_.aors() : std::vector<std::string>{aor}) {
+            for (const auto &b : location_.lookup(a, t)) {
+                o << b.aor << "  " << b.contact << "  via " << b.transport << " " << b.received << "  expires in "
+                  << (b.expires_at - t) << "s  terminal " << b.terminal_id
+                  << (b.user_agent.empty() ? "" : "  (" + b.user_agent + ")") << "\n";
+                ++n;
+            }
+        }
+        o << n << " bindings\n";
+        reply(o.str());
+    });
+}
+
+void Engine::show_status(std::function<void(std::string)> reply) {
+    loop_.post([this, reply] {
+        std::ostringstream o;
+        o << "listening:        " << self_uri_ << "\n"
+          << "realm:            " << cfg_.realm << "\n"
+          << "numbers online:   " << location_.aor_count() << " (" << location_.binding_count() << " bindings)\n"
+          << "calls in setup:   " << sessions_.size() << "\n"
+          << "requests:         " << counters.requests << "\n"
+          << "REGISTER:         " << counters.registers << " (" << counters.register_ok << " ok)\n"
+          << "auth failures:    " << counters.auth_failed << "\n"
+          << "INVITE:           " << counters.invites << "\n"
+          << "MESSAGE:          " << counters.messages << " (" << counters.messages_stored << " stored)\n"
+          << "flood dropped:    " << counters.flood_dropped << "\n";
+        reply(o.str());
+    });
+}
+
+// --- requests ---------------------------------------------------------------------------
+
+int Engine::on_request(nta_leg_magic_t *self, nta_leg_t *, nta_incoming_t *irq, sip_t const *sip) {
+    return reinterpret_cast<Engine *>(self)->handle(irq, sip);
+}
+
+static Source source_of(nta_incoming_t *irq, sip_t const *sip) {
+    Source s;
+    msg_t *msg = nta_incoming_getrequest(irq);
+    su_sockaddr_t su;
+    socklen_t len = sizeof su;
+    if (msg && msg_get_address(msg, &su, &len) == 0) {
+        char buf[64] = "";
+        su_inet_ntop(su.su_family, SU_ADDR(&su), buf, sizeof buf);
+        s.ip = buf;
+        s.port = ntohs(su.su_port);
+    }
+    if (msg) msg_destroy(msg);
+    s.transport = sip->sip_via && sip->sip_via->v_protocol && strcasestr(sip->sip_via->v_protocol, "TCP") ? "tcp" : "udp";
+    return s;
+}
+
+int Engine::handle(nta_incoming_t *irq, sip_t const *sip) {
+    ++counters.requests;
+    Source src = source_of(irq, sip);
+    sip_method_t m = sip->sip_request->rq_method;
+    bool first_block = false;
+    if (!flood_.allow(src.ip, now_precise(), &first_block)) {
+        ++counters.flood_dropped;
+        if (first_block) log::security("flood", src.ip, src.port, "request rate above the limit; dropping");
+        if (m == sip_method_ack) return nta_incoming_destroy(irq), 0;
+        nta_incoming_treply(irq, 503, "Service Unavailable", SIPTAG_RETRY_AFTER_STR("5"), TAG_END());
+        nta_incoming_destroy(irq);
+        return 0;
+    }
+    if (sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0 && m != sip_method_register &&
+        m != sip_method_options && m != sip_method_ack)
+        return 483;
+    bool in_dialog = sip->sip_to && sip->sip_to->a_tag;
+    if (in_dialog || m == sip_method_ack || m == sip_method_bye) return handle_in_dialog(irq, sip, src);
+    switch (m) {
+        case sip_method_register: return handle_register(irq, sip, src);
+        case sip_method_invite: return handle_invite(irq, sip, src);
+        case sip_method_message: return handle_message(irq, sip, src);
+        case sip_method_options:
+            nta_incoming_treply(irq, 200, "OK", SIPTAG_ALLOW_STR("INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER"),
+                                SIPTAG_ACCEPT_STR("text/plain, application/sdp"), TAG_END());
+            nta_incoming_destroy(irq);
+            return 0;
+        case sip_method_cancel: return 481;  // a CANCEL that matched no INVITE
+        default:
+            nta_incoming_treply(irq, 405, "Method Not Allowed",
+                                SIPTAG_ALLOW_STR("INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER"), TAG_END());
+            nta_incoming_destroy(irq);
+            return 0;
+    }
+}
+
+bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &src, bool proxy, std::string &user) {
+    const sip_authorization_t *au = proxy ? reinterpret_cast<const sip_authorization_t *>(sip->sip_proxy_authorization)
+                                          : sip->sip_authorization;
+    for (; au; au = au->au_next)
+        if (au->au_scheme && strcasecmp(au->au_scheme, "Digest") == 0 && param(au->au_params, "realm") == cfg_.realm)
+            break;
+    int64_t t = now();
+    auto challenge = [&](bool stale) {
+        std::string sha = auth_.challenge("SHA-256", t, stale), md5 = auth_.challenge("MD5", t, stale);
+        int status = proxy ? 407 : 401;
+        const char *phrase = proxy ? "Proxy Authentication Required" : "Unauthorized";
+        if (proxy)
+            nta_incoming_treply(irq, status, phrase, SIPTAG_PROXY_AUTHENTICATE_STR(sha.c_str()),
+                                SIPTAG_PROXY_AUTHENTICATE_STR(md5.c_str()), TAG_END());
+        else
+            nta_incoming_treply(irq, status, phrase, SIPTAG_WWW_AUTHENTICATE_STR(sha.c_str()),
+                                SIPTAG_WWW_AUTHENTICATE_STR(md5.c_str()), TAG_END());
+        nta_incoming_destroy(irq);
+    };
+    if (!au) {
+        challenge(false);
+        return false;
+    }
+    DigestResponse r = DigestResponse::from_params(params_of(au->au_params));
+    RouteService *rs = router();
+    std::optional<AccountAuth> acct = rs ? rs->account(r.username) : std::nullopt;
+    DigestVerdict v = DigestVerdict::BadResponse;
+    if (acct) v = auth_.verify(r, sip->sip_request->rq_method_name, {acct->ha1_md5, acct->ha1_sha256}, t);
+    if (v == DigestVerdict::Ok) {
+        user = r.username;
+        return true;
+    }
+    if (v == DigestVerdict::Stale) {
+        challenge(true);
+        return false;
+    }
+    ++counters.auth_failed;
+    // The password is never logged; the user name and the reason are.
+    log::security("auth_failed", src.ip, src.port,
+                  "user=" + printable(r.username) + " method=" + sip->sip_request->rq_method_name + " reason=" +
+                      (acct ? to_string(v) : "unknown or disabled account"));
+    if (v == DigestVerdict::BadNonce || v == DigestVerdict::Replay) {
+        challenge(false);
+        return false;
+    }
+    nta_incoming_treply(irq, 403, "Forbidden", TAG_END());
+    nta_incoming_destroy(irq);
+    return false;
+}
+
+bool Engine::is_self(const url_t *url) const {
+    if (!url || !url->url_host) return false;
+    std::string port = url->url_port ? url->url_port : "5060";
+    return cfg_.bind_ip == url->url_host && port == std::to_string(cfg_.port);
+}
+
+void Engine::end_session(uint64_t id) {
+    // Deferred: the session may be on the stack (inside one of its own callbacks).
+    loop_.post([this, id] { sessions_.erase(id); });
+}
+
+int Engine::on_stateless(nta_agent_magic_t *self, nta_agent_t *, msg_t *msg, sip_t *sip) {
+    auto *e = reinterpret_cast<Engine *>(self);
+    // Responses that no transaction wants (e.g. 2xx retransmissions): forward by Via.
+    if (sip && sip->sip_status && sip->sip_via && sip->sip_via->v_next) {
+        sip_via_remove(msg, sip);
+        nta_msg_tsend(e->agent_, msg, nullptr, TAG_END());
+        return 0;
+    }
+    msg_destroy(msg);
+    return 0;
+}
+
+void Engine::write_cdr(const CdrLeg &l) {
+    auto ts = [](double t) -> SqlParam { return t > 0 ? SqlParam(std::to_string(t)) : std::nullopt; };
+    long billable = l.answered > 0 && l.ended > l.answered ? static_cast<long>(l.ended - l.answered + 0.5) : 0;
+    SqlParams p = {l.call_id, std::to_string(l.leg), l.caller, l.dialled, l.routed_to, l.cls, l.route, ts(l.started),
+                   ts(l.ring), ts(l.answered), ts(l.ended), std::to_string(billable), l.disposition,
+                   l.status ? SqlParam(std::to_string(l.status)) : SqlParam()};
+    persist_async({"INSERT INTO cdrs (call_id, leg, caller, dialled, routed_to, class, route, started_at, ring_at, "
+                   "answered_at, ended_at, billable_seconds, disposition, sip_status) VALUES ($1, $2, $3, $4, $5, $6, "
+                   "$7, to_timestamp($8), to_timestamp($9), to_timestamp($10), to_timestamp($11), $12, $13, $14) "
+                   "ON CONFLICT (call_id, leg) DO NOTHING",
+                   std::move(p)});
+}
+
+}  // namespace vce::sip

@@ -1,0 +1,133 @@
+// The SIP engine on one SIP thread: registrar, proxy for calls (driven by the dialplan),
+// short-message relay, OPTIONS. Everything here runs on the SIP thread except the
+// methods marked "any thread".
+#pragma once
+
+#include <sofia-sip/nta.h>
+#include <sofia-sip/sip.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "DigestAuth.h"
+#include "FloodGuard.h"
+#include "Location.h"
+#include "SipConfig.h"
+#include "SipLoop.h"
+#include "vce/Database.h"
+
+namespace vce {
+class Host;
+class RouteService;
+class DialplanService;
+}  // namespace vce
+
+namespace vce::sip {
+
+class CallSession;
+struct Source;
+
+// One durable SQL write the engine needs committed before it answers.
+struct SqlWrite {
+    std::string sql;
+    SqlParams params;
+};
+
+class Engine {
+public:
+    Engine(Host &host, SipConfig cfg, std::string secret);
+    ~Engine();
+
+    // Any thread (core): start the SIP thread and bind; "" or why not.
+    std::string start();
+    void stop();
+
+    // Any thread: hand bindings loaded from the database to the SIP thread.
+    void load_bindings(std::vector<Binding> bindings);
+    // Any thread: text for `sip show registrations [NUMBER]`; answers through `reply` on
+    // the SIP thread.
+    void show_registrations(const std::string &aor, std::function<void(std::string)> reply);
+    void show_status(std::function<void(std::string)> reply);
+
+    // --- SIP thread ---
+    nta_agent_t *agent() const { return agent_; }
+    su_root_t *root() const { return loop_.root(); }
+    const SipConfig &config() const { return cfg_; }
+    LocationStore &location() { return location_; }
+    RouteService *router() const;
+    DialplanService *dialplan() const;
+    int64_t now() const;
+    // Durable writes through res_pgsql (on the core thread); `done` runs on the SIP thread
+    // with 0 when all committed, 503 when the queue refused, 500 when the server refused.
+    void persist(std::vector<SqlWrite> writes, std::function<void(int status)> done);
+    // Fire-and-forget durable write (CDRs, deletions); failures are logged.
+    void persist_async(SqlWrite write);
+    // A read on the core thread; `done` runs on the SIP thread.
+    void query(std::string sql, SqlParams params, std::function<void(SqlResult)> done);
+
+    // Our own address for Via/Record-Route: "sip:IP:PORT".
+    const std::string &self_uri() const { return self_uri_; }
+    bool is_self(const url_t *url) const;
+    void end_session(uint64_t id);
+    void deliver_queued_messages(const std::string &aor);
+    struct Counters {
+        uint64_t requests = 0, registers = 0, register_ok = 0, auth_failed = 0, invites = 0, messages = 0,
+                 messages_stored = 0, flood_dropped = 0, malformed = 0;
+    } counters;
+
+private:
+    friend class CallSession;
+    static int on_request(nta_leg_magic_t *self, nta_leg_t *leg, nta_incoming_t *irq, sip_t const *sip);
+    static int on_stateless(nta_agent_magic_t *self, nta_agent_t *agent, msg_t *msg, sip_t *sip);
+    int handle(nta_incoming_t *irq, sip_t const *sip);
+    int handle_register(nta_incoming_t *irq, sip_t const *sip, const Source &src);
+    int handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &src);
+    int handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &src);
+    int handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source &src);
+    // Digest check for a member request: true when authenticated (user set); otherwise
+    // the challenge or refusal has been sent and the caller returns.
+    bool authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &src, bool proxy, std::string &user);
+    void forward_stateless(msg_t *msg, sip_t *sip);
+    void housekeeping();
+    static void on_timer(su_root_magic_t *, su_timer_t *t, su_timer_arg_t *arg);
+
+    Host &host_;
+    SipConfig cfg_;
+    SipLoop loop_;
+    nta_agent_t *agent_ = nullptr;
+    nta_leg_t *leg_ = nullptr;
+    su_timer_t *timer_ = nullptr;
+    std::string self_uri_;
+    std::string host_node_;
+    LocationStore location_;
+    DigestAuth auth_;
+    FloodGuard flood_;
+    uint64_t next_session_ = 1;
+    std::unordered_map<uint64_t, std::unique_ptr<CallSession>> sessions_;
+
+public:
+    // One leg of a call as a CDR row (times in unix seconds, 0 = did not happen).
+    struct CdrLeg {
+        std::string call_id, caller, dialled, routed_to, cls, route, disposition;
+        int leg = 1, status = 0;
+        double started = 0, ring = 0, answered = 0, ended = 0;
+    };
+    void write_cdr(const CdrLeg &leg);
+    // An answered leg waits here for its BYE (Call-ID -> leg).
+    std::unordered_map<std::string, CdrLeg> answered_;
+    double now_precise() const;
+};
+
+// Where a request came from (the real source address, for NAT and security logs).
+struct Source {
+    std::string ip;
+    int port = 0;
+    std::string transport;  // "udp" / "tcp"
+    std::string hostport() const { return ip + ":" + std::to_string(port); }
+};
+
+}  // namespace vce::sip

@@ -1,0 +1,122 @@
+// Location store: bindings per aor, one per terminal.
+#include "Location.h"
+
+#include <algorithm>
+
+namespace vce::sip {
+
+std::vector<LocationChange> LocationStore::plan(const Binding &base, const std::vector<ContactUpdate> &contacts,
+                                                int64_t now, size_t max_contacts) const {
+    std::vector<LocationChange> out;
+    std::vector<Binding> after;
+    auto it = by_aor_.find(base.aor);
+    if (it != by_aor_.end())
+        for (const auto &b : it->second)
+            if (b.expires_at > now) after.push_back(b);
+    for (const auto &c : contacts) {
+        auto same = std::find_if(after.begin(), after.end(), [&](const Binding &b) { return b.terminal_id == c.terminal_id; });
+        if (c.expires <= 0) {
+            if (same != after.end()) {
+                out.push_back({LocationChange::Remove, *same});
+                after.erase(same);
+            }
+            continue;
+        }
+        Binding b = base;
+        b.terminal_id = c.terminal_id;
+        b.contact = c.contact;
+        b.expires_at = now + c.expires;
+        // The same terminal from a new address replaces its old binding.
+        if (same != after.end()) after.erase(same);
+        after.insert(after.begin(), b);
+        out.push_back({LocationChange::Upsert, b});
+    }
+    // Beyond the limit the oldest go (after is newest first).
+    while (max_contacts && after.size() > max_contacts) {
+        const Binding &old = after.back();
+        bool fresh = std::any_of(out.begin(), out.end(), [&](const LocationChange &ch) {
+            return ch.kind == LocationChange::Upsert && ch.binding.terminal_id == old.terminal_id;
+        });
+        if (fresh) {
+            // An upsert in this same request would be dropped: drop it from the plan.
+            out.erase(std::remove_if(out.begin(), out.end(), [&](const LocationChange &ch) {
+                          return ch.binding.terminal_id == old.terminal_id;
+                      }),
+                      out.end());
+        } else {
+            out.push_back({LocationChange::Remove, old});
+        }
+        after.pop_back();
+    }
+    return out;
+}
+
+std::vector<LocationChange> LocationStore::plan_remove_all(const std::string &aor) const {
+    std::vector<LocationChange> out;
+    auto it = by_aor_.find(aor);
+    if (it != by_aor_.end())
+        for (const auto &b : it->second) out.push_back({LocationChange::Remove, b});
+    return out;
+}
+
+void LocationStore::put(const Binding &b) {
+    auto &v = by_aor_[b.aor];
+    v.erase(std::remove_if(v.begin(), v.end(), [&](const Binding &x) { return x.terminal_id == b.terminal_id; }), v.end());
+    v.insert(v.begin(), b);
+}
+
+void LocationStore::apply(const std::vector<LocationChange> &changes) {
+    for (const auto &ch : changes) {
+        if (ch.kind == LocationChange::Upsert) {
+            put(ch.binding);
+            continue;
+        }
+        auto it = by_aor_.find(ch.binding.aor);
+        if (it == by_aor_.end()) continue;
+        auto &v = it->second;
+        v.erase(std::remove_if(v.begin(), v.end(), [&](const Binding &x) { return x.terminal_id == ch.binding.terminal_id; }),
+                v.end());
+        if (v.empty()) by_aor_.erase(it);
+    }
+}
+
+std::vector<Binding> LocationStore::lookup(const std::string &aor, int64_t now) const {
+    std::vector<Binding> out;
+    auto it = by_aor_.find(aor);
+    if (it == by_aor_.end()) return out;
+    for (const auto &b : it->second)
+        if (b.expires_at > now) out.push_back(b);
+    return out;
+}
+
+std::vector<Binding> LocationStore::expire(int64_t now) {
+    std::vector<Binding> gone;
+    for (auto it = by_aor_.begin(); it != by_aor_.end();) {
+        auto &v = it->second;
+        for (auto b = v.begin(); b != v.end();) {
+            if (b->expires_at <= now) {
+                gone.push_back(*b);
+                b = v.erase(b);
+            } else {
+                ++b;
+            }
+        }
+        it = v.empty() ? by_aor_.erase(it) : std::next(it);
+    }
+    return gone;
+}
+
+size_t LocationStore::binding_count() const {
+    size_t n = 0;
+    for (const auto &[a, v] : by_aor_) n += v.size();
+    return n;
+}
+
+std::vector<std::string> LocationStore::aors() const {
+    std::vector<std::string> out;
+    for (const auto &[a, v] : by_aor_) out.push_back(a);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace vce::sip

@@ -1,0 +1,248 @@
+// INVITE (new calls), in-dialog requests along the route set, and MESSAGE.
+#include <sofia-sip/base64.h>
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/nta_stateless.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_util.h>
+#include <sofia-sip/su_tag.h>
+
+#include <cstring>
+
+#include "CallSession.h"
+#include "Engine.h"
+#include "Relay.h"
+#include "SipText.h"
+#include "vce/Log.h"
+#include "vce/RouteService.h"
+
+namespace vce::sip {
+
+namespace {
+
+std::string b64(const std::string &s) {
+    std::string out(s.size() * 4 / 3 + 8, '\0');
+    isize_t n = base64_e(&out[0], out.size(), const_cast<char *>(s.data()), s.size());
+    out.resize(std::strlen(out.c_str()));
+    (void)n;
+    return out;
+}
+
+std::string unb64(const std::string &s) {
+    std::string out(s.size(), '\0');
+    isize_t n = base64_d(&out[0], out.size(), s.c_str());
+    out.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    return out;
+}
+
+std::string url_str(const url_t *u) {
+    char buf[1024];
+    url_e(buf, sizeof buf, u);
+    return buf;
+}
+
+}  // namespace
+
+// Who is calling: a trusted peer by its address, or a member by digest credentials.
+// Returns false when the request has been answered (challenge, refusal).
+static bool identify(Engine &e, nta_incoming_t *irq, sip_t const *sip, const Source &src, std::string &caller,
+                     std::string &context, bool (Engine::*auth)(nta_incoming_t *, sip_t const *, const Source &, bool,
+                                                               std::string &)) {
+    RouteService *rs = e.router();
+    std::string trusted = rs ? rs->trusted_context(src.ip) : "";
+    if (!trusted.empty()) {
+        caller = sip->sip_from && sip->sip_from->a_url->url_user ? unescape_user(sip->sip_from->a_url->url_user) : "";
+        context = trusted;
+        return true;
+    }
+    if (!e.config().require_auth) {
+        caller = sip->sip_from && sip->sip_from->a_url->url_user ? unescape_user(sip->sip_from->a_url->url_user) : "";
+        context = e.config().member_context;
+        return true;
+    }
+    if (!(e.*auth)(irq, sip, src, true, caller)) return false;
+    context = e.config().member_context;
+    return true;
+}
+
+int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &src) {
+    ++counters.invites;
+    if (!sip->sip_request->rq_url->url_user) return 404;
+    std::string caller, context;
+    if (!identify(*this, irq, sip, src, caller, context, &Engine::authenticate)) return 0;
+    if (!dialplan()) return 503;
+    uint64_t id = next_session_++;
+    auto call = std::make_unique<CallSession>(*this, id, irq, sip, caller, context);
+    CallSession *c = call.get();
+    sessions_[id] = std::move(call);
+    c->start();
+    return 0;
+}
+
+void Engine::forward_stateless(msg_t *msg, sip_t *sip) {
+    std::string hop;
+    if (sip->sip_route) hop = url_str(sip->sip_route->r_url);
+    nta_msg_tsend(agent_, msg, hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()), TAG_END());
+}
+
+int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source &) {
+    msg_t *ref = nta_incoming_getrequest(irq);
+    msg_t *fwd = msg_dup(ref);
+    msg_destroy(ref);
+    sip_t *s = sip_object(fwd);
+    // Our own Route entry (we record-routed the dialog) goes; the next one, if any, is
+    // where the request goes (loose routing), else the Request-URI.
+    while (s->sip_route && is_self(s->sip_route->r_url))
+        msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s), reinterpret_cast<msg_header_t *>(s->sip_route));
+    if (s->sip_max_forwards) {
+        if (s->sip_max_forwards->mf_count == 0) {
+            msg_destroy(fwd);
+            if (sip->sip_request->rq_method == sip_method_ack) return nta_incoming_destroy(irq), 0;
+            return 483;
+        }
+        s->sip_max_forwards->mf_count--;
+    }
+    if (!s->sip_route && is_self(s->sip_request->rq_url)) {
+        // Addressed to us and nothing of ours matches: no such dialog here.
+        msg_destroy(fwd);
+        if (sip->sip_request->rq_method == sip_method_ack) return nta_incoming_destroy(irq), 0;
+        return 481;
+    }
+    std::string hop = s->sip_route ? url_str(s->sip_route->r_url) : "";
+    if (sip->sip_request->rq_method == sip_method_ack) {
+        nta_msg_tsend(agent_, fwd, hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()), TAG_END());
+        nta_incoming_destroy(irq);
+        return 0;
+    }
+    auto *relay = new Relay(*this, irq);
+    if (sip->sip_request->rq_method == sip_method_bye && sip->sip_call_id) {
+        std::string call_id = sip->sip_call_id->i_id;
+        relay->on_final([this, call_id](int) {
+            auto it = answered_.find(call_id);
+            if (it == answered_.end()) return;
+            it->second.ended = now_precise();
+            write_cdr(it->second);
+            answered_.erase(it);
+        });
+    }
+    relay->add_leg(fwd, hop);
+    relay->started();
+    return 0;
+}
+
+int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &src) {
+    ++counters.messages;
+    if (!sip->sip_request->rq_url->url_user) return 404;
+    std::string caller, context;
+    if (!identify(*this, irq, sip, src, caller, context, &Engine::authenticate)) return 0;
+    RouteService *rs = router();
+    if (!rs) return 503;
+    std::string dialled = unescape_user(sip->sip_request->rq_url->url_user);
+    routing::Decision d = rs->route(dialled, caller);
+    if (!d.ok()) {
+        nta_incoming_treply(irq, d.sip_status, d.reason.empty() ? sip_status_phrase(d.sip_status) : d.reason.c_str(),
+                            TAG_END());
+        nta_incoming_destroy(irq);
+        return 0;
+    }
+    if (d.target.rfind("SIP/", 0) != 0) {
+        nta_incoming_treply(irq, 480, "Short messages cannot reach this destination", TAG_END());
+        nta_incoming_destroy(irq);
+        return 0;
+    }
+    std::string res = d.target.substr(4);
+    size_t slash = res.find('/');
+    std::string account = slash == std::string::npos ? res : "";
+    std::string ctype = sip->sip_content_type && sip->sip_content_type->c_type ? sip->sip_content_type->c_type : "text/plain";
+    std::string body = sip->sip_payload ? std::string(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : "";
+    std::string from = sip->sip_from ? url_str(sip->sip_from->a_url) : "sip:" + caller + "@" + cfg_.domain;
+    // Offline (or nobody took it): store, answer 202, deliver at the next REGISTER.
+    auto store = [this, irq, account, from, dialled, ctype, body](int) {
+        ++counters.messages_stored;
+        persist({{"INSERT INTO queued_messages (sender, recipient, dialled, content_type, body, expires_at) VALUES "
+                  "($1, $2, $3, $4, decode($5, 'base64'), now() + make_interval(secs => $6))",
+                  {from, account, dialled, ctype, b64(body), std::to_string(cfg_.message_ttl)}}},
+                [irq](int status) {
+                    if (status == 0) nta_incoming_treply(irq, 202, "Accepted", TAG_END());
+                    else nta_incoming_treply(irq, 503, "Service Unavailable", SIPTAG_RETRY_AFTER_STR("10"), TAG_END());
+                    nta_incoming_destroy(irq);
+                });
+        return true;
+    };
+    auto *relay = new Relay(*this, irq, account.empty() ? Relay::Fallback() : [store](int status) {
+        return status == 408 || status == 480 || status >= 500 ? store(status) : false;
+    });
+    auto prepared = [&](const std::string &ruri) {
+        msg_t *ref = nta_incoming_getrequest(irq);
+        msg_t *fwd = msg_dup(ref);
+        msg_destroy(ref);
+        sip_t *s = sip_object(fwd);
+        sip_request_t *rq = sip_request_create(msg_home(fwd), SIP_METHOD_MESSAGE, URL_STRING_MAKE(ruri.c_str()), nullptr);
+        msg_header_replace(fwd, nullptr, reinterpret_cast<msg_header_t *>(s->sip_request), reinterpret_cast<msg_header_t *>(rq));
+        if (s->sip_max_forwards) s->sip_max_forwards->mf_count--;
+        while (s->sip_proxy_authorization)
+            msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s), reinterpret_cast<msg_header_t *>(s->sip_proxy_authorization));
+        return fwd;
+    };
+    if (account.empty()) {
+        std::string host = res.substr(0, slash), user = res.substr(slash + 1);
+        relay->add_leg(prepared("sip:" + user + "@" + host), "");
+    } else {
+        for (const Binding &b : location_.lookup(account, now())) {
+            url_t *u = url_hdup(nullptr, URL_STRING_MAKE(b.contact.c_str())->us_url);
+            bool self = u && is_self(u);
+            su_free(nullptr, u);
+            if (self) continue;  // never loop a message back to ourselves
+            relay->add_leg(prepared(b.contact), b.received.empty() ? "" : "sip:" + b.received + ";transport=" + b.transport);
+        }
+    }
+    relay->started();
+    return 0;
+}
+
+void Engine::deliver_queued_messages(const std::string &aor) {
+    query("SELECT id, sender, content_type, encode(body, 'base64') FROM queued_messages WHERE recipient = $1 AND "
+          "expires_at > now() ORDER BY id LIMIT 100",
+          {aor}, [this, aor](SqlResult r) {
+              if (!r.ok) return VCE_LOG_WARNING("SIP: cannot read queued messages for %s: %s", aor.c_str(), r.error.c_str());
+              auto bindings = location_.lookup(aor, now());
+              if (bindings.empty()) return;
+              const Binding &b = bindings.front();
+              for (const auto &row : r.rows) {
+                  std::string id = *row[0], from = *row[1], ctype = *row[2], body = unb64(row[3].value_or(""));
+                  std::string hop = b.received.empty() ? "" : "sip:" + b.received + ";transport=" + b.transport;
+                  std::string to = "<sip:" + aor + "@" + cfg_.domain + ">";
+                  std::string fromh = "<" + from + ">;tag=q" + id;
+                  std::string callid = "vce-msg-" + id + "-" + std::to_string(now());
+                  struct Ctx {
+                      Engine *e;
+                      std::string id;
+                  };
+                  auto *ctx = new Ctx{this, id};
+                  nta_outgoing_t *orq = nta_outgoing_tcreate(
+                      leg_,
+                      [](nta_outgoing_magic_t *m, nta_outgoing_t *orq, sip_t const *sip) -> int {
+                          auto *c = reinterpret_cast<Ctx *>(m);
+                          int st = sip ? sip->sip_status->st_status : 408;
+                          if (st < 200) return 0;
+                          if (st < 300)
+                              c->e->persist_async({"DELETE FROM queued_messages WHERE id = $1", {c->id}});
+                          else
+                              c->e->persist_async({"UPDATE queued_messages SET attempts = attempts + 1, last_error = $2 "
+                                                   "WHERE id = $1",
+                                                   {c->id, std::to_string(st)}});
+                          nta_outgoing_destroy(orq);
+                          delete c;
+                          return 0;
+                      },
+                      reinterpret_cast<nta_outgoing_magic_t *>(ctx), hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()),
+                      SIP_METHOD_MESSAGE, URL_STRING_MAKE(b.contact.c_str()), SIPTAG_TO_STR(to.c_str()),
+                      SIPTAG_FROM_STR(fromh.c_str()), SIPTAG_CALL_ID_STR(callid.c_str()), SIPTAG_CSEQ_STR("1 MESSAGE"),
+                      SIPTAG_MAX_FORWARDS_STR("70"), SIPTAG_CONTENT_TYPE_STR(ctype.c_str()),
+                      SIPTAG_PAYLOAD_STR(body.c_str()), TAG_END());
+                  if (!orq) delete ctx;
+              }
+          });
+}
+
+}  // namespace vce::sip

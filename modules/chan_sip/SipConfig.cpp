@@ -1,0 +1,54 @@
+// sip.conf parsing.
+#include "SipConfig.h"
+
+#include <sstream>
+
+namespace vce::sip {
+
+SipConfig SipConfig::from(const Config &conf) {
+    SipConfig c;
+    const ConfigSection *g = conf.section("general");
+    if (!g) throw ConfigError(conf.path(), 0, "expected a [general] section");
+    std::string bind = g->get("bind", "127.0.0.1:5060");
+    size_t colon = bind.rfind(':');
+    c.bind_ip = colon == std::string::npos ? bind : bind.substr(0, colon);
+    if (colon != std::string::npos) {
+        try {
+            c.port = std::stoi(bind.substr(colon + 1));
+        } catch (...) {
+            const ConfigEntry *e = g->find("bind");
+            throw ConfigError(e->file, e->line, "expected bind = IP:PORT, got '" + bind + "'");
+        }
+    }
+    std::string transports = g->get("transports", "udp,tcp");
+    c.udp = transports.find("udp") != std::string::npos;
+    c.tcp = transports.find("tcp") != std::string::npos;
+    if (!c.udp && !c.tcp) {
+        const ConfigEntry *e = g->find("transports");
+        throw ConfigError(e->file, e->line, "expected transports = udp, tcp or udp,tcp");
+    }
+    c.realm = g->get("realm", c.realm);
+    c.domain = g->get("domain", c.bind_ip);
+    c.nonce_ttl = static_cast<int>(g->get_int("nonce_ttl", c.nonce_ttl));
+    c.min_expires = static_cast<int>(g->get_int("min_expires", c.min_expires));
+    c.max_expires = static_cast<int>(g->get_int("max_expires", c.max_expires));
+    c.default_expires = static_cast<int>(g->get_int("default_expires", c.default_expires));
+    c.max_contacts = static_cast<size_t>(g->get_int("max_contacts", 0));
+    c.flood_rate = static_cast<double>(g->get_int("flood_rate", 0));
+    c.flood_burst = static_cast<double>(g->get_int("flood_burst", static_cast<long>(c.flood_rate * 2)));
+    for (const auto *e : g->all("flood_trusted")) {
+        std::stringstream ss(e->value);
+        for (std::string ip; std::getline(ss, ip, ',');) {
+            while (!ip.empty() && ip.front() == ' ') ip.erase(0, 1);
+            while (!ip.empty() && ip.back() == ' ') ip.pop_back();
+            if (!ip.empty()) c.flood_trusted.push_back(ip);
+        }
+    }
+    c.member_context = g->get("member_context", c.member_context);
+    c.dial_timeout = static_cast<int>(g->get_int("dial_timeout", c.dial_timeout));
+    c.message_ttl = static_cast<int>(g->get_int("message_ttl", c.message_ttl));
+    c.require_auth = g->get_bool("require_auth", true);
+    return c;
+}
+
+}  // namespace vce::sip

@@ -1,0 +1,30 @@
+// sip.conf for chan_sip, parsed and checked (errors name file:line).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vce/Config.h"
+
+namespace vce::sip {
+
+struct SipConfig {
+    std::string bind_ip = "127.0.0.1";
+    int port = 5060;
+    bool udp = true, tcp = true;
+    std::string realm = "vce";
+    std::string domain;              // our SIP domain (Request-URIs for us); default bind_ip
+    int nonce_ttl = 300;
+    int min_expires = 30, max_expires = 3600, default_expires = 3600;
+    size_t max_contacts = 0;         // per number; 0 = no limit (oldest replaced beyond)
+    double flood_rate = 0, flood_burst = 0;  // requests/s per source; 0 = off
+    std::vector<std::string> flood_trusted;
+    std::string member_context = "from-members";
+    int dial_timeout = 30;           // when Dial() gives none
+    int message_ttl = 86400;         // how long an offline message waits
+    bool require_auth = true;        // members must authenticate (INVITE, MESSAGE, REGISTER)
+
+    static SipConfig from(const Config &conf);  // throws ConfigError
+};
+
+}  // namespace vce::sip

@@ -1,0 +1,20 @@
+// Small text helpers for SIP headers: parameters, URI user parts, safe log strings.
+#pragma once
+
+#include <sofia-sip/msg_types.h>
+
+#include <map>
+#include <string>
+
+namespace vce::sip {
+
+// The value of name=value in a sofia parameter list, without quotes ("" when absent).
+std::string param(msg_param_t const *params, const char *name);
+std::map<std::string, std::string> params_of(msg_param_t const *params);
+// A URI user part with %XX escapes undone ("6200-6200%23082" -> "6200-6200#082").
+std::string unescape_user(const char *user);
+// Printable ASCII only, at most 64 characters: for log lines built from request data.
+std::string printable(const std::string &s);
+inline int db_unavailable_status() { return 503; }
+
+}  // namespace vce::sip

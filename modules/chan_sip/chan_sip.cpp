@@ -1,0 +1,123 @@
+// chan_sip: the SIP module. Starts the SIP thread (sofia-sip) with the registrar, the
+// call proxy and the message relay; restores bindings from PostgreSQL at start; adds the
+// `sip show ...` commands.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <memory>
+
+#include "Engine.h"
+#include "vce/Database.h"
+#include "vce/Host.h"
+#include "vce/Log.h"
+#include "vce/Module.h"
+
+namespace vce::sip {
+namespace {
+
+std::string random_secret() {
+    unsigned char buf[24] = {};
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)!read(fd, buf, sizeof buf);
+        close(fd);
+    }
+    std::string s;
+    for (unsigned char c : buf) s += "0123456789abcdef"[c >> 4], s += "0123456789abcdef"[c & 15];
+    return s;
+}
+
+class ChanSip : public Module {
+public:
+    ChanSip(Host &host, SipConfig cfg) : host_(host) {
+        engine_ = std::make_unique<Engine>(host, std::move(cfg), random_secret());
+    }
+    std::string start() {
+        std::string err = engine_->start();
+        if (!err.empty()) return err;
+        Database *db = host_.service<Database>(services::kDatabase);
+        if (db) {
+            conn_sub_ = db->on_connection([this](bool up) {
+                if (up && !restored_) restore();
+            });
+            if (db->connected()) restore();
+        }
+        host_.register_cli({"sip show registrations", "sip show registrations [NUMBER]",
+                            "registered terminals (all, or of one number)", [this](auto r) {
+                                std::string aor = r->args().empty() ? "" : r->args()[0];
+                                engine_->show_registrations(aor, [this, r](std::string text) {
+                                    host_.post([r, text] { r->reply(0, text); });
+                                });
+                            }});
+        host_.register_cli({"sip show status", "sip show status", "SIP listener and counters", [this](auto r) {
+                                engine_->show_status(
+                                    [this, r](std::string text) { host_.post([r, text] { r->reply(0, text); }); });
+                            }});
+        return "";
+    }
+    ~ChanSip() override {
+        host_.unregister_cli("sip show registrations");
+        host_.unregister_cli("sip show status");
+        engine_->stop();
+    }
+
+private:
+    // Bindings survive a restart: read the live ones back, drop the expired.
+    void restore() {
+        Database *db = host_.service<Database>(services::kDatabase);
+        if (!db) return;
+        restored_ = true;
+        db->write("DELETE FROM bindings WHERE expires_at <= now()", {}, nullptr);
+        db->query("SELECT aor, terminal_id, contact, received, transport, extract(epoch FROM expires_at)::bigint, "
+                  "coalesce(user_agent, ''), coalesce(call_id, ''), coalesce(cseq, 0) FROM bindings WHERE expires_at > now()",
+                  {}, [this](const SqlResult &r) {
+                      if (!r.ok) {
+                          restored_ = false;
+                          return VCE_LOG_ERROR("SIP: cannot restore bindings: %s", r.error.c_str());
+                      }
+                      std::vector<Binding> out;
+                      for (const auto &row : r.rows) {
+                          Binding b;
+                          b.aor = row[0].value_or("");
+                          b.terminal_id = row[1].value_or("");
+                          b.contact = row[2].value_or("");
+                          b.received = row[3].value_or("");
+                          b.transport = row[4].value_or("udp");
+                          b.expires_at = std::atoll(row[5].value_or("0").c_str());
+                          b.user_agent = row[6].value_or("");
+                          b.call_id = row[7].value_or("");
+                          b.cseq = static_cast<uint32_t>(std::atol(row[8].value_or("0").c_str()));
+                          out.push_back(std::move(b));
+                      }
+                      engine_->load_bindings(std::move(out));
+                  });
+    }
+
+    Host &host_;
+    std::unique_ptr<Engine> engine_;
+    int conn_sub_ = 0;
+    bool restored_ = false;
+};
+
+Module *load(Host &host, std::string &why) {
+    try {
+        SipConfig cfg = SipConfig::from(host.config("sip.conf"));
+        auto m = std::make_unique<ChanSip>(host, cfg);
+        why = m->start();
+        if (!why.empty()) return nullptr;
+        return m.release();
+    } catch (const ConfigError &e) {
+        why = e.what();
+        return nullptr;
+    }
+}
+
+const char *const kRequires[] = {"res_pgsql", nullptr};
+const char *const kOptional[] = {"app_route", nullptr};
+const ModuleInfo info = {kModuleAbi, "chan_sip", "SIP registrar, call proxy and message relay (sofia-sip)", 30,
+                         kRequires, kOptional, load};
+
+}  // namespace
+}  // namespace vce::sip
+
+VCE_MODULE(vce::sip::info)
