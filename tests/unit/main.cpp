@@ -46,16 +46,17 @@ int main(int argc, char **argv) {
     result.addListener(&listener);
     CppUnit::TestRunner runner;
     CppUnit::Test *all = CppUnit::TestFactoryRegistry::getRegistry().makeTest();
+    runner.addTest(all);  // the runner owns every test from here on
     if (argc > 1) {
+        // Run each top-level suite whose name starts with the prefix, by its test path.
         for (int i = 0; i < all->getChildTestCount(); ++i) {
             CppUnit::Test *t = all->getChildTestAt(i);
             if (std::strncmp(t->getName().c_str(), argv[1], std::strlen(argv[1])) == 0)
-                runner.addTest(t);
+                runner.run(result, all->getName() + "/" + t->getName());
         }
     } else {
-        runner.addTest(all);
+        runner.run(result);
     }
-    runner.run(result);
     std::printf("%d passed, %d failed\n", listener.passes_, listener.failures_);
     return listener.failures_ == 0 ? 0 : 1;
 }
