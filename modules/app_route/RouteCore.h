@@ -1,0 +1,72 @@
+// app_route's running state: the "router" service over the live bundle, the Route()
+// dialplan application, the route CLI, and the reload from PostgreSQL on NOTIFY.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "modules/app_route/ReloadPacer.h"
+#include "modules/app_route/RouteData.h"
+#include "vce/Cli.h"
+#include "vce/Database.h"
+#include "vce/Host.h"
+#include "vce/RouteService.h"
+
+struct event;
+
+namespace vce::approute {
+
+// Reads app_route.conf (absent file = defaults). Returns false with `error` naming file:line.
+bool read_options(Host &host, RouteOptions &out, std::string &error);
+
+// Everything here runs on the core thread except the RouteService methods, which any
+// thread may call. Database callbacks hold a weak_ptr, so they do nothing after stop().
+class RouteCore : public RouteService, public std::enable_shared_from_this<RouteCore> {
+public:
+    RouteCore(Host &host, Database &db, RouteOptions opt);
+    ~RouteCore() override;
+
+    // Provides the service, the application and the commands; starts loading when the
+    // database is up. False with `why` when something is already taken.
+    bool start(std::string &why);
+    void stop();
+    // New options (module reload): applied by a reload of the data.
+    void set_options(RouteOptions opt);
+
+    routing::Decision route(std::string_view dialled, std::string_view caller,
+                            routing::Trace *trace = nullptr) override;
+    std::optional<AccountAuth> account(std::string_view username) override;
+    std::string trusted_context(std::string_view ip) override;
+    unsigned long generation() const override { return generation_.load(); }
+
+    std::shared_ptr<const RouteData> data() const { return std::atomic_load(&data_); }
+
+private:
+    void request();  // a change was announced
+    void force(std::shared_ptr<CliRequest> waiter);
+    void arm(ReloadPacer::Ms delay);
+    void start_load();
+    void loaded(const SqlResult &r, ReloadPacer::Clock::time_point t0);
+    static void on_timer(int, short, void *arg);
+
+    void register_cli();
+    std::string show() const;
+    void test(const std::shared_ptr<CliRequest> &r);
+
+    Host &host_;
+    Database &db_;
+    RouteOptions opt_;
+    std::shared_ptr<const RouteData> data_;  // std::atomic_load / std::atomic_store only
+    std::atomic<unsigned long> generation_{0};
+    ReloadPacer pacer_;
+    event *timer_ = nullptr;
+    int listen_id_ = -1;
+    bool started_ = false, provided_ = false, app_added_ = false;
+    std::string last_error_;
+    std::vector<std::shared_ptr<CliRequest>> pending_, active_;  // `route reload` waiters
+};
+
+}  // namespace vce::approute
