@@ -1,1 +1,13 @@
-# modules/chan_tdm: build rules (filled in by its owner)
+# modules/chan_tdm: the TDM channel driver (FXS phones, FXO trunks on virtual or DAHDI spans).
+mod_LTLIBRARIES += modules/chan_tdm/chan_tdm.la
+modules_chan_tdm_chan_tdm_la_SOURCES = \
+	modules/chan_tdm/chan_tdm.cpp \
+	modules/chan_tdm/TdmConfig.h modules/chan_tdm/TdmConfig.cpp \
+	modules/chan_tdm/TdmLine.h \
+	modules/chan_tdm/TdmEngine.h modules/chan_tdm/TdmEngine.cpp
+modules_chan_tdm_chan_tdm_la_CPPFLAGS = $(AM_CPPFLAGS) $(SPANDSP_CFLAGS)
+modules_chan_tdm_chan_tdm_la_LDFLAGS = $(VCE_MODFLAGS)
+modules_chan_tdm_chan_tdm_la_LIBADD = libvce.la $(SPANDSP_LIBS) $(SRTP_LIBS)
+EXTRA_DIST += modules/chan_tdm/tdm.conf.sample modules/chan_tdm/README.md tests/integration/tdm.sh
+
+tests_unit_unit_tests_SOURCES += tests/unit/ChanTdmConfigTest.cpp modules/chan_tdm/TdmConfig.cpp

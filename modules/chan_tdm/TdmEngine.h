@@ -1,0 +1,105 @@
+// chan_tdm's TDM thread: a poll() loop over the spans' descriptors (POLLIN|POLLPRI, as DAHDI
+// signals events with POLLPRI), one DSP chain per channel driven per 20 ms block, the FXS and
+// trunk call state machines, dialplan executions of calls from lines and trunks, and bridging.
+//
+// Threads: every public method is safe from any thread and hands values to the TDM thread
+// (a locked command queue and an eventfd). Results come back through callbacks run on the TDM
+// thread (DialEvents) or passed to Host::post (CLI text).
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "TdmConfig.h"
+#include "TdmLine.h"
+#include "vce/Channels.h"
+
+namespace vce {
+class Host;
+class DialplanService;
+}  // namespace vce
+
+namespace vce::dsp {
+class VirtualSpan;
+}
+
+namespace vce::tdm {
+
+class TdmEngine {
+public:
+    // Opens the spans (throws std::runtime_error naming the socket or device). Does not start
+    // the thread.
+    TdmEngine(TdmConfig config, DialplanService *dialplan, ChannelRegistry *channels);
+    ~TdmEngine();  // stops the thread; calls in progress are released
+    TdmEngine(const TdmEngine &) = delete;
+    TdmEngine &operator=(const TdmEngine &) = delete;
+
+    void start();
+
+    // ChannelTech for other modules: "group/number".
+    unsigned long dial(const DialRequest &req, ChannelTech::Events events);
+    void hangup(unsigned long handle);
+
+    // Texts for vcectl, produced on the TDM thread and handed to `done` there.
+    void showSpans(std::function<void(std::string)> done);
+    void showChannels(std::function<void(std::string)> done);
+
+    const TdmConfig &config() const { return cfg_; }
+
+private:
+    struct Span;
+    void post(std::function<void()> fn);
+    void run();
+    void runCommands();
+    void serviceSpan(Span &s, short revents);
+    void readLine(Line &l);
+    void onAudio(Line &l, const uint8_t *frame, std::size_t len);
+    void onSignal(Line &l, dsp::TdmEvent ev);
+    void onDsp(Line &l, const dsp::DspEvent &ev);
+    void tick(Line &l, Clock::time_point now);
+    void attach(Line &l, dsp::TdmChannel *ch);
+    void detach(Line &l);
+
+    // Origin side.
+    void offHook(Line &l);
+    void digit(Line &l, char d);
+    void startCall(Line &l, const std::string &exten);
+    void continueCall(Line &l);
+    void startDial(Line &l, const std::vector<std::string> &args);
+    void onLegEvent(int origin, unsigned gen, const DialEvent &ev);
+    void finishCall(Line &l, const std::string &dialstatus);
+    void endOrigin(Line &l);  // the origin hung up: drop its leg and execution
+
+    // Leg side.
+    int placeLeg(const DialTarget &t, const DialRequest &req, int origin, ChannelTech::Events report,
+                 unsigned long handle, std::string &dialstatus);
+    void legAnswered(Line &l);
+    void legFailed(Line &l, const std::string &dialstatus);
+    void legEnded(Line &l);
+    void releaseLeg(Line &l);  // the requester hung up: no more events
+    void bridge(Line &a, Line &b);
+
+    void enter(Line &l, LineState s, Clock::time_point deadline = Clock::time_point::max());
+    void playTone(Line &l, dsp::Tone t);
+    Line *lineByHandle(unsigned long handle);
+
+    TdmConfig cfg_;
+    DialplanService *dialplan_;
+    ChannelRegistry *channels_;
+    std::vector<std::unique_ptr<Span>> spans_;
+    std::vector<std::unique_ptr<Line>> lines_;
+    int wake_ = -1;
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    std::atomic<unsigned long> nextHandle_{1};
+    std::mutex mutex_;
+    std::deque<std::function<void()>> commands_;
+};
+
+}  // namespace vce::tdm
