@@ -15,13 +15,13 @@
 
 namespace vce {
 
+// The handle is never dlclose()d: a module's code stays mapped after unload (RTLD_NODELETE),
+// so callbacks it left with other modules (a query in flight, a std::function being
+// destroyed) can never jump into unmapped memory. Loading a rebuilt .so needs a restart.
 struct ModuleLoader::Candidate {
     void *handle = nullptr;
     const ModuleInfo *info = nullptr;
     std::string path;
-    ~Candidate() {
-        if (handle) dlclose(handle);
-    }
 };
 
 struct ModuleLoader::Loaded {
@@ -66,7 +66,7 @@ std::string ModuleLoader::open(const std::string &name, std::unique_ptr<Candidat
     }
     auto c = std::make_unique<Candidate>();
     c->path = path;
-    c->handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    c->handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (!c->handle) return std::string("cannot load ") + path + ": " + dlerror();
     auto entry = reinterpret_cast<const ModuleInfo *(*)()>(dlsym(c->handle, VCE_MODULE_ENTRY_NAME));
     if (!entry) return path + " is not a vce module (no " VCE_MODULE_ENTRY_NAME " entry point)";

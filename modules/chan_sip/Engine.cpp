@@ -253,15 +253,17 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
             break;
     int64_t t = now();
     auto challenge = [&](bool stale) {
-        std::string sha = auth_.challenge("SHA-256", t, stale), md5 = auth_.challenge("MD5", t, stale);
+        // MD5 first: many phones (and SIPp) take the first challenge and know only MD5;
+        // clients that prefer SHA-256 (RFC 8760) pick it from the second header.
+        std::string md5 = auth_.challenge("MD5", t, stale), sha = auth_.challenge("SHA-256", t, stale);
         int status = proxy ? 407 : 401;
         const char *phrase = proxy ? "Proxy Authentication Required" : "Unauthorized";
         if (proxy)
-            nta_incoming_treply(irq, status, phrase, SIPTAG_PROXY_AUTHENTICATE_STR(sha.c_str()),
-                                SIPTAG_PROXY_AUTHENTICATE_STR(md5.c_str()), TAG_END());
+            nta_incoming_treply(irq, status, phrase, SIPTAG_PROXY_AUTHENTICATE_STR(md5.c_str()),
+                                SIPTAG_PROXY_AUTHENTICATE_STR(sha.c_str()), TAG_END());
         else
-            nta_incoming_treply(irq, status, phrase, SIPTAG_WWW_AUTHENTICATE_STR(sha.c_str()),
-                                SIPTAG_WWW_AUTHENTICATE_STR(md5.c_str()), TAG_END());
+            nta_incoming_treply(irq, status, phrase, SIPTAG_WWW_AUTHENTICATE_STR(md5.c_str()),
+                                SIPTAG_WWW_AUTHENTICATE_STR(sha.c_str()), TAG_END());
         nta_incoming_destroy(irq);
     };
     if (!au) {

@@ -36,7 +36,10 @@ std::string SipLoop::start(std::function<std::string(su_root_t *)> init) {
         ready.set_value(err);
         if (ok) su_root_run(root_);
         drain();  // run what was posted before the break (e.g. stop's fini)
-        if (root_) su_root_destroy(root_);
+        if (root_) {
+            su_root_unregister(root_, wait_, &SipLoop::on_wakeup, reinterpret_cast<su_wakeup_arg_t *>(this));
+            su_root_destroy(root_);
+        }
         root_ = nullptr;
         if (efd_ >= 0) close(efd_);
         efd_ = -1;

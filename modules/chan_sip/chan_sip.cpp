@@ -58,6 +58,7 @@ public:
     ~ChanSip() override {
         host_.unregister_cli("sip show registrations");
         host_.unregister_cli("sip show status");
+        if (Database *db = host_.service<Database>(services::kDatabase)) db->off_connection(conn_sub_);
         engine_->stop();
     }
 

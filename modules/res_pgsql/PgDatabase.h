@@ -35,6 +35,7 @@ public:
     int listen(const std::string &channel, NotifyCallback cb) override;
     void unlisten(int subscription) override;
     int on_connection(std::function<void(bool)> cb) override;
+    void off_connection(int subscription) override { conn_cbs_.erase(subscription); }
     bool connected() const override { return !held_ && reader_->up() && writer_->up(); }
     size_t queued_writes() const override { return queue_.size(); }
 

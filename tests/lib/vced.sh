@@ -57,6 +57,14 @@ vced_stop() {
     VCED_PID=
 }
 
+# vced_sip_conf DIR PORT [LINE...] : sip.conf listening on 127.0.0.1:PORT (udp+tcp),
+# realm vce.local; extra [general] lines may follow.
+vced_sip_conf() {
+    _d=$1 _p=$2
+    shift 2
+    { printf '[general]\nbind = 127.0.0.1:%s\nrealm = vce.local\n' "$_p"; for _l in "$@"; do echo "$_l"; done; } >"$_d/sip.conf"
+}
+
 ctl() { "$VCECTL" -s "$VCED_CONFDIR/run/vced.ctl" "$@"; }
 
 # wait_for SECONDS CMD... : retry CMD every 0.1 s until it succeeds

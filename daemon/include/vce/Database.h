@@ -44,6 +44,7 @@ public:
 
     // Called with true on every (re)connection and false on loss, so caches can reload.
     virtual int on_connection(std::function<void(bool up)> cb) = 0;
+    virtual void off_connection(int subscription) = 0;
 
     virtual bool connected() const = 0;
     virtual size_t queued_writes() const = 0;

@@ -9,7 +9,7 @@ class Host;
 
 // Bumped whenever Host, Module or ModuleInfo change incompatibly; a module built for
 // another ABI is refused with both numbers in the message.
-constexpr unsigned kModuleAbi = 3;
+constexpr unsigned kModuleAbi = 4;
 
 // A loaded module instance. Deleting it unloads the module's work (unregister
 // everything it registered); the loader does that in reverse load order.
