@@ -146,7 +146,7 @@ void CallSession::dial(const std::vector<std::string> &args) {
         if (slash == std::string::npos) {
             // SIP/<account>: every live binding of the account.
             for (const Binding &b : e_.location().lookup(res, t)) {
-                std::string hop = b.received.empty() ? "" : "sip:" + b.received + ";transport=" + b.transport;
+                std::string hop = next_hop(b);
                 add_fork(b.contact, hop, one);
             }
         } else {

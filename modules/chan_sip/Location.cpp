@@ -5,6 +5,19 @@
 
 namespace vce::sip {
 
+std::string next_hop(const Binding &b) {
+    if (b.received.empty()) return "";
+    std::string src_ip = b.received.substr(0, b.received.rfind(':'));
+    // The contact's host: after "sip:" and any "user@", up to ':' ';' or '>'.
+    std::string c = b.contact;
+    size_t at = c.find('@'), start = c.find(':') + 1;
+    if (at != std::string::npos) start = at + 1;
+    size_t end = c.find_first_of(":;>", start);
+    std::string host = c.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (host == src_ip) return "";
+    return "sip:" + b.received + ";transport=" + b.transport;
+}
+
 std::vector<LocationChange> LocationStore::plan(const Binding &base, const std::vector<ContactUpdate> &contacts,
                                                 int64_t now, size_t max_contacts) const {
     std::vector<LocationChange> out;

@@ -9,6 +9,13 @@
 
 namespace vce::sip {
 
+struct Binding;
+// Where to send requests for a binding: "" = the contact itself; else "sip:IP:PORT;transport=X",
+// the address the REGISTER came from, when NAT rewrote the contact's IP on the way (the
+// contact's host differs from the source address). Same IP, other port: the phone named
+// its own listening port (or a third party registered it), so the contact is used.
+std::string next_hop(const Binding &b);
+
 struct Binding {
     std::string aor;          // account username (the number)
     std::string terminal_id;  // +sip.instance, else the terminal's MAC, else the contact

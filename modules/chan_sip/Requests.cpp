@@ -193,7 +193,7 @@ int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &
             bool self = u && is_self(u);
             su_free(nullptr, u);
             if (self) continue;  // never loop a message back to ourselves
-            relay->add_leg(prepared(b.contact), b.received.empty() ? "" : "sip:" + b.received + ";transport=" + b.transport);
+            relay->add_leg(prepared(b.contact), next_hop(b));
         }
     }
     relay->started();
@@ -210,7 +210,7 @@ void Engine::deliver_queued_messages(const std::string &aor) {
               const Binding &b = bindings.front();
               for (const auto &row : r.rows) {
                   std::string id = *row[0], from = *row[1], ctype = *row[2], body = unb64(row[3].value_or(""));
-                  std::string hop = b.received.empty() ? "" : "sip:" + b.received + ";transport=" + b.transport;
+                  std::string hop = next_hop(b);
                   std::string to = "<sip:" + aor + "@" + cfg_.domain + ">";
                   std::string fromh = "<" + from + ">;tag=q" + id;
                   std::string callid = "vce-msg-" + id + "-" + std::to_string(now());
