@@ -11,7 +11,11 @@
 #include <thread>
 #include <vector>
 
+#include <cmath>
+
+#include "spandsp_glue/CallerId.h"
 #include "spandsp_glue/DspChain.h"
+#include "spandsp_glue/TonePlan.h"
 #include "spandsp_glue/VirtualSpan.h"
 #include "tests/pstnsim/PstnSim.h"
 
@@ -26,6 +30,8 @@ void usage() {
                  "                       [--country CC] [--echo-model 2..9] [--call CH:DIGITS] [--seconds S]\n"
                  "       vce-pstnsim box --span PATH (--dial NUMBER | --await-call) [--law alaw|ulaw]\n"
                  "                       [--country CC] [--seconds S]\n"
+                 "       vce-pstnsim phone --span PATH [--channel N] (--dial DIGITS | --await-ring [--answer])\n"
+                 "                       [--hold S] [--send DIGITS] [--law alaw|ulaw] [--country CC] [--seconds S]\n"
                  "SPEC: 100=echo,200=busy,300=noanswer,400=tone (default)\n");
 }
 
@@ -95,7 +101,10 @@ int runSim(const Args &a) {
                 } else if (st != dsp::TdmChannel::ReadStatus::Audio) break;
             }
             uint8_t out[160];
+            const std::size_t heardBefore = lines[i]->heardWhileTalking().size();
             lines[i]->onAudio(last[i].data(), out, 160);
+            if (lines[i]->heardWhileTalking().size() != heardBefore)
+                log("ch" + std::to_string(i + 1) + ": heard digits " + lines[i]->heardWhileTalking());
             std::fill(last[i].begin(), last[i].end(), dsp::g711Silence(cfg.law));
             for (dsp::TdmEvent e : lines[i]->takeEvents()) {
                 log("ch" + std::to_string(i + 1) + ": send " + dsp::tdmEventName(e));
@@ -176,10 +185,164 @@ int runBox(const Args &a) {
     return 0;
 }
 
+
+// Energy of one frequency relative to the block's energy (Goertzel), 0..1.
+double toneShare(const int16_t *x, std::size_t n, double freq) {
+    const double k = 2 * std::cos(2 * M_PI * freq / 8000.0);
+    double s1 = 0, s2 = 0, total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double s0 = x[i] + k * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+        total += static_cast<double>(x[i]) * x[i];
+    }
+    const double power = s1 * s1 + s2 * s2 - k * s1 * s2;
+    return total < 1e3 ? 0 : power / (total * n / 2.0);
+}
+
+// An analog phone on an FXS port of the box: goes off hook, listens for dial tone, dials;
+// or waits for ringing, decodes the caller ID sent between rings and answers. It is the
+// clock of its channel (one 160-byte block every 20 ms). Prints DIALTONE:, CALLERID:,
+// AUDIO: and RESULT: lines for tests.
+int runPhone(const Args &a) {
+    dsp::DspChainConfig cc;
+    if (!dsp::parseLaw(a.get("law", "alaw"), cc.law)) throw std::runtime_error("--law: alaw or ulaw");
+    cc.country = a.get("country", "de");
+    cc.echo = dsp::EchoMode::Off;
+    cc.detectCallProgress = true;
+    cc.detectFax = false;
+    dsp::DspChain chain(cc);
+    const dsp::TonePlan *plan = dsp::findTonePlan(cc.country);
+    if (!plan) throw std::runtime_error("--country: unknown tone plan");
+    dsp::CallerIdDecoder cid(plan->callerId);
+    const int channel = std::stoi(a.get("channel", "1"));
+    const std::string dial = a.get("dial"), send = a.get("send");
+    const bool awaitRing = a.has("await-ring"), answer = a.has("answer");
+    const double hold = std::stod(a.get("hold", "0"));
+    std::unique_ptr<dsp::VirtualChannel> ch;
+    const auto connectBy = Clock::now() + std::chrono::seconds(5);
+    for (;;) {
+        try {
+            ch = dsp::VirtualChannel::connect(a.get("span"), channel, cc.law);
+            break;
+        } catch (const std::exception &) {
+            if (Clock::now() > connectBy) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    const std::string me = "phone" + std::to_string(channel) + ": ";
+    log(me + "connected to " + a.get("span"));
+    bool offHook = false, dialled = false, answered = false, audioHeard = false, ringing = false;
+    int rings = 0, toneBlocks = 0;
+    std::string outcome, callerId;
+    Clock::time_point hangAt = Clock::time_point::max();
+    auto goOffHook = [&] {
+        ch->signal(dsp::TdmEvent::OffHook);
+        offHook = true;
+    };
+    if (!awaitRing) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the box see the line
+        goOffHook();
+        log(me + "off hook");
+    }
+    std::vector<uint8_t> in(160, dsp::g711Silence(cc.law));
+    auto next = Clock::now();
+    const auto end = Clock::now() + std::chrono::milliseconds(static_cast<long>(std::stod(a.get("seconds", "15")) * 1000));
+    while (Clock::now() < end && Clock::now() < hangAt) {
+        uint8_t buf[480];
+        std::size_t len = 0;
+        dsp::TdmEvent ev;
+        for (;;) {
+            const auto st = ch->read(buf, sizeof buf, len, ev);
+            if (st == dsp::TdmChannel::ReadStatus::Audio && len == 160) in.assign(buf, buf + 160);
+            else if (st == dsp::TdmChannel::ReadStatus::Event) {
+                log(me + "line " + dsp::tdmEventName(ev));
+                if (ev == dsp::TdmEvent::RingStart) {
+                    ringing = true;
+                    ++rings;
+                    if (awaitRing && answer && !offHook && rings >= 2) {
+                        goOffHook();
+                        log(me + "off hook (answered on ring " + std::to_string(rings) + ")");
+                    }
+                } else if (ev == dsp::TdmEvent::RingStop) {
+                    ringing = false;
+                } else if (ev == dsp::TdmEvent::Polarity && offHook && !awaitRing && !answered) {
+                    answered = true;  // answer supervision from the box
+                    log(me + "answered");
+                    if (!send.empty()) chain.sendDtmf(send);
+                    if (hold > 0) hangAt = Clock::now() + std::chrono::milliseconds(static_cast<long>(hold * 1000));
+                    else if (outcome.empty()) outcome = "answer";
+                }
+            } else if (st == dsp::TdmChannel::ReadStatus::Closed) {
+                log(me + "box closed the channel");
+                hangAt = Clock::now();
+                break;
+            } else if (st != dsp::TdmChannel::ReadStatus::Audio) {
+                break;
+            }
+        }
+        int16_t heard[160];
+        uint8_t out[160];
+        chain.process(in.data(), heard, nullptr, out, 160);
+        std::fill(in.begin(), in.end(), dsp::g711Silence(cc.law));
+        ch->writeAudio(out, 160);
+        if (!offHook || ringing) {
+            cid.process(heard, 160);
+            if (auto info = cid.take()) {
+                callerId = info->number;
+                log("CALLERID: number=" + info->number + " name=" + info->name + " time=" + info->dateTime);
+                if (awaitRing && answer && !offHook) {
+                    goOffHook();
+                    log(me + "off hook (answered after caller id)");
+                }
+            }
+        }
+        if (awaitRing && offHook && !answered) {
+            answered = true;
+            if (!send.empty()) chain.sendDtmf(send);
+            hangAt = Clock::now() + std::chrono::milliseconds(static_cast<long>(std::max(hold, 1.0) * 1000));
+            outcome = "answered callerid=" + callerId;
+        }
+        if (offHook && !audioHeard) {
+            toneBlocks = toneShare(heard, 160, 1000.0) > 0.5 ? toneBlocks + 1 : 0;
+            if (toneBlocks >= 10) {
+                audioHeard = true;
+                log("AUDIO: 1000 Hz heard");
+            }
+        }
+        dsp::DspEventQueue events;
+        chain.takeEvents(events);
+        for (const auto &e : events) {
+            log(me + "dsp " + dsp::describe(e));
+            if (e.type != dsp::DspEventType::ToneDetected || awaitRing) continue;
+            if (e.tone == dsp::Tone::Dial && !dialled && !dial.empty()) {
+                log("DIALTONE: heard");
+                chain.sendDtmf(dial);
+                dialled = true;
+            } else if (dialled && !answered && (e.tone == dsp::Tone::Busy || e.tone == dsp::Tone::Congestion)) {
+                if (outcome.empty()) outcome = dsp::toneName(e.tone);
+                hangAt = Clock::now() + std::chrono::milliseconds(200);
+            } else if (dialled && e.tone == dsp::Tone::Ringback) {
+                log(me + "ringback");
+            }
+        }
+        if (!outcome.empty() && hangAt == Clock::time_point::max()) break;
+        next += std::chrono::milliseconds(20);
+        std::this_thread::sleep_until(next);
+    }
+    if (answered && outcome.empty()) outcome = "answer";
+    if (outcome.empty()) outcome = "timeout";
+    if (offHook) ch->signal(dsp::TdmEvent::OnHook);
+    log(me + "on hook");
+    log("RESULT: " + outcome);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return 0;
+}
 }  // namespace
 
 int main(int argc, char **argv) {
-    if (argc < 2 || (std::strcmp(argv[1], "sim") != 0 && std::strcmp(argv[1], "box") != 0)) {
+    if (argc < 2 || (std::strcmp(argv[1], "sim") != 0 && std::strcmp(argv[1], "box") != 0 &&
+                      std::strcmp(argv[1], "phone") != 0)) {
         usage();
         return 2;
     }
@@ -201,6 +364,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     try {
+        if (std::strcmp(argv[1], "phone") == 0) return runPhone(a);
         return std::strcmp(argv[1], "sim") == 0 ? runSim(a) : runBox(a);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "vce-pstnsim: %s\n", e.what());

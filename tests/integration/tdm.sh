@@ -1,0 +1,172 @@
+#!/bin/bash
+# Integration: chan_tdm in a real vced (with res_pgsql against a private PostgreSQL, and
+# app_route when it is built) on two virtual spans: analog phones (vce-pstnsim phone, FXS)
+# and PSTN trunks (vce-pstnsim sim, FXO). Prints PASS:/FAIL: lines.
+set -u
+. "$VCE_SRCDIR/tests/lib/pg.sh"
+. "$VCE_SRCDIR/tests/lib/vced.sh"
+. "$VCE_SRCDIR/tests/lib/check.sh"
+
+SIM=$VCE_BUILDDIR/tests/pstnsim/vce-pstnsim
+T=$(mktemp -d /tmp/vce-tdm.XXXXXX)
+PGDIR=$T/pg
+PORT=${VCE_TDM_PGPORT:-55443}
+simpids=()
+cleanup() {
+    for p in "${simpids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    vced_stop; pg_stop "$PGDIR"; rm -rf "$T"
+}
+trap cleanup EXIT
+
+pg_start "$PGDIR" "$PORT" || { fail "tdm: postgres starts"; exit 1; }
+pg_createdb vce
+MODS="res_pgsql chan_tdm"
+HAVE_ROUTE=
+if [ -e "$VCE_BUILDDIR/modules/app_route/.libs/app_route.so" ]; then
+    HAVE_ROUTE=1; MODS="res_pgsql app_route chan_tdm"
+fi
+vced_conf "$T/etc" "$PGDIR" "$PORT" $MODS
+E=$T/etc
+NUMBERS='021000=tone,022000=busy,023000=noanswer'
+
+# Test contexts next to the shipped ones: PSTN numbers straight to the trunks (the shipped
+# [from-analog] routes through Route()), and DIDs from the trunks to the phones.
+cat >>"$E/extensions.conf" <<'CONF'
+
+[tdm-test-phones]
+exten => _0X.,1,Dial(TDM/trunks/${EXTEN},5)
+ same => n,Hangup()
+
+[tdm-test-trunks]
+exten => 4711,1,Set(CALLERID=0212345678)
+ same => n,Set(CALLERID_NAME=Hong Gildong)
+ same => n,Dial(TDM/phones/4711,20)
+ same => n,Hangup()
+; a careless entry: chan_tdm itself refuses to send a trunk call back out on a trunk
+exten => _0X.,1,Dial(TDM/trunks/${EXTEN},5)
+ same => n,Hangup()
+CONF
+cat >"$E/tdm.conf" <<CONF
+[general]
+country = de
+inter_digit_ms = 1500
+ring_timeout = 20
+
+[phones]
+type = virtual
+path = $T/phones.sock
+channels = 4
+signalling = fxs
+law = alaw
+group = phones
+context = tdm-test-phones
+callerid = 0262006200082
+line => 4, context=from-analog
+
+[pstn]
+type = virtual
+path = $T/pstn.sock
+channels = 2
+signalling = fxo
+law = alaw
+group = trunks
+context = tdm-test-trunks
+CONF
+
+# A config error names file:line and the module declines (vced refuses: it is required).
+mkdir -p "$T/bad"; cp "$E"/*.conf "$T/bad/"
+sed -i "s#^rundir = .*#rundir = $T/bad/run#" "$T/bad/vced.conf"
+sed -i 's/^signalling = fxo/signalling = em/' "$T/bad/tdm.conf"
+out=$("$VCED" -c "$T/bad" -f 2>&1); rc=$?
+check_eq "tdm.conf error: vced refuses to start" 1 "$rc"
+check_match "tdm.conf error: names file and line" "tdm.conf:[0-9]+: signalling must be fxs" "$out"
+
+vced_start "$E" -v || { fail "tdm: vced starts"; exit 1; }
+check_match "module show lists chan_tdm" "chan_tdm +running" "$(ctl module show)"
+check_match "tdm show spans lists both spans" "phones +virtual +fxs.*pstn +virtual +fxo" "$(ctl tdm show spans | tr '\n' ' ')"
+check_match "core show threads has the tdm thread" "tdm" "$(ctl core show threads)"
+
+# The PSTN side: two trunk channels.
+start_sim() { # LOGNAME [ARGS...]
+    _n=$1; shift
+    "$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers "$NUMBERS" --seconds 120 "$@" >"$T/$_n.log" 2>&1 &
+    SIMPID=$!; simpids+=($SIMPID)
+}
+stop_sim() { kill "$SIMPID" 2>/dev/null; wait "$SIMPID" 2>/dev/null; }
+phone() { # LOGNAME CHANNEL ARGS...  (background; sets PHONEPID)
+    _n=$1 _c=$2; shift 2
+    "$SIM" phone --span "$T/phones.sock" --channel "$_c" "$@" >"$T/$_n.log" 2>&1 &
+    PHONEPID=$!; simpids+=($PHONEPID)
+}
+result() { sed -n 's/^RESULT: //p' "$T/$1.log"; }
+show_log() { printf '%s\n' "--- $1" "$(tail -n 12 "$T/$1.log")"; }
+
+start_sim pstn
+check "trunk channels attach" wait_for 10 sh -c "\"$VCECTL\" -s $E/run/vced.ctl tdm show spans | grep -q 'pstn .* 2  *2 '"
+
+# 1. Off hook: dial tone; a PSTN number of the tone service; audio both ways through two chains.
+phone tone 1 --dial 021000 --hold 3 --seconds 20
+sleep 1.5
+check_match "show channels: off-hook line in dialtone or collecting" "TDM/phones/1 .*(dialtone|collecting digits)" "$(ctl tdm show channels)"
+wait $PHONEPID
+if grep -q "DIALTONE: heard" "$T/tone.log"; then pass "fxs: off hook hears dial tone (detected)"; else fail "fxs: off hook hears dial tone (detected)" "$(show_log tone)"; fi
+check_match "pstn: the simulator got exactly the dialled digits" "ch[12]: dialled 021000 -> tone" "$(cat "$T/pstn.log")"
+check_eq "fxs: answered (polarity reversal)" "answer" "$(result tone)"
+if grep -q "AUDIO: 1000 Hz heard" "$T/tone.log"; then pass "bridge: the phone hears the PSTN tone service"; else fail "bridge: the phone hears the PSTN tone service" "$(show_log tone)"; fi
+check_match "vced: Dial ended with ANSWER" "TDM/phones/1: Dial\(TDM/trunks/021000\) -> DIALSTATUS=ANSWER" "$(cat "$E/vced.log")"
+
+# 2. Busy number.
+phone busy 1 --dial 022000 --seconds 20
+wait $PHONEPID
+check_match "dial busy number: DIALSTATUS=BUSY" "TDM/phones/1: Dial\(TDM/trunks/022000\) -> DIALSTATUS=BUSY" "$(cat "$E/vced.log")"
+check_eq "dial busy number: the phone hears busy" "busy" "$(result busy)"
+
+# 3. No answer: NOANSWER after the Dial timeout (5 s); meanwhile both trunks are taken and a
+#    third call gets CHANUNAVAIL.
+phone na1 1 --dial 023000 --seconds 20; na1=$PHONEPID
+phone na2 2 --dial 023000 --seconds 20; na2=$PHONEPID
+check "both trunks ringing" wait_for 10 sh -c "[ \$(\"$VCECTL\" -s $E/run/vced.ctl tdm show channels | grep -c 'TDM/pstn/.*ringing') = 2 ]"
+check_match "show channels: the dialled digits and the peer" "TDM/pstn/[12] .*ringing +023000 +TDM/phones/[12]" "$(ctl tdm show channels)"
+phone unavail 3 --dial 021000 --seconds 15; un=$PHONEPID
+wait $un
+check_match "all trunks busy: DIALSTATUS=CHANUNAVAIL" "TDM/phones/3: Dial\(TDM/trunks/021000\) -> DIALSTATUS=CHANUNAVAIL" "$(cat "$E/vced.log")"
+check_eq "all trunks busy: the phone hears congestion" "congestion" "$(result unavail)"
+wait $na1; wait $na2
+check_match "no answer: DIALSTATUS=NOANSWER after the timeout" "TDM/phones/1: Dial\(TDM/trunks/023000\) -> DIALSTATUS=NOANSWER" "$(cat "$E/vced.log")"
+check "trunks idle again" wait_for 5 sh -c "[ \$(\"$VCECTL\" -s $E/run/vced.ctl tdm show channels | grep -c 'TDM/pstn/.* idle ') = 2 ]"
+
+# 4. The shipped [from-analog]: 6200-6200#082 goes to the dialplan's Route() decision.
+phone vns 4 --dial '62006200#082' --seconds 15
+wait $PHONEPID
+check_match "fxs [from-analog]: 6200-6200#082 collected with '#' and handed to the dialplan" \
+    "TDM/phones/4: dialled 62006200#082, dialplan \[from-analog\]" "$(cat "$E/vced.log")"
+if [ -n "$HAVE_ROUTE" ]; then
+    check_match "fxs [from-analog]: routed (Dial with a DIALSTATUS)" "TDM/phones/4: Dial\(.*\) -> DIALSTATUS=" "$(cat "$E/vced.log")"
+else
+    # Without app_route nothing decides, so nothing may leave: the call ends in the dialplan.
+    check_match "fxs [from-analog]: without Route() nothing is dialled" "TDM/phones/4: dialplan ended" "$(cat "$E/vced.log")"
+fi
+stop_sim
+
+# 5. A call from the PSTN with DID 4711 rings phone 2 with caller ID; the phone answers and
+#    its DTMF reaches the PSTN caller through both chains.
+phone ring 2 --await-ring --answer --send 159 --hold 3 --seconds 25; ring=$PHONEPID
+sleep 0.5
+start_sim inbound --call 1:4711
+wait $ring
+check_match "pstn call in: the DID runs the trunk's context" "TDM/pstn/1: dialled 4711, dialplan \[tdm-test-trunks\]" "$(cat "$E/vced.log")"
+check_match "pstn call in: caller id decoded by the phone (SpanDSP ADSI rx)" "CALLERID: number=0212345678 name=Hong Gildong" "$(cat "$T/ring.log")"
+check_eq "pstn call in: the phone answers" "answered callerid=0212345678" "$(result ring)"
+check_match "pstn call in: the caller hears the phone's digits" "ch1: heard digits 159" "$(cat "$T/inbound.log")"
+check "pstn call in: trunk released after the phone hangs up" wait_for 5 sh -c "\"$VCECTL\" -s $E/run/vced.ctl tdm show channels | grep -q 'TDM/pstn/1 .* idle '"
+stop_sim
+
+# 6. Security: a PSTN call whose DID is a PSTN number is not sent back out.
+start_sim transit --call 1:021000
+check "pstn to pstn: refused by chan_tdm" wait_for 10 grep -q "TDM/pstn/1: refused Dial(TDM/trunks/021000)" "$E/vced.log"
+sleep 1
+if grep -q "ch2: dialled" "$T/transit.log"; then fail "pstn to pstn: nothing reached the other trunk" "$(show_log transit)"; else pass "pstn to pstn: nothing reached the other trunk"; fi
+stop_sim
+
+check "module unload chan_tdm" ctl module unload chan_tdm
+check "span socket can be taken again after unload" ctl module load chan_tdm
