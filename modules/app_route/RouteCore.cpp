@@ -133,9 +133,7 @@ bool RouteCore::start(std::string &why) {
             self->request();
         }
     });
-    // Database has no way to withdraw this callback; after stop() the weak_ptr is empty and
-    // the module's code stays mapped (see app_route.cpp), so a late call does nothing.
-    db_.on_connection([weak](bool up) {
+    conn_id_ = db_.on_connection([weak](bool up) {
         if (auto self = weak.lock()) {
             if (up) self->request();
             else VCE_LOG_WARNING("app_route: PostgreSQL connection lost; routing on generation %lu",
@@ -159,6 +157,8 @@ void RouteCore::stop() {
     provided_ = false;
     if (listen_id_ >= 0) db_.unlisten(listen_id_);
     listen_id_ = -1;
+    if (conn_id_ >= 0) db_.off_connection(conn_id_);
+    conn_id_ = -1;
     if (timer_) event_free(timer_);
     timer_ = nullptr;
     for (auto *list : {&active_, &pending_})
@@ -279,12 +279,9 @@ std::string RouteCore::trusted_context(std::string_view ip) {
     std::shared_ptr<const RouteData> d = std::atomic_load(&data_);
     std::string key(ip);
     if (key.size() > 2 && key.front() == '[' && key.back() == ']') key = key.substr(1, key.size() - 2);
-    if (d) {
-        auto it = d->trusted.find(key);
-        return it == d->trusted.end() ? std::string() : it->second;
-    }
-    // Not loaded yet: app_route.conf's own lines still hold.
-    return {};
+    if (!d) return {};  // nothing is trusted before the first load
+    auto it = d->trusted.find(key);
+    return it == d->trusted.end() ? std::string() : it->second;
 }
 
 // ---- CLI ----

@@ -63,7 +63,7 @@ private:
     std::atomic<unsigned long> generation_{0};
     ReloadPacer pacer_;
     event *timer_ = nullptr;
-    int listen_id_ = -1;
+    int listen_id_ = -1, conn_id_ = -1;
     bool started_ = false, provided_ = false, app_added_ = false;
     std::string last_error_;
     std::vector<std::shared_ptr<CliRequest>> pending_, active_;  // `route reload` waiters

@@ -1,8 +1,6 @@
 // app_route: connects the routing library to the daemon. Loads the routing snapshot from
 // PostgreSQL (and again on NOTIFY vce_routing), offers the "router" service, the Route()
 // dialplan application and the `route test|show|reload` commands.
-#include <dlfcn.h>
-
 #include <memory>
 
 #include "modules/app_route/RouteCore.h"
@@ -34,15 +32,6 @@ private:
     std::shared_ptr<RouteCore> core_;
 };
 
-// The database keeps our on_connection callback after unload (Database has no way to
-// remove it), and a query may still be in flight: keep this module's code mapped so that
-// such a late call finds its weak_ptr empty instead of jumping into unmapped memory.
-void keep_mapped() {
-    Dl_info info;
-    if (dladdr(reinterpret_cast<void *>(&keep_mapped), &info) && info.dli_fname)
-        dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);  // handle kept on purpose
-}
-
 Module *load(Host &host, std::string &why) {
     Database *db = host.service<Database>(services::kDatabase);
     if (!db) {
@@ -51,7 +40,6 @@ Module *load(Host &host, std::string &why) {
     }
     RouteOptions opt;
     if (!read_options(host, opt, why)) return nullptr;
-    keep_mapped();
     auto core = std::make_shared<RouteCore>(host, *db, std::move(opt));
     if (!core->start(why)) return nullptr;
     return new AppRoute(host, std::move(core));

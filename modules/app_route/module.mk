@@ -11,4 +11,4 @@ modules_app_route_app_route_la_LIBADD = libvce.la $(LIBEVENT_LIBS)
 EXTRA_DIST += modules/app_route/app_route.conf.sample modules/app_route/README.md
 
 tests_unit_unit_tests_SOURCES += tests/unit/AppRouteTest.cpp \
-	modules/app_route/RouteData.cpp modules/app_route/ReloadPacer.cpp
+	modules/app_route/RouteData.cpp modules/app_route/ReloadPacer.cpp modules/app_route/RouteCore.cpp

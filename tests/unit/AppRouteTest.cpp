@@ -1,10 +1,21 @@
-// app_route's pure parts: building the bundle from SQL rows, SIP address helpers, the PSTN
-// trunk rewrite, trusted lines and the reload pacer.
+// app_route: the pure parts building the bundle from SQL rows, SIP address helpers, the PSTN
+// trunk rewrite, trusted lines and the reload pacer; and RouteCore over fake host and database
+// (load, Route() in a dialplan, credentials, trusted peers, a failed load, routing from threads).
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <event2/event.h>
+
+#include <map>
+#include <thread>
+
+#include "core/DialplanService.h"
+#include "dialplan/Execution.h"
 #include "modules/app_route/ReloadPacer.h"
+#include "modules/app_route/RouteCore.h"
 #include "modules/app_route/RouteData.h"
 #include "routing/Router.h"
+#include "vce/Host.h"
+#include "vce/Log.h"
 
 using namespace vce;
 using namespace vce::approute;
@@ -250,3 +261,217 @@ public:
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(AppRouteTest);
+
+namespace {
+
+class FakeHost : public Host {
+public:
+    FakeHost() : base_(event_base_new()) {}
+    ~FakeHost() override { event_base_free(base_); }
+    event_base *loop() override { return base_; }
+    void post(std::function<void()> fn) override { fn(); }
+    const std::string &confdir() const override { return dir_; }
+    Config config(const std::string &) const override { return Config::parse("", "(none)"); }
+    const ConfigSection &general() const override { return general_; }
+    const std::string &statedir() const override { return dir_; }
+    const std::string &node() const override { return dir_; }
+    void register_cli(const CliCommand &cmd) override { cli[cmd.words] = cmd; }
+    void unregister_cli(const std::string &words) override { cli.erase(words); }
+    void withdraw(const std::string &name) override { services.erase(name); }
+    void request_shutdown() override {}
+    // Runs a command; returns "status text".
+    std::string run(const std::string &words, std::vector<std::string> args = {}) {
+        std::string out = "(no answer)";
+        auto it = cli.find(words);
+        if (it == cli.end()) return "unknown";
+        it->second.handler(std::make_shared<CliRequest>(
+            std::move(args), [&out](int st, const std::string &text) { out = std::to_string(st) + " " + text; }));
+        return out;
+    }
+    void spin() { event_base_loop(base_, EVLOOP_NONBLOCK); }
+
+    std::map<std::string, CliCommand> cli;
+    std::map<std::string, void *> services;
+
+protected:
+    bool provide_raw(const std::string &name, const char *, void *svc) override {
+        return services.emplace(name, svc).second;
+    }
+    void *service_raw(const std::string &name, const char *) const override {
+        auto it = services.find(name);
+        return it == services.end() ? nullptr : it->second;
+    }
+
+private:
+    event_base *base_;
+    std::string dir_ = "/nonexistent-app-route-test";
+    ConfigSection general_;
+};
+
+class FakeDatabase : public Database {
+public:
+    void query(const std::string &, SqlParams, ResultCallback done) override {
+        ++queries;
+        SqlResult r;
+        r.ok = ok;
+        if (ok) r.rows = rows;
+        else r.error = "relation \"aliases\" does not exist";
+        done(r);
+    }
+    WriteAdmission write(const std::string &, SqlParams, CommitCallback) override { return WriteAdmission::Closed; }
+    int listen(const std::string &channel, NotifyCallback cb) override {
+        listened = channel;
+        notify = std::move(cb);
+        return 7;
+    }
+    void unlisten(int id) override {
+        if (id == 7) notify = nullptr;
+    }
+    int on_connection(std::function<void(bool)> cb) override {
+        conn = std::move(cb);
+        return 1;
+    }
+    void off_connection(int id) override {
+        if (id == 1) conn = nullptr;
+    }
+    bool connected() const override { return up; }
+    size_t queued_writes() const override { return 0; }
+
+    std::vector<Row> rows = demo_rows();
+    bool ok = true, up = false;
+    int queries = 0;
+    std::string listened;
+    NotifyCallback notify;
+    std::function<void(bool)> conn;
+};
+
+}  // namespace
+
+class AppRouteCoreTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(AppRouteCoreTest);
+    CPPUNIT_TEST(testLoadsWhenConnected);
+    CPPUNIT_TEST(testRouteApplication);
+    CPPUNIT_TEST(testFailedLoadKeepsData);
+    CPPUNIT_TEST(testStopWithdrawsEverything);
+    CPPUNIT_TEST(testRoutesFromThreads);
+    CPPUNIT_TEST_SUITE_END();
+
+    FakeHost *host_ = nullptr;
+    FakeDatabase *db_ = nullptr;
+    DialplanService *dp_ = nullptr;
+    std::shared_ptr<RouteCore> core_;
+
+public:
+    LogLevel level_ = LogLevel::Notice;
+
+    void setUp() override {
+        level_ = log::level();
+        log::set_level(LogLevel::Error);  // the loads' notices would drown the test lines
+        host_ = new FakeHost;
+        db_ = new FakeDatabase;
+        dp_ = new DialplanService(*host_, "/nonexistent");
+        host_->provide<DialplanService>(services::kDialplan, dp_);
+        RouteOptions o;
+        o.pstn_trunk = "SIP/127.0.0.1:5090";
+        o.trusted = {{"127.0.0.1", "from-trunks"}};
+        core_ = std::make_shared<RouteCore>(*host_, *db_, o);
+        std::string why;
+        CPPUNIT_ASSERT_MESSAGE(why, core_->start(why));
+    }
+    void tearDown() override {
+        core_->stop();
+        core_.reset();
+        delete dp_;
+        delete db_;
+        delete host_;
+        log::set_level(level_);
+    }
+
+    void up() {
+        db_->up = true;
+        db_->conn(true);
+        host_->spin();
+    }
+
+    void testLoadsWhenConnected() {
+        CPPUNIT_ASSERT_EQUAL(std::string("vce_routing"), db_->listened);
+        CPPUNIT_ASSERT_EQUAL(0, db_->queries);
+        CPPUNIT_ASSERT_EQUAL(503, core_->route("02-6200-6200-082", "").sip_status);
+        up();
+        CPPUNIT_ASSERT_EQUAL(1, db_->queries);
+        CPPUNIT_ASSERT_EQUAL(1UL, core_->generation());
+        CPPUNIT_ASSERT_EQUAL(std::string("SIP/0262006200082"), core_->route("02-6200-6200-082", "").target);
+        // A burst of notifications right after a load: one more load, after the gap.
+        for (int i = 0; i < 5; ++i) db_->notify("vce_routing", "aliases");
+        host_->spin();
+        CPPUNIT_ASSERT_EQUAL(1, db_->queries);
+        std::string out = host_->run("route reload");
+        CPPUNIT_ASSERT_EQUAL(std::string("0 routing data reloaded: generation 2"), out.substr(0, 37));
+        CPPUNIT_ASSERT_EQUAL(2, db_->queries);
+        CPPUNIT_ASSERT(host_->run("route show").find("numbers:         2") != std::string::npos);
+    }
+
+    void testRouteApplication() {
+        up();
+        auto plan = dialplan::Dialplan::parse(
+            "[from-members]\nexten => _X.,1,Route(${EXTEN})\n same => n,Set(T=${ROUTE_TARGET})\n"
+            " same => n,Hangup()\n",
+            "test.conf");
+        dialplan::Execution exec(plan, dp_->registry(), "from-members", "0234567890");
+        exec.run();
+        CPPUNIT_ASSERT_EQUAL(std::string("pstn"), exec.get("ROUTE_CLASS"));
+        CPPUNIT_ASSERT_EQUAL(std::string("SIP/127.0.0.1:5090/0234567890"), exec.get("T"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), exec.get("ROUTE_STATUS"));
+        // The caller's country picks the branch of a company number.
+        auto plan2 = dialplan::Dialplan::parse("[c]\nexten => _X.,1,Route(${EXTEN})\n", "t2.conf");
+        dialplan::Execution e2(plan2, dp_->registry(), "c", "62006200");
+        e2.set("CALLER", "0262006200082");
+        e2.run();
+        CPPUNIT_ASSERT_EQUAL(std::string("62006200#082"), e2.get("ROUTE_NUMBER"));
+    }
+
+    void testFailedLoadKeepsData() {
+        up();
+        db_->ok = false;
+        std::string out = host_->run("route reload");
+        CPPUNIT_ASSERT_EQUAL(std::string("1 reload failed, keeping generation 1"), out.substr(0, 37));
+        CPPUNIT_ASSERT_EQUAL(1UL, core_->generation());
+        CPPUNIT_ASSERT_EQUAL(std::string("SIP/0262006200082"), core_->route("02-6200-6200-082", "").target);
+        CPPUNIT_ASSERT(host_->run("route show").find("does not exist") != std::string::npos);
+    }
+
+    void testStopWithdrawsEverything() {
+        up();
+        CPPUNIT_ASSERT(host_->service<RouteService>(services::kRouter) == core_.get());
+        auto acc = core_->account("0262006200082");
+        CPPUNIT_ASSERT(acc && acc->realm == "vce.local");
+        CPPUNIT_ASSERT(!core_->account("nobody"));
+        CPPUNIT_ASSERT_EQUAL(std::string("from-trunks"), core_->trusted_context("127.0.0.1"));
+        CPPUNIT_ASSERT_EQUAL(std::string("from-centres"), core_->trusted_context("198.51.100.7"));
+        CPPUNIT_ASSERT_EQUAL(std::string(), core_->trusted_context("203.0.113.1"));
+        core_->stop();
+        CPPUNIT_ASSERT(host_->service<RouteService>(services::kRouter) == nullptr);
+        CPPUNIT_ASSERT(!dp_->registry().application("Route"));
+        CPPUNIT_ASSERT(!host_->cli.count("route test") && !host_->cli.count("route show") &&
+                       !host_->cli.count("route reload"));
+        CPPUNIT_ASSERT(!db_->notify);
+        CPPUNIT_ASSERT(!db_->conn);
+    }
+
+    void testRoutesFromThreads() {
+        up();
+        std::atomic<int> bad{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&] {
+                for (int i = 0; i < 2000; ++i)
+                    if (core_->route("02-6200-6200-082", "").target != "SIP/0262006200082") ++bad;
+            });
+        for (int i = 0; i < 20; ++i) host_->run("route reload");
+        for (auto &th : threads) th.join();
+        CPPUNIT_ASSERT_EQUAL(0, bad.load());
+        CPPUNIT_ASSERT_EQUAL(21UL, core_->generation());
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(AppRouteCoreTest);
