@@ -51,7 +51,7 @@ CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t cons
                          std::string context)
     : e_(e), id_(id), irq_(irq), caller_(std::move(caller)) {
     request_ = nta_incoming_getrequest(irq);
-    dialled_ = unescape_user(sip->sip_request->rq_url->url_user);
+    dialled_ = e.dialled_of(sip->sip_request->rq_url);
     auto *dp = e_.dialplan();
     exec_ = std::make_unique<dialplan::Execution>(dp->current(), dp->registry(), context, dialled_);
     exec_->set("CALLER", caller_);

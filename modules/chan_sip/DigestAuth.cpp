@@ -43,16 +43,19 @@ DigestResponse DigestResponse::from_params(const std::map<std::string, std::stri
 DigestAuth::DigestAuth(std::string realm, std::string secret, int ttl)
     : realm_(std::move(realm)), secret_(std::move(secret)), ttl_(ttl) {}
 
+// Every nonce is unique (a counter beside the time), so two phones challenged in the same
+// second never share one and their nonce counts cannot collide.
 std::string DigestAuth::make_nonce(int64_t now) const {
-    char ts[17];
-    std::snprintf(ts, sizeof ts, "%016llx", static_cast<unsigned long long>(now));
+    char ts[25];
+    std::snprintf(ts, sizeof ts, "%016llx%08x", static_cast<unsigned long long>(now), serial_++);
     return std::string(ts) + sha256_hex(secret_ + ":" + ts + ":" + realm_).substr(0, 32);
 }
 
 bool DigestAuth::nonce_time(const std::string &nonce, int64_t &issued) const {
-    if (nonce.size() != 48) return false;
-    std::string ts = nonce.substr(0, 16);
-    if (sha256_hex(secret_ + ":" + ts + ":" + realm_).substr(0, 32) != nonce.substr(16)) return false;
+    if (nonce.size() != 56) return false;
+    std::string ts = nonce.substr(0, 24);
+    if (sha256_hex(secret_ + ":" + ts + ":" + realm_).substr(0, 32) != nonce.substr(24)) return false;
+    ts.resize(16);
     issued = static_cast<int64_t>(std::strtoull(ts.c_str(), nullptr, 16));
     return true;
 }

@@ -52,6 +52,7 @@ private:
     bool nonce_time(const std::string &nonce, int64_t &issued) const;
     std::string realm_, secret_;
     int ttl_;
+    mutable uint32_t serial_ = 0;
     std::unordered_map<std::string, uint32_t> counts_;  // nonce -> highest nc seen
 };
 

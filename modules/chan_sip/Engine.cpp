@@ -303,6 +303,14 @@ bool Engine::is_self(const url_t *url) const {
     return cfg_.bind_ip == url->url_host && port == std::to_string(cfg_.port);
 }
 
+std::string Engine::dialled_of(const url_t *u) const {
+    std::string user = unescape_user(u->url_user);
+    std::string host = u->url_host ? u->url_host : "";
+    if (user.empty()) return host;
+    if (is_self(u) || host == cfg_.domain || host == cfg_.bind_ip) return user;
+    return user + "@" + host;
+}
+
 void Engine::end_session(uint64_t id) {
     // Deferred: the session may be on the stack (inside one of its own callbacks).
     loop_.post([this, id] { sessions_.erase(id); });

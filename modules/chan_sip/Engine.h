@@ -72,6 +72,9 @@ public:
     // Our own address for Via/Record-Route: "sip:IP:PORT".
     const std::string &self_uri() const { return self_uri_; }
     bool is_self(const url_t *url) const;
+    // What a Request-URI dials: the user part for our own domain; "user@host" for another
+    // domain (an e-mail alias); the host alone when there is no user (a domain alias).
+    std::string dialled_of(const url_t *url) const;
     void end_session(uint64_t id);
     void deliver_queued_messages(const std::string &aor);
     struct Counters {

@@ -67,7 +67,7 @@ static bool identify(Engine &e, nta_incoming_t *irq, sip_t const *sip, const Sou
 
 int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &src) {
     ++counters.invites;
-    if (!sip->sip_request->rq_url->url_user) return 404;
+    if (dialled_of(sip->sip_request->rq_url).empty()) return 404;
     std::string caller, context;
     if (!identify(*this, irq, sip, src, caller, context, &Engine::authenticate)) return 0;
     if (!dialplan()) return 503;
@@ -132,12 +132,12 @@ int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source
 
 int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &src) {
     ++counters.messages;
-    if (!sip->sip_request->rq_url->url_user) return 404;
+    if (dialled_of(sip->sip_request->rq_url).empty()) return 404;
     std::string caller, context;
     if (!identify(*this, irq, sip, src, caller, context, &Engine::authenticate)) return 0;
     RouteService *rs = router();
     if (!rs) return 503;
-    std::string dialled = unescape_user(sip->sip_request->rq_url->url_user);
+    std::string dialled = dialled_of(sip->sip_request->rq_url);
     routing::Decision d = rs->route(dialled, caller);
     if (!d.ok()) {
         nta_incoming_treply(irq, d.sip_status, d.reason.empty() ? sip_status_phrase(d.sip_status) : d.reason.c_str(),

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""A tiny SIP user agent over UDP for vce's integration tests (loopback only).
+
+  siptool.py register SERVER USER PASSWORD CONTACT_PORT [--instance URN] [--expires N] [--port P]
+  siptool.py message SERVER USER PASSWORD TO BODY [--port P] [--uri REQUEST-URI]
+  siptool.py options SERVER
+  siptool.py raw SERVER FILE            send FILE's bytes as one datagram, print the reply line
+  siptool.py listen PORT SECONDS        answer MESSAGE with 200, print "GOT <body>" per message
+Prints the final status line's code; exit 0 when a final response arrived.
+"""
+import hashlib, random, socket, sys, time
+
+def parse_args(argv):
+    pos, opt = [], {}
+    i = 0
+    while i < len(argv):
+        if argv[i].startswith('--'):
+            opt[argv[i][2:]] = argv[i + 1]; i += 2
+        else:
+            pos.append(argv[i]); i += 1
+    return pos, opt
+
+def hostport(s):
+    h, p = s.rsplit(':', 1)
+    return h, int(p)
+
+class UA:
+    def __init__(self, server, port=0):
+        self.server = hostport(server)
+        self.domain = server
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(('127.0.0.1', port))
+        self.sock.settimeout(5)
+        self.port = self.sock.getsockname()[1]
+        self.call_id = '%08x@siptool' % random.getrandbits(32)
+        self.cseq = 0
+
+    def request(self, method, uri, to, extra, body=b''):
+        self.cseq += 1
+        branch = 'z9hG4bK%08x' % random.getrandbits(32)
+        head = (f'{method} {uri} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{self.port};rport;branch={branch}\r\n'
+                f'Max-Forwards: 70\r\nFrom: <{self.from_uri}>;tag=t{self.port}\r\nTo: <{to}>\r\n'
+                f'Call-ID: {self.call_id}\r\nCSeq: {self.cseq} {method}\r\n')
+        for h in extra:
+            head += h + '\r\n'
+        head += f'Content-Length: {len(body)}\r\n\r\n'
+        self.sock.sendto(head.encode() + body, self.server)
+        while True:
+            data, _ = self.sock.recvfrom(65535)
+            text = data.decode(errors='replace')
+            code = int(text.split(' ', 2)[1])
+            if code >= 200:
+                return code, text
+
+    def with_auth(self, method, uri, to, extra, user, password, body=b''):
+        code, text = self.request(method, uri, to, extra, body)
+        if code not in (401, 407):
+            return code, text
+        hdr = 'WWW-Authenticate' if code == 401 else 'Proxy-Authenticate'
+        chal = [l for l in text.split('\r\n') if l.lower().startswith(hdr.lower() + ':')][0]
+        params = {}
+        for part in chal.split(' ', 2)[2].split(','):
+            k, v = part.strip().split('=', 1)
+            params[k] = v.strip('"')
+        realm, nonce = params['realm'], params['nonce']
+        ha1 = hashlib.md5(f'{user}:{realm}:{password}'.encode()).hexdigest()
+        ha2 = hashlib.md5(f'{method}:{uri}'.encode()).hexdigest()
+        cnonce, nc = '%08x' % random.getrandbits(32), '00000001'
+        resp = hashlib.md5(f'{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}'.encode()).hexdigest()
+        auth = (f'Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
+                f'response="{resp}", algorithm=MD5, qop=auth, nc={nc}, cnonce="{cnonce}"')
+        name = 'Authorization' if code == 401 else 'Proxy-Authorization'
+        return self.request(method, uri, to, extra + [f'{name}: {auth}'], body)
+
+def main():
+    pos, opt = parse_args(sys.argv[1:])
+    cmd = pos[0]
+    if cmd == 'listen':
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(('127.0.0.1', int(pos[1])))
+        end = time.time() + float(pos[2])
+        while time.time() < end:
+            s.settimeout(max(0.1, end - time.time()))
+            try:
+                data, addr = s.recvfrom(65535)
+            except socket.timeout:
+                break
+            text = data.decode(errors='replace')
+            if text.startswith('SIP/2.0'):
+                continue
+            head, _, body = text.partition('\r\n\r\n')
+            lines = head.split('\r\n')
+            keep = [l for l in lines[1:] if l.split(':')[0].lower() in ('via', 'from', 'to', 'call-id', 'cseq', 'v', 'f', 't', 'i')]
+            reply = 'SIP/2.0 200 OK\r\n' + '\r\n'.join(keep) + '\r\nContent-Length: 0\r\n\r\n'
+            s.sendto(reply.encode(), addr)
+            if lines[0].startswith('MESSAGE'):
+                print('GOT', body, flush=True)
+        return 0
+    ua = UA(pos[1], int(opt.get('port', 0)))
+    if cmd == 'register':
+        user, pw, cport = pos[2], pos[3], pos[4]
+        ua.from_uri = f'sip:{user}@{ua.domain}'
+        contact = f'<sip:{user}@127.0.0.1:{cport}>'
+        if 'instance' in opt:
+            contact += f';+sip.instance="<{opt["instance"]}>"'
+        code, _ = ua.with_auth('REGISTER', f'sip:{ua.domain}', ua.from_uri,
+                               [f'Contact: {contact}', f'Expires: {opt.get("expires", "3600")}'], user, pw)
+    elif cmd == 'message':
+        user, pw, to, body = pos[2], pos[3], pos[4], pos[5].encode()
+        ua.from_uri = f'sip:{user}@{ua.domain}'
+        uri = opt.get('uri', f'sip:{to}@{ua.domain}')
+        code, _ = ua.with_auth('MESSAGE', uri, uri, ['Content-Type: text/plain'], user, pw, body)
+    elif cmd == 'options':
+        ua.from_uri = f'sip:probe@{ua.domain}'
+        code, _ = ua.request('OPTIONS', f'sip:{ua.domain}', f'sip:{ua.domain}', [])
+    elif cmd == 'raw':
+        ua.sock.sendto(open(pos[2], 'rb').read(), ua.server)
+        try:
+            data, _ = ua.sock.recvfrom(65535)
+            code = int(data.decode(errors='replace').split(' ', 2)[1])
+        except socket.timeout:
+            print('no answer'); return 1
+    print(code)
+    return 0
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main())
+    except socket.timeout:
+        print('timeout'); sys.exit(1)
