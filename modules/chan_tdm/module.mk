@@ -10,4 +10,5 @@ modules_chan_tdm_chan_tdm_la_LDFLAGS = $(VCE_MODFLAGS)
 modules_chan_tdm_chan_tdm_la_LIBADD = libvce.la $(SPANDSP_LIBS) $(SRTP_LIBS)
 EXTRA_DIST += modules/chan_tdm/tdm.conf.sample modules/chan_tdm/README.md tests/integration/tdm.sh
 
-tests_unit_unit_tests_SOURCES += tests/unit/ChanTdmConfigTest.cpp modules/chan_tdm/TdmConfig.cpp
+tests_unit_unit_tests_SOURCES += tests/unit/ChanTdmConfigTest.cpp tests/unit/ChanTdmDialplanTest.cpp \
+	modules/chan_tdm/TdmConfig.cpp

@@ -14,7 +14,7 @@ PORT=${VCE_TDM_PGPORT:-55443}
 simpids=()
 cleanup() {
     for p in "${simpids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    vced_stop; pg_stop "$PGDIR"; rm -rf "$T"
+    vced_stop; pg_stop "$PGDIR"; [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
 }
 trap cleanup EXIT
 
@@ -34,7 +34,9 @@ NUMBERS='021000=tone,022000=busy,023000=noanswer'
 cat >>"$E/extensions.conf" <<'CONF'
 
 [tdm-test-phones]
-exten => _0X.,1,Dial(TDM/trunks/${EXTEN},5)
+exten => _0X.,1,Dial(TDM/pstnsim/${EXTEN},5)
+ same => n,Hangup()
+exten => _023X.,1,Dial(TDM/pstnsim/${EXTEN},10)
  same => n,Hangup()
 
 [tdm-test-trunks]
@@ -43,7 +45,7 @@ exten => 4711,1,Set(CALLERID=0212345678)
  same => n,Dial(TDM/phones/4711,20)
  same => n,Hangup()
 ; a careless entry: chan_tdm itself refuses to send a trunk call back out on a trunk
-exten => _0X.,1,Dial(TDM/trunks/${EXTEN},5)
+exten => _0X.,1,Dial(TDM/pstnsim/${EXTEN},5)
  same => n,Hangup()
 CONF
 cat >"$E/tdm.conf" <<CONF
@@ -69,7 +71,7 @@ path = $T/pstn.sock
 channels = 2
 signalling = fxo
 law = alaw
-group = trunks
+group = pstnsim
 context = tdm-test-trunks
 CONF
 
@@ -83,6 +85,12 @@ check_match "tdm.conf error: names file and line" "tdm.conf:[0-9]+: signalling m
 
 vced_start "$E" -v || { fail "tdm: vced starts"; exit 1; }
 check_match "module show lists chan_tdm" "chan_tdm +running" "$(ctl module show)"
+if [ -n "$HAVE_ROUTE" ]; then
+    # The demo data (trunk group "pstnsim", numbers, members) for Route() in [from-analog].
+    wait_for 30 sh -c "\"$VCECTL\" -s $E/run/vced.ctl db migrate | grep -q 'up to date'" &&
+        psql -X -q -d vce -v ON_ERROR_STOP=1 -f "$VCE_SRCDIR/sql/demo/demo.sql" >"$T/demo.log" 2>&1
+    ctl route reload >/dev/null 2>&1
+fi
 check_match "tdm show spans lists both spans" "phones +virtual +fxs.*pstn +virtual +fxo" "$(ctl tdm show spans | tr '\n' ' ')"
 check_match "core show threads has the tdm thread" "tdm" "$(ctl core show threads)"
 
@@ -113,15 +121,15 @@ if grep -q "DIALTONE: heard" "$T/tone.log"; then pass "fxs: off hook hears dial 
 check_match "pstn: the simulator got exactly the dialled digits" "ch[12]: dialled 021000 -> tone" "$(cat "$T/pstn.log")"
 check_eq "fxs: answered (polarity reversal)" "answer" "$(result tone)"
 if grep -q "AUDIO: 1000 Hz heard" "$T/tone.log"; then pass "bridge: the phone hears the PSTN tone service"; else fail "bridge: the phone hears the PSTN tone service" "$(show_log tone)"; fi
-check_match "vced: Dial ended with ANSWER" "TDM/phones/1: Dial\(TDM/trunks/021000\) -> DIALSTATUS=ANSWER" "$(cat "$E/vced.log")"
+check_match "vced: the trunk call answered and bridged" "TDM/phones/1 <-> TDM/pstn/[12] bridged" "$(cat "$E/vced.log")"
 
 # 2. Busy number.
 phone busy 1 --dial 022000 --seconds 20
 wait $PHONEPID
-check_match "dial busy number: DIALSTATUS=BUSY" "TDM/phones/1: Dial\(TDM/trunks/022000\) -> DIALSTATUS=BUSY" "$(cat "$E/vced.log")"
+check_match "dial busy number: DIALSTATUS=BUSY" "TDM/phones/1: Dial\(TDM/pstnsim/022000\) -> DIALSTATUS=BUSY" "$(cat "$E/vced.log")"
 check_eq "dial busy number: the phone hears busy" "busy" "$(result busy)"
 
-# 3. No answer: NOANSWER after the Dial timeout (5 s); meanwhile both trunks are taken and a
+# 3. No answer: NOANSWER after the Dial timeout (10 s); meanwhile both trunks are taken and a
 #    third call gets CHANUNAVAIL.
 phone na1 1 --dial 023000 --seconds 20; na1=$PHONEPID
 phone na2 2 --dial 023000 --seconds 20; na2=$PHONEPID
@@ -129,10 +137,10 @@ check "both trunks ringing" wait_for 10 sh -c "[ \$(\"$VCECTL\" -s $E/run/vced.c
 check_match "show channels: the dialled digits and the peer" "TDM/pstn/[12] .*ringing +023000 +TDM/phones/[12]" "$(ctl tdm show channels)"
 phone unavail 3 --dial 021000 --seconds 15; un=$PHONEPID
 wait $un
-check_match "all trunks busy: DIALSTATUS=CHANUNAVAIL" "TDM/phones/3: Dial\(TDM/trunks/021000\) -> DIALSTATUS=CHANUNAVAIL" "$(cat "$E/vced.log")"
+check_match "all trunks busy: DIALSTATUS=CHANUNAVAIL" "TDM/phones/3: Dial\(TDM/pstnsim/021000\) -> DIALSTATUS=CHANUNAVAIL" "$(cat "$E/vced.log")"
 check_eq "all trunks busy: the phone hears congestion" "congestion" "$(result unavail)"
 wait $na1; wait $na2
-check_match "no answer: DIALSTATUS=NOANSWER after the timeout" "TDM/phones/1: Dial\(TDM/trunks/023000\) -> DIALSTATUS=NOANSWER" "$(cat "$E/vced.log")"
+check_match "no answer: DIALSTATUS=NOANSWER after the timeout" "TDM/phones/1: Dial\(TDM/pstnsim/023000\) -> DIALSTATUS=NOANSWER" "$(cat "$E/vced.log")"
 check "trunks idle again" wait_for 5 sh -c "[ \$(\"$VCECTL\" -s $E/run/vced.ctl tdm show channels | grep -c 'TDM/pstn/.* idle ') = 2 ]"
 
 # 4. The shipped [from-analog]: 6200-6200#082 goes to the dialplan's Route() decision.
@@ -141,7 +149,8 @@ wait $PHONEPID
 check_match "fxs [from-analog]: 6200-6200#082 collected with '#' and handed to the dialplan" \
     "TDM/phones/4: dialled 62006200#082, dialplan \[from-analog\]" "$(cat "$E/vced.log")"
 if [ -n "$HAVE_ROUTE" ]; then
-    check_match "fxs [from-analog]: routed (Dial with a DIALSTATUS)" "TDM/phones/4: Dial\(.*\) -> DIALSTATUS=" "$(cat "$E/vced.log")"
+    check_match "fxs [from-analog]: routed by Route() (Dial with a DIALSTATUS)" "TDM/phones/4: Dial\(.*\) -> DIALSTATUS=" "$(cat "$E/vced.log")"
+    grep -E "TDM/phones/4: Dial|dialled" "$E/vced.log" "$T/pstn.log" | sed 's/^/  info: /' | tail -n 4
 else
     # Without app_route nothing decides, so nothing may leave: the call ends in the dialplan.
     check_match "fxs [from-analog]: without Route() nothing is dialled" "TDM/phones/4: dialplan ended" "$(cat "$E/vced.log")"
@@ -163,7 +172,7 @@ stop_sim
 
 # 6. Security: a PSTN call whose DID is a PSTN number is not sent back out.
 start_sim transit --call 1:021000
-check "pstn to pstn: refused by chan_tdm" wait_for 10 grep -q "TDM/pstn/1: refused Dial(TDM/trunks/021000)" "$E/vced.log"
+check "pstn to pstn: refused by chan_tdm" wait_for 10 grep -q "TDM/pstn/1: refused Dial(TDM/pstnsim/021000)" "$E/vced.log"
 sleep 1
 if grep -q "ch2: dialled" "$T/transit.log"; then fail "pstn to pstn: nothing reached the other trunk" "$(show_log transit)"; else pass "pstn to pstn: nothing reached the other trunk"; fi
 stop_sim
