@@ -37,7 +37,9 @@ std::string when(std::time_t t) {
     return buf;
 }
 
-std::string where(const ConfigEntry *e) { return e ? e->file + ":" + std::to_string(e->line) + ": " : ""; }
+std::string where(const ConfigEntry *e) {
+    return e ? e->file + ":" + std::to_string(e->line) + ": " : "";
+}
 
 }  // namespace
 
@@ -56,9 +58,11 @@ bool read_options(Host &host, RouteOptions &out, std::string &error) {
         out.home_country = g->get("home_country");
         if (!out.home_country.empty()) {
             const std::string &h = out.home_country;
-            bool ok = h.size() == 3 && h.find_first_not_of("0123456789") == std::string::npos && h != "000";
+            bool ok = h.size() == 3 && h.find_first_not_of("0123456789") == std::string::npos &&
+                      h != "000";
             if (!ok) {
-                error = where(g->find("home_country")) + "home_country must be three digits, e.g. 082";
+                error =
+                    where(g->find("home_country")) + "home_country must be three digits, e.g. 082";
                 return false;
             }
         }
@@ -73,8 +77,8 @@ bool read_options(Host &host, RouteOptions &out, std::string &error) {
                 return false;
             }
         } else if (pstn != "tdm") {
-            error = where(g->find("pstn")) + "pstn is tdm (chan_tdm trunk groups) or sip (pstn_trunk), not '" +
-                    pstn + "'";
+            error = where(g->find("pstn")) +
+                    "pstn is tdm (chan_tdm trunk groups) or sip (pstn_trunk), not '" + pstn + "'";
             return false;
         }
     }
@@ -92,13 +96,17 @@ bool read_options(Host &host, RouteOptions &out, std::string &error) {
     return true;
 }
 
-RouteCore::RouteCore(Host &host, Database &db, RouteOptions opt) : host_(host), db_(db), opt_(std::move(opt)) {}
+RouteCore::RouteCore(Host &host, Database &db, RouteOptions opt)
+    : host_(host), db_(db), opt_(std::move(opt)) {}
 
-RouteCore::~RouteCore() { stop(); }
+RouteCore::~RouteCore() {
+    stop();
+}
 
 bool RouteCore::start(std::string &why) {
     if (!host_.provide<RouteService>(services::kRouter, this)) {
-        why = std::string("another module already provides the \"") + services::kRouter + "\" service";
+        why = std::string("another module already provides the \"") + services::kRouter +
+              "\" service";
         return false;
     }
     provided_ = true;
@@ -135,14 +143,18 @@ bool RouteCore::start(std::string &why) {
     });
     conn_id_ = db_.on_connection([weak](bool up) {
         if (auto self = weak.lock()) {
-            if (up) self->request();
-            else VCE_LOG_WARNING("app_route: PostgreSQL connection lost; routing on generation %lu",
-                                 self->generation());
+            if (up)
+                self->request();
+            else
+                VCE_LOG_WARNING("app_route: PostgreSQL connection lost; routing on generation %lu",
+                                self->generation());
         }
     });
     started_ = true;
-    if (db_.connected()) request();
-    else VCE_LOG_NOTICE("app_route: waiting for PostgreSQL to load the routing data");
+    if (db_.connected())
+        request();
+    else
+        VCE_LOG_NOTICE("app_route: waiting for PostgreSQL to load the routing data");
     return true;
 }
 
@@ -151,7 +163,8 @@ void RouteCore::stop() {
         for (const char *c : kCommands) host_.unregister_cli(c);
     }
     if (app_added_)
-        if (auto *dp = host_.service<DialplanService>(services::kDialplan)) dp->registry().remove_application("Route");
+        if (auto *dp = host_.service<DialplanService>(services::kDialplan))
+            dp->registry().remove_application("Route");
     app_added_ = false;
     if (provided_) host_.withdraw(services::kRouter);
     provided_ = false;
@@ -193,11 +206,14 @@ void RouteCore::force(std::shared_ptr<CliRequest> waiter) {
 
 void RouteCore::arm(ReloadPacer::Ms delay) {
     if (!timer_) return;
-    timeval tv{static_cast<time_t>(delay.count() / 1000), static_cast<suseconds_t>(delay.count() % 1000 * 1000)};
+    timeval tv{static_cast<time_t>(delay.count() / 1000),
+               static_cast<suseconds_t>(delay.count() % 1000 * 1000)};
     evtimer_add(timer_, &tv);
 }
 
-void RouteCore::on_timer(int, short, void *arg) { static_cast<RouteCore *>(arg)->start_load(); }
+void RouteCore::on_timer(int, short, void *arg) {
+    static_cast<RouteCore *>(arg)->start_load();
+}
 
 void RouteCore::start_load() {
     auto t0 = ReloadPacer::Clock::now();
@@ -230,23 +246,27 @@ void RouteCore::loaded(const SqlResult &r, ReloadPacer::Clock::time_point t0) {
     if (d) {
         d->generation = generation_.load() + 1;
         d->loaded_at = std::time(nullptr);
-        d->load_ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(now - t0).count());
+        d->load_ms = static_cast<long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - t0).count());
         std::atomic_store(&data_, std::shared_ptr<const RouteData>(d));
         generation_.store(d->generation);
         last_error_.clear();
         const RouteCounts &c = d->counts;
-        VCE_LOG_NOTICE("app_route: routing data generation %lu loaded in %ld ms: %zu numbers, %zu accounts, "
-                       "%zu branches, %zu aliases, %zu carriers, %zu trunks, %zu centres%s",
-                       d->generation, d->load_ms, c.numbers, c.accounts, c.branches, c.aliases, c.carriers,
-                       c.trunks, c.centres, c.skipped ? " (some rows skipped)" : "");
-        for (const std::string &w : d->warnings) VCE_LOG_WARNING("app_route: row skipped: %s", w.c_str());
+        VCE_LOG_NOTICE(
+            "app_route: routing data generation %lu loaded in %ld ms: %zu numbers, %zu accounts, "
+            "%zu branches, %zu aliases, %zu carriers, %zu trunks, %zu centres%s",
+            d->generation, d->load_ms, c.numbers, c.accounts, c.branches, c.aliases, c.carriers,
+            c.trunks, c.centres, c.skipped ? " (some rows skipped)" : "");
+        for (const std::string &w : d->warnings)
+            VCE_LOG_WARNING("app_route: row skipped: %s", w.c_str());
         reply = "routing data reloaded: generation " + std::to_string(d->generation) + " in " +
                 std::to_string(d->load_ms) + " ms\n";
     } else {
         last_error_ = err;
-        VCE_LOG_ERROR("app_route: routing data not loaded, keeping generation %lu: %s", generation_.load(),
-                      err.c_str());
-        reply = "reload failed, keeping generation " + std::to_string(generation_.load()) + ": " + err + "\n";
+        VCE_LOG_ERROR("app_route: routing data not loaded, keeping generation %lu: %s",
+                      generation_.load(), err.c_str());
+        reply = "reload failed, keeping generation " + std::to_string(generation_.load()) + ": " +
+                err + "\n";
         status = 1;
     }
     auto waiters = std::move(active_);
@@ -257,7 +277,8 @@ void RouteCore::loaded(const SqlResult &r, ReloadPacer::Clock::time_point t0) {
 
 // ---- RouteService ----
 
-routing::Decision RouteCore::route(std::string_view dialled, std::string_view caller, routing::Trace *trace) {
+routing::Decision RouteCore::route(std::string_view dialled, std::string_view caller,
+                                   routing::Trace *trace) {
     std::shared_ptr<const RouteData> d = std::atomic_load(&data_);
     if (!d || !d->snapshot) return unavailable(trace);
     thread_local routing::Router router;
@@ -278,7 +299,8 @@ std::optional<AccountAuth> RouteCore::account(std::string_view username) {
 std::string RouteCore::trusted_context(std::string_view ip) {
     std::shared_ptr<const RouteData> d = std::atomic_load(&data_);
     std::string key(ip);
-    if (key.size() > 2 && key.front() == '[' && key.back() == ']') key = key.substr(1, key.size() - 2);
+    if (key.size() > 2 && key.front() == '[' && key.back() == ']')
+        key = key.substr(1, key.size() - 2);
     if (!d) return {};  // nothing is trusted before the first load
     auto it = d->trusted.find(key);
     return it == d->trusted.end() ? std::string() : it->second;
@@ -288,24 +310,31 @@ std::string RouteCore::trusted_context(std::string_view ip) {
 
 void RouteCore::register_cli() {
     std::weak_ptr<RouteCore> weak = shared_from_this();
-    host_.register_cli({"route test", "route test NUMBER [--from CALLER]",
-                        "show how a number would be routed, step by step, and the ROUTE_* variables",
+    host_.register_cli(
+        {"route test", "route test NUMBER [--from CALLER]",
+         "show how a number would be routed, step by step, and the ROUTE_* variables",
+         [weak](std::shared_ptr<CliRequest> r) {
+             if (auto self = weak.lock())
+                 self->test(r);
+             else
+                 r->reply(1, "app_route is not running\n");
+         }});
+    host_.register_cli({"route show", "route show",
+                        "routing data: counts, generation, when it was loaded",
                         [weak](std::shared_ptr<CliRequest> r) {
-                            if (auto self = weak.lock()) self->test(r);
-                            else r->reply(1, "app_route is not running\n");
-                        }});
-    host_.register_cli({"route show", "route show", "routing data: counts, generation, when it was loaded",
-                        [weak](std::shared_ptr<CliRequest> r) {
-                            if (auto self = weak.lock()) r->reply(0, self->show());
-                            else r->reply(1, "app_route is not running\n");
+                            if (auto self = weak.lock())
+                                r->reply(0, self->show());
+                            else
+                                r->reply(1, "app_route is not running\n");
                         }});
     host_.register_cli({"route reload", "route reload", "load the routing data from PostgreSQL now",
                         [weak](std::shared_ptr<CliRequest> r) {
                             auto self = weak.lock();
                             if (!self) return r->reply(1, "app_route is not running\n");
                             if (!self->db_.connected())
-                                return r->reply(1, "PostgreSQL is not connected; keeping generation " +
-                                                       std::to_string(self->generation()) + "\n");
+                                return r->reply(1,
+                                                "PostgreSQL is not connected; keeping generation " +
+                                                    std::to_string(self->generation()) + "\n");
                             self->force(r);
                         }});
 }
@@ -314,17 +343,21 @@ void RouteCore::test(const std::shared_ptr<CliRequest> &r) {
     std::string number, caller;
     const auto &a = r->args();
     for (size_t i = 0; i < a.size(); ++i) {
-        if (a[i] == "--from" && i + 1 < a.size()) caller = a[++i];
-        else if (a[i].rfind("--from=", 0) == 0) caller = a[i].substr(7);
-        else if (number.empty()) number = a[i];
-        else return r->reply(1, "usage: route test NUMBER [--from CALLER]\n");
+        if (a[i] == "--from" && i + 1 < a.size())
+            caller = a[++i];
+        else if (a[i].rfind("--from=", 0) == 0)
+            caller = a[i].substr(7);
+        else if (number.empty())
+            number = a[i];
+        else
+            return r->reply(1, "usage: route test NUMBER [--from CALLER]\n");
     }
     if (number.empty()) return r->reply(1, "usage: route test NUMBER [--from CALLER]\n");
     routing::Trace trace;
     routing::Decision d = route(number, caller, &trace);
     std::ostringstream o;
-    o << "route test " << number << (caller.empty() ? "" : " from " + caller) << " (generation " << generation()
-      << ")\n"
+    o << "route test " << number << (caller.empty() ? "" : " from " + caller) << " (generation "
+      << generation() << ")\n"
       << trace.text() << "result: "
       << (d.ok() ? std::string(routing::class_name(d.cls)) + " -> " + d.target
                  : "refused " + std::to_string(d.sip_status) + " " + d.cause + ": " + d.reason)
@@ -342,7 +375,8 @@ std::string RouteCore::show() const {
         o << buf << v << "\n";
     };
     line("generation:", std::to_string(generation()));
-    line("loaded at:", d ? when(d->loaded_at) + " (" + std::to_string(d->load_ms) + " ms)" : "never");
+    line("loaded at:",
+         d ? when(d->loaded_at) + " (" + std::to_string(d->load_ms) + " ms)" : "never");
     line("database:", db_.connected() ? "connected, listening on vce_routing" : "not connected");
     if (d) {
         const RouteCounts &c = d->counts;
@@ -352,13 +386,15 @@ std::string RouteCore::show() const {
         line("accounts:", std::to_string(c.accounts));
         line("branches:", std::to_string(c.branches));
         line("aliases:", std::to_string(c.aliases));
-        line("carriers:", std::to_string(c.carriers) + " (" + std::to_string(c.carrier_prefixes) + " prefixes)");
+        line("carriers:",
+             std::to_string(c.carriers) + " (" + std::to_string(c.carrier_prefixes) + " prefixes)");
         line("trunks:", std::to_string(c.trunks));
         line("centres:", std::to_string(c.centres));
         line("countries:", std::to_string(c.countries));
         line("rates:", std::to_string(c.rates));
         line("trusted peers:", std::to_string(c.trusted));
-        line("pstn:", d->pstn_trunk.empty() ? "tdm (TDM/<group>/<number>)" : "sip via " + d->pstn_trunk);
+        line("pstn:",
+             d->pstn_trunk.empty() ? "tdm (TDM/<group>/<number>)" : "sip via " + d->pstn_trunk);
         line("memory:", std::to_string(d->snapshot->memory() / 1024) + " KiB (per-member tables)");
         line("skipped rows:", std::to_string(c.skipped));
         for (const std::string &w : d->warnings) o << "  " << w << "\n";

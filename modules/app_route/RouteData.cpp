@@ -73,7 +73,8 @@ std::string col(const std::vector<SqlParam> &row, size_t i) {
 }
 
 bool three_digits(std::string_view s) {
-    return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+    return s.size() == 3 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
            s != "000";
 }
 
@@ -90,8 +91,8 @@ int to_int(const std::string &s, int fallback) {
 // A row in the order it came, split by kind.
 struct Rows {
     std::map<std::string, std::string> settings;
-    std::vector<std::vector<SqlParam>> country, area, centre, carrier, trunk, rate, account, number, branch,
-        alias;
+    std::vector<std::vector<SqlParam>> country, area, centre, carrier, trunk, rate, account, number,
+        branch, alias;
 };
 
 struct Collector {
@@ -151,29 +152,42 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
     Rows rows;
     for (const auto &r : all) {
         std::string kind = col(r, 0);
-        if (kind == "setting") rows.settings[col(r, 1)] = col(r, 2);
-        else if (kind == "country") rows.country.push_back(r);
-        else if (kind == "area") rows.area.push_back(r);
-        else if (kind == "centre") rows.centre.push_back(r);
-        else if (kind == "carrier") rows.carrier.push_back(r);
-        else if (kind == "trunk") rows.trunk.push_back(r);
-        else if (kind == "rate") rows.rate.push_back(r);
-        else if (kind == "account") rows.account.push_back(r);
-        else if (kind == "number") rows.number.push_back(r);
-        else if (kind == "branch") rows.branch.push_back(r);
-        else if (kind == "alias") rows.alias.push_back(r);
+        if (kind == "setting")
+            rows.settings[col(r, 1)] = col(r, 2);
+        else if (kind == "country")
+            rows.country.push_back(r);
+        else if (kind == "area")
+            rows.area.push_back(r);
+        else if (kind == "centre")
+            rows.centre.push_back(r);
+        else if (kind == "carrier")
+            rows.carrier.push_back(r);
+        else if (kind == "trunk")
+            rows.trunk.push_back(r);
+        else if (kind == "rate")
+            rows.rate.push_back(r);
+        else if (kind == "account")
+            rows.account.push_back(r);
+        else if (kind == "number")
+            rows.number.push_back(r);
+        else if (kind == "branch")
+            rows.branch.push_back(r);
+        else if (kind == "alias")
+            rows.alias.push_back(r);
     }
 
     // Home country: app_route.conf, else the settings table, else Korea (the seed's home).
     std::string home = opt.home_country;
-    if (home.empty()) home = rows.settings.count("home_country") ? rows.settings["home_country"] : "";
     if (home.empty())
-        home = rows.settings.count("routing.home_country") ? rows.settings["routing.home_country"] : "";
+        home = rows.settings.count("home_country") ? rows.settings["home_country"] : "";
+    if (home.empty())
+        home = rows.settings.count("routing.home_country") ? rows.settings["routing.home_country"]
+                                                           : "";
     if (home.empty()) home = "082";
     if (!three_digits(home))
         throw std::invalid_argument("home country '" + home + "' must be three digits, e.g. 082");
     data->home_country = home;
-    std::string realm = !opt.realm.empty() ? opt.realm
+    std::string realm = !opt.realm.empty()                 ? opt.realm
                         : rows.settings.count("sip.realm") ? rows.settings["sip.realm"]
                                                            : "vce.local";
 
@@ -202,8 +216,9 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
         for (auto *r : centres)
             if (col(*r, 2) == opt.centre) self = opt.centre;
         if (self.empty())
-            throw std::invalid_argument("centre '" + opt.centre +
-                                        "' (app_route.conf) is not an enabled row of the centres table");
+            throw std::invalid_argument(
+                "centre '" + opt.centre +
+                "' (app_route.conf) is not an enabled row of the centres table");
     } else {
         for (auto *r : centres)
             if (self.empty() && col(*r, 3) == home && col(*r, 5) == "own") self = col(*r, 2);
@@ -236,7 +251,8 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
         std::string id = col(r, 1);
         auto it = carriers.find(id);
         if (it == carriers.end()) {
-            it = carriers.emplace(id, routing::CarrierRow{col(r, 2), sip_hostport(col(r, 3)), {}}).first;
+            it = carriers.emplace(id, routing::CarrierRow{col(r, 2), sip_hostport(col(r, 3)), {}})
+                     .first;
             carrier_order.push_back(id);
         }
         if (!col(r, 4).empty()) it->second.prefixes.push_back("+" + col(r, 4));
@@ -306,7 +322,9 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
             c.skip("account '" + user + "': " + e.what());
         }
     }
-    auto account_or_none = [&](const std::string &user) { return accounts.count(user) ? user : std::string(); };
+    auto account_or_none = [&](const std::string &user) {
+        return accounts.count(user) ? user : std::string();
+    };
 
     std::set<std::string> targets;  // what an alias may point to
     for (const auto &r : rows.number) {
@@ -330,7 +348,8 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
     }
     for (const auto &r : rows.alias) {
         if (!targets.count(col(r, 2))) {
-            c.skip("alias '" + col(r, 1) + "': its number " + col(r, 2) + " is not routed (not sold or not enabled)");
+            c.skip("alias '" + col(r, 1) + "': its number " + col(r, 2) +
+                   " is not routed (not sold or not enabled)");
             continue;
         }
         try {
@@ -352,8 +371,10 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
 std::string sip_hostport(std::string_view uri) {
     std::string_view s = uri;
     while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    if (s.size() >= 4 && (s.substr(0, 4) == "sip:" || s.substr(0, 4) == "SIP:")) s.remove_prefix(4);
-    else if (s.size() >= 5 && (s.substr(0, 5) == "sips:" || s.substr(0, 5) == "SIPS:")) s.remove_prefix(5);
+    if (s.size() >= 4 && (s.substr(0, 4) == "sip:" || s.substr(0, 4) == "SIP:"))
+        s.remove_prefix(4);
+    else if (s.size() >= 5 && (s.substr(0, 5) == "sips:" || s.substr(0, 5) == "SIPS:"))
+        s.remove_prefix(5);
     size_t at = s.find('@');
     if (at != std::string_view::npos) s.remove_prefix(at + 1);
     size_t end = s.find_first_of(";?> ");
@@ -364,7 +385,8 @@ std::string sip_hostport(std::string_view uri) {
 std::string host_of(std::string_view hp) {
     if (!hp.empty() && hp.front() == '[') {
         size_t close = hp.find(']');
-        return std::string(close == std::string_view::npos ? hp.substr(1) : hp.substr(1, close - 1));
+        return std::string(close == std::string_view::npos ? hp.substr(1)
+                                                           : hp.substr(1, close - 1));
     }
     // More than one ':' is a bare IPv6 address without a port.
     size_t colon = hp.find(':');
@@ -419,7 +441,8 @@ bool parse_trusted(std::string_view value, const std::string &fallback,
     };
     size_t comma = value.find(',');
     std::string ip = trim(value.substr(0, comma));
-    std::string ctx = comma == std::string_view::npos ? std::string() : trim(value.substr(comma + 1));
+    std::string ctx =
+        comma == std::string_view::npos ? std::string() : trim(value.substr(comma + 1));
     if (!ip.empty() && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
     if (!is_ip_literal(ip)) {
         error = "trusted => '" + std::string(value) + "': '" + ip +

@@ -21,8 +21,8 @@ namespace vce::approute {
 // What app_route.conf says (everything optional).
 struct RouteOptions {
     std::string home_country;  // "082"; empty = settings 'home_country', else 082
-    std::string centre;        // centres.name of this exchange; empty = the own centre of home_country
-    std::string realm;         // digest realm when an account row has none; empty = settings 'sip.realm'
+    std::string centre;  // centres.name of this exchange; empty = the own centre of home_country
+    std::string realm;   // digest realm when an account row has none; empty = settings 'sip.realm'
     std::string peer_context = "from-centres";  // context of calls from centres and carriers
     std::vector<std::pair<std::string, std::string>> trusted;  // config "trusted => ip,context"
     std::string pstn_trunk;  // "SIP/host:port" when pstn = sip: TDM/<group>/<n> becomes <trunk>/<n>

@@ -47,9 +47,13 @@ Module *load(Host &host, std::string &why) {
 
 const char *const kRequires[] = {"res_pgsql", nullptr};
 
-const ModuleInfo info = {kModuleAbi, "app_route",
-                         "Routing: snapshot from PostgreSQL, router service, Route() and route CLI", 20,
-                         kRequires, nullptr, load};
+const ModuleInfo info = {kModuleAbi,
+                         "app_route",
+                         "Routing: snapshot from PostgreSQL, router service, Route() and route CLI",
+                         20,
+                         kRequires,
+                         nullptr,
+                         load};
 
 }  // namespace
 }  // namespace vce::approute

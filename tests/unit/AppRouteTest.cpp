@@ -2,7 +2,6 @@
 // trunk rewrite, trusted lines and the reload pacer; and RouteCore over fake host and database
 // (load, Route() in a dialplan, credentials, trusted peers, a failed load, routing from threads).
 #include <cppunit/extensions/HelperMacros.h>
-
 #include <event2/event.h>
 
 #include <map>
@@ -141,7 +140,8 @@ public:
         o.trusted = {{"127.0.0.1", "from-trunks"}, {"192.0.2.1", "from-partner"}};
         auto d = build_route_data(demo_rows(), o);
         CPPUNIT_ASSERT_EQUAL(std::string("from-centres"), d->trusted.at("198.51.100.7"));
-        CPPUNIT_ASSERT_EQUAL(std::string("from-partner"), d->trusted.at("192.0.2.1"));  // config wins
+        CPPUNIT_ASSERT_EQUAL(std::string("from-partner"),
+                             d->trusted.at("192.0.2.1"));  // config wins
         CPPUNIT_ASSERT_EQUAL(std::string("from-trunks"), d->trusted.at("127.0.0.1"));
         CPPUNIT_ASSERT(d->trusted.find("kr.centre.vce.test") == d->trusted.end());  // names: no DNS
         CPPUNIT_ASSERT_EQUAL(size_t(3), d->counts.trusted);
@@ -182,9 +182,12 @@ public:
     }
 
     void testSipHostport() {
-        CPPUNIT_ASSERT_EQUAL(std::string("kr.centre.vce.test:5060"), sip_hostport("sip:kr.centre.vce.test:5060"));
-        CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.1:5061"), sip_hostport("sips:gw@10.0.0.1:5061;transport=tls"));
-        CPPUNIT_ASSERT_EQUAL(std::string("[2001:db8::1]:5060"), sip_hostport("sip:[2001:db8::1]:5060"));
+        CPPUNIT_ASSERT_EQUAL(std::string("kr.centre.vce.test:5060"),
+                             sip_hostport("sip:kr.centre.vce.test:5060"));
+        CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.1:5061"),
+                             sip_hostport("sips:gw@10.0.0.1:5061;transport=tls"));
+        CPPUNIT_ASSERT_EQUAL(std::string("[2001:db8::1]:5060"),
+                             sip_hostport("sip:[2001:db8::1]:5060"));
         CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.1"), host_of("10.0.0.1:5060"));
         CPPUNIT_ASSERT_EQUAL(std::string("2001:db8::1"), host_of("[2001:db8::1]:5060"));
         CPPUNIT_ASSERT_EQUAL(std::string("::1"), host_of("::1"));
@@ -197,11 +200,13 @@ public:
 
     void testPstnRewrite() {
         CPPUNIT_ASSERT_EQUAL(std::string("SIP/127.0.0.1:5090"), normalise_trunk("127.0.0.1:5090"));
-        CPPUNIT_ASSERT_EQUAL(std::string("SIP/127.0.0.1:5090"), normalise_trunk("SIP/127.0.0.1:5090/"));
+        CPPUNIT_ASSERT_EQUAL(std::string("SIP/127.0.0.1:5090"),
+                             normalise_trunk("SIP/127.0.0.1:5090/"));
         CPPUNIT_ASSERT_EQUAL(std::string(), normalise_trunk(""));
         CPPUNIT_ASSERT_EQUAL(std::string("SIP/127.0.0.1:5090/0234567890"),
                              rewrite_pstn("TDM/pstnsim/0234567890", "SIP/127.0.0.1:5090"));
-        CPPUNIT_ASSERT_EQUAL(std::string("SIP/0262006200082"), rewrite_pstn("SIP/0262006200082", "SIP/x:1"));
+        CPPUNIT_ASSERT_EQUAL(std::string("SIP/0262006200082"),
+                             rewrite_pstn("SIP/0262006200082", "SIP/x:1"));
         CPPUNIT_ASSERT_EQUAL(std::string("TDM/grp"), rewrite_pstn("TDM/grp", "SIP/x:1"));
         routing::Decision d;
         d.target = "SIP/0262006200082";
@@ -236,7 +241,7 @@ public:
         CPPUNIT_ASSERT(!p.request(t));          // already scheduled
         p.started(t);
         CPPUNIT_ASSERT(!p.finished(t + Ms(10)));  // nothing arrived meanwhile
-        auto d = p.request(t + Ms(50));         // a burst right after: wait out the gap
+        auto d = p.request(t + Ms(50));           // a burst right after: wait out the gap
         CPPUNIT_ASSERT(d && *d == Ms(150));
         CPPUNIT_ASSERT(!p.request(t + Ms(60)));
         p.started(t + Ms(200));
@@ -285,7 +290,8 @@ public:
         auto it = cli.find(words);
         if (it == cli.end()) return "unknown";
         it->second.handler(std::make_shared<CliRequest>(
-            std::move(args), [&out](int st, const std::string &text) { out = std::to_string(st) + " " + text; }));
+            std::move(args),
+            [&out](int st, const std::string &text) { out = std::to_string(st) + " " + text; }));
         return out;
     }
     void spin() { event_base_loop(base_, EVLOOP_NONBLOCK); }
@@ -314,11 +320,15 @@ public:
         ++queries;
         SqlResult r;
         r.ok = ok;
-        if (ok) r.rows = rows;
-        else r.error = "relation \"aliases\" does not exist";
+        if (ok)
+            r.rows = rows;
+        else
+            r.error = "relation \"aliases\" does not exist";
         done(r);
     }
-    WriteAdmission write(const std::string &, SqlParams, CommitCallback) override { return WriteAdmission::Closed; }
+    WriteAdmission write(const std::string &, SqlParams, CommitCallback) override {
+        return WriteAdmission::Closed;
+    }
     int listen(const std::string &channel, NotifyCallback cb) override {
         listened = channel;
         notify = std::move(cb);
@@ -400,13 +410,15 @@ public:
         up();
         CPPUNIT_ASSERT_EQUAL(1, db_->queries);
         CPPUNIT_ASSERT_EQUAL(1UL, core_->generation());
-        CPPUNIT_ASSERT_EQUAL(std::string("SIP/0262006200082"), core_->route("02-6200-6200-082", "").target);
+        CPPUNIT_ASSERT_EQUAL(std::string("SIP/0262006200082"),
+                             core_->route("02-6200-6200-082", "").target);
         // A burst of notifications right after a load: one more load, after the gap.
         for (int i = 0; i < 5; ++i) db_->notify("vce_routing", "aliases");
         host_->spin();
         CPPUNIT_ASSERT_EQUAL(1, db_->queries);
         std::string out = host_->run("route reload");
-        CPPUNIT_ASSERT_EQUAL(std::string("0 routing data reloaded: generation 2"), out.substr(0, 37));
+        CPPUNIT_ASSERT_EQUAL(std::string("0 routing data reloaded: generation 2"),
+                             out.substr(0, 37));
         CPPUNIT_ASSERT_EQUAL(2, db_->queries);
         CPPUNIT_ASSERT(host_->run("route show").find("numbers:         2") != std::string::npos);
     }
@@ -434,9 +446,11 @@ public:
         up();
         db_->ok = false;
         std::string out = host_->run("route reload");
-        CPPUNIT_ASSERT_EQUAL(std::string("1 reload failed, keeping generation 1"), out.substr(0, 37));
+        CPPUNIT_ASSERT_EQUAL(std::string("1 reload failed, keeping generation 1"),
+                             out.substr(0, 37));
         CPPUNIT_ASSERT_EQUAL(1UL, core_->generation());
-        CPPUNIT_ASSERT_EQUAL(std::string("SIP/0262006200082"), core_->route("02-6200-6200-082", "").target);
+        CPPUNIT_ASSERT_EQUAL(std::string("SIP/0262006200082"),
+                             core_->route("02-6200-6200-082", "").target);
         CPPUNIT_ASSERT(host_->run("route show").find("does not exist") != std::string::npos);
     }
 
