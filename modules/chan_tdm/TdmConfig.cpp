@@ -9,7 +9,9 @@ namespace vce::tdm {
 
 namespace {
 
-[[noreturn]] void bad(const ConfigEntry &e, const std::string &why) { throw ConfigError(e.file, e.line, why); }
+[[noreturn]] void bad(const ConfigEntry &e, const std::string &why) {
+    throw ConfigError(e.file, e.line, why);
+}
 
 bool validName(const std::string &s) {
     if (s.empty()) return false;
@@ -27,7 +29,8 @@ int positive(const ConfigEntry &e, int max) {
         used = 0;
     }
     if (used != e.value.size() || v < 1 || v > max)
-        bad(e, e.key + " must be a number from 1 to " + std::to_string(max) + ", not '" + e.value + "'");
+        bad(e, e.key + " must be a number from 1 to " + std::to_string(max) + ", not '" + e.value +
+                   "'");
     return static_cast<int>(v);
 }
 
@@ -57,7 +60,8 @@ void applyLine(SpanConfig &span, const ConfigEntry &e) {
     LineConfig &l = span.lines[static_cast<std::size_t>(n - 1)];
     for (std::size_t i = 1; i < parts.size(); ++i) {
         const auto eq = parts[i].find('=');
-        if (eq == std::string::npos) bad(e, "line: expected key=value after the channel number, not '" + parts[i] + "'");
+        if (eq == std::string::npos)
+            bad(e, "line: expected key=value after the channel number, not '" + parts[i] + "'");
         const std::string k = trim(parts[i].substr(0, eq)), v = trim(parts[i].substr(eq + 1));
         if (k == "group") {
             if (!validName(v)) bad(e, "line: group must be letters, digits, '-' or '_'");
@@ -80,21 +84,27 @@ SpanConfig parseSpan(const ConfigSection &s, bool dahdiAvailable) {
     span.name = s.name;
     span.file = s.file;
     span.line = s.line;
-    if (!validName(s.name)) throw ConfigError(s.file, s.line, "span name must be letters, digits, '-' or '_'");
+    if (!validName(s.name))
+        throw ConfigError(s.file, s.line, "span name must be letters, digits, '-' or '_'");
     std::string group, context, callerid, callername;
     bool haveType = false, haveChannels = false, haveSignalling = false;
     // First pass: the span's own settings; "line =>" overrides come after.
     for (const ConfigEntry &e : s.entries) {
         if (e.key == "type") {
             haveType = true;
-            if (e.value == "virtual") span.type = SpanType::Virtual;
+            if (e.value == "virtual")
+                span.type = SpanType::Virtual;
             else if (e.value == "dahdi") {
-                if (!dahdiAvailable) bad(e, "type = dahdi, but this vced was built without DAHDI (dahdi/user.h)");
+                if (!dahdiAvailable)
+                    bad(e, "type = dahdi, but this vced was built without DAHDI (dahdi/user.h)");
                 span.type = SpanType::Dahdi;
-            } else bad(e, "type must be virtual or dahdi, not '" + e.value + "'");
+            } else
+                bad(e, "type must be virtual or dahdi, not '" + e.value + "'");
         } else if (e.key == "path") {
-            if (e.value.empty() || e.value[0] != '/') bad(e, "path must be an absolute socket path");
-            if (e.value.size() > 100) bad(e, "path is too long for a unix socket (100 characters at most)");
+            if (e.value.empty() || e.value[0] != '/')
+                bad(e, "path must be an absolute socket path");
+            if (e.value.size() > 100)
+                bad(e, "path is too long for a unix socket (100 characters at most)");
             span.path = e.value;
         } else if (e.key == "first") {
             span.first = positive(e, 1024);
@@ -102,12 +112,17 @@ SpanConfig parseSpan(const ConfigSection &s, bool dahdiAvailable) {
             span.channels = positive(e, 256);
             haveChannels = true;
         } else if (e.key == "law") {
-            if (!dsp::parseLaw(e.value, span.law)) bad(e, "law must be alaw or ulaw, not '" + e.value + "'");
+            if (!dsp::parseLaw(e.value, span.law))
+                bad(e, "law must be alaw or ulaw, not '" + e.value + "'");
         } else if (e.key == "signalling" || e.key == "signaling") {
             haveSignalling = true;
-            if (e.value == "fxs") span.role = dsp::ChannelRole::Fxs;
-            else if (e.value == "fxo") span.role = dsp::ChannelRole::Fxo;
-            else bad(e, "signalling must be fxs (analog phones) or fxo (trunk lines), not '" + e.value + "'");
+            if (e.value == "fxs")
+                span.role = dsp::ChannelRole::Fxs;
+            else if (e.value == "fxo")
+                span.role = dsp::ChannelRole::Fxo;
+            else
+                bad(e, "signalling must be fxs (analog phones) or fxo (trunk lines), not '" +
+                           e.value + "'");
         } else if (e.key == "group") {
             if (!validName(e.value)) bad(e, "group must be letters, digits, '-' or '_'");
             group = e.value;
@@ -119,26 +134,36 @@ SpanConfig parseSpan(const ConfigSection &s, bool dahdiAvailable) {
         } else if (e.key == "callername") {
             callername = e.value;
         } else if (e.key == "echo") {
-            if (e.value == "nlms" || e.value == "yes") span.echo = dsp::EchoMode::Nlms;
-            else if (e.value == "off" || e.value == "no") span.echo = dsp::EchoMode::Off;
-            else bad(e, "echo must be nlms or off, not '" + e.value + "'");
+            if (e.value == "nlms" || e.value == "yes")
+                span.echo = dsp::EchoMode::Nlms;
+            else if (e.value == "off" || e.value == "no")
+                span.echo = dsp::EchoMode::Off;
+            else
+                bad(e, "echo must be nlms or off, not '" + e.value + "'");
         } else if (e.key == "line") {
             // below
         } else {
             bad(e, "unknown key '" + e.key +
-                       "' in a span (type, path, first, channels, law, signalling, group, context, callerid, "
+                       "' in a span (type, path, first, channels, law, signalling, group, context, "
+                       "callerid, "
                        "callername, echo, line)");
         }
     }
-    if (!haveType) throw ConfigError(s.file, s.line, "span [" + s.name + "]: type = virtual or dahdi is required");
-    if (!haveChannels) throw ConfigError(s.file, s.line, "span [" + s.name + "]: channels = N is required");
-    if (!haveSignalling)
-        throw ConfigError(s.file, s.line, "span [" + s.name + "]: signalling = fxs or fxo is required");
-    if (span.type == SpanType::Virtual && span.path.empty())
-        throw ConfigError(s.file, s.line, "span [" + s.name + "]: a virtual span needs path = /socket/path");
-    if (context.empty())
+    if (!haveType)
         throw ConfigError(s.file, s.line,
-                          "span [" + s.name + "]: context = ... is required (where calls from its lines start)");
+                          "span [" + s.name + "]: type = virtual or dahdi is required");
+    if (!haveChannels)
+        throw ConfigError(s.file, s.line, "span [" + s.name + "]: channels = N is required");
+    if (!haveSignalling)
+        throw ConfigError(s.file, s.line,
+                          "span [" + s.name + "]: signalling = fxs or fxo is required");
+    if (span.type == SpanType::Virtual && span.path.empty())
+        throw ConfigError(s.file, s.line,
+                          "span [" + s.name + "]: a virtual span needs path = /socket/path");
+    if (context.empty())
+        throw ConfigError(
+            s.file, s.line,
+            "span [" + s.name + "]: context = ... is required (where calls from its lines start)");
     if (group.empty()) group = s.name;
     for (int i = 1; i <= span.channels; ++i) {
         LineConfig l;
@@ -172,7 +197,8 @@ TdmConfig parseTdmConfig(const Config &conf, bool dahdiAvailable) {
             for (const ConfigEntry &e : s.entries) {
                 if (e.key == "country") {
                     if (!dsp::findTonePlan(e.value))
-                        bad(e, "unknown country '" + e.value + "' (known: " + dsp::knownTonePlans() + ")");
+                        bad(e, "unknown country '" + e.value +
+                                   "' (known: " + dsp::knownTonePlans() + ")");
                     c.country = e.value;
                 } else if (e.key == "inter_digit_ms") {
                     c.interDigitMs = positive(e, 60000);
@@ -181,15 +207,18 @@ TdmConfig parseTdmConfig(const Config &conf, bool dahdiAvailable) {
                 } else if (e.key == "ring_timeout") {
                     c.ringTimeoutS = positive(e, 600);
                 } else {
-                    bad(e, "unknown key '" + e.key + "' in [general] (country, inter_digit_ms, dialtone_wait_ms, "
-                           "ring_timeout)");
+                    bad(e, "unknown key '" + e.key +
+                               "' in [general] (country, inter_digit_ms, dialtone_wait_ms, "
+                               "ring_timeout)");
                 }
             }
             continue;
         }
         SpanConfig span = parseSpan(s, dahdiAvailable);
         if (span.type == SpanType::Virtual && !paths.insert(span.path).second)
-            throw ConfigError(s.file, s.line, "span [" + s.name + "]: path " + span.path + " is used by another span");
+            throw ConfigError(
+                s.file, s.line,
+                "span [" + s.name + "]: path " + span.path + " is used by another span");
         for (const auto &other : c.spans)
             if (other.name == span.name)
                 throw ConfigError(s.file, s.line, "span [" + s.name + "] is defined twice");
@@ -201,9 +230,10 @@ TdmConfig parseTdmConfig(const Config &conf, bool dahdiAvailable) {
             for (const auto &s2 : c.spans)
                 for (const auto &l2 : s2.lines)
                     if (l.group == l2.group && l.role != l2.role)
-                        throw ConfigError(s2.file, s2.line, "group '" + l.group +
-                                                                "' mixes fxs and fxo channels (span [" + s.name +
-                                                                "] and [" + s2.name + "])");
+                        throw ConfigError(s2.file, s2.line,
+                                          "group '" + l.group +
+                                              "' mixes fxs and fxo channels (span [" + s.name +
+                                              "] and [" + s2.name + "])");
     return c;
 }
 
@@ -220,9 +250,12 @@ bool parseDialTarget(const std::string &resource, DialTarget &out) {
 bool dialableDigits(const std::string &number, std::string &out) {
     out.clear();
     for (char c : number) {
-        if ((c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D')) out += c;
-        else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')') continue;
-        else return false;
+        if ((c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D'))
+            out += c;
+        else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')')
+            continue;
+        else
+            return false;
     }
     return true;
 }

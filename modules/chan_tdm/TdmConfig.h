@@ -15,19 +15,19 @@ namespace vce::tdm {
 enum class SpanType { Virtual, Dahdi };
 
 struct LineConfig {
-    int number = 0;            // channel number within the span, 1-based
+    int number = 0;  // channel number within the span, 1-based
     dsp::ChannelRole role = dsp::ChannelRole::Fxs;
-    std::string group;         // Dial(TDM/<group>/...) reaches it
-    std::string context;       // where calls from this line or trunk start
-    std::string callerid;      // FXS: the number presented for calls from this phone
+    std::string group;     // Dial(TDM/<group>/...) reaches it
+    std::string context;   // where calls from this line or trunk start
+    std::string callerid;  // FXS: the number presented for calls from this phone
     std::string callername;
 };
 
 struct SpanConfig {
-    std::string name;          // the section name
+    std::string name;  // the section name
     SpanType type = SpanType::Virtual;
-    std::string path;          // virtual: the unix socket vced listens on
-    int first = 1;             // dahdi: first global channel number
+    std::string path;  // virtual: the unix socket vced listens on
+    int first = 1;     // dahdi: first global channel number
     int channels = 0;
     dsp::Law law = dsp::Law::Alaw;
     dsp::ChannelRole role = dsp::ChannelRole::Fxs;
@@ -38,10 +38,10 @@ struct SpanConfig {
 };
 
 struct TdmConfig {
-    std::string country = "de";   // tone plan and caller ID standard
-    int interDigitMs = 5000;      // overlap dialling: end of dialling without '#'
-    int dialToneWaitMs = 3000;    // trunks: dial anyway when no dial tone is heard by then
-    int ringTimeoutS = 30;        // Dial() default when no timeout argument is given
+    std::string country = "de";  // tone plan and caller ID standard
+    int interDigitMs = 5000;     // overlap dialling: end of dialling without '#'
+    int dialToneWaitMs = 3000;   // trunks: dial anyway when no dial tone is heard by then
+    int ringTimeoutS = 30;       // Dial() default when no timeout argument is given
     std::vector<SpanConfig> spans;
 
     bool hasGroup(const std::string &group) const;

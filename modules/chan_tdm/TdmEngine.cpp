@@ -31,23 +31,33 @@ using std::chrono::seconds;
 
 namespace {
 constexpr int kRingOnMs = 1000, kRingCycleMs = 5000, kCidAtMs = 1500;
-constexpr int kDialToneMaxS = 20;   // off hook without dialling: congestion
-constexpr int kDidFirstDigitS = 10; // trunk call answered, no DID digit: release
+constexpr int kDialToneMaxS = 20;    // off hook without dialling: congestion
+constexpr int kDidFirstDigitS = 10;  // trunk call answered, no DID digit: release
 constexpr std::size_t kInboxMax = 640;
 }  // namespace
 
 const char *lineStateName(LineState s) {
     switch (s) {
-    case LineState::Unattached: return "unattached";
-    case LineState::Idle: return "idle";
-    case LineState::DialTone: return "dialtone";
-    case LineState::Collecting: return "collecting digits";
-    case LineState::Routing: return "routing";
-    case LineState::Seizing: return "seizing";
-    case LineState::Dialling: return "dialling";
-    case LineState::Ringing: return "ringing";
-    case LineState::Up: return "up";
-    case LineState::Tone: return "tone";
+        case LineState::Unattached:
+            return "unattached";
+        case LineState::Idle:
+            return "idle";
+        case LineState::DialTone:
+            return "dialtone";
+        case LineState::Collecting:
+            return "collecting digits";
+        case LineState::Routing:
+            return "routing";
+        case LineState::Seizing:
+            return "seizing";
+        case LineState::Dialling:
+            return "dialling";
+        case LineState::Ringing:
+            return "ringing";
+        case LineState::Up:
+            return "up";
+        case LineState::Tone:
+            return "tone";
     }
     return "?";
 }
@@ -95,7 +105,8 @@ TdmEngine::TdmEngine(TdmConfig config, DialplanService *dialplan, ChannelRegistr
         }
 #ifdef HAVE_DAHDI_USER_H
         if (s->dahdi)
-            for (int i = 1; i <= sc.channels; ++i) attach(*lines_[s->lines[i - 1]], s->dahdi->channel(i));
+            for (int i = 1; i <= sc.channels; ++i)
+                attach(*lines_[s->lines[i - 1]], s->dahdi->channel(i));
 #endif
         spans_.push_back(std::move(s));
     }
@@ -104,13 +115,16 @@ TdmEngine::TdmEngine(TdmConfig config, DialplanService *dialplan, ChannelRegistr
 TdmEngine::~TdmEngine() {
     stop_ = true;
     const uint64_t one = 1;
-    if (write(wake_, &one, sizeof one) < 0) { /* the thread polls with a timeout anyway */ }
+    if (write(wake_, &one, sizeof one) < 0) { /* the thread polls with a timeout anyway */
+    }
     if (thread_.joinable()) thread_.join();
     // Release what is still in use: trunks on hook, phones stop ringing.
     for (auto &l : lines_) {
         if (!l->ch || l->state == LineState::Idle || l->state == LineState::Unattached) continue;
-        if (l->cfg.role == dsp::ChannelRole::Fxo) l->ch->signal(TdmEvent::OnHook);
-        else if (l->ringOn) l->ch->signal(TdmEvent::RingStop);
+        if (l->cfg.role == dsp::ChannelRole::Fxo)
+            l->ch->signal(TdmEvent::OnHook);
+        else if (l->ringOn)
+            l->ch->signal(TdmEvent::RingStop);
     }
     lines_.clear();
     spans_.clear();
@@ -127,7 +141,8 @@ void TdmEngine::post(std::function<void()> fn) {
         commands_.push_back(std::move(fn));
     }
     const uint64_t one = 1;
-    if (write(wake_, &one, sizeof one) < 0) { /* counter full: the thread is awake anyway */ }
+    if (write(wake_, &one, sizeof one) < 0) { /* counter full: the thread is awake anyway */
+    }
 }
 
 void TdmEngine::runCommands() {
@@ -160,7 +175,8 @@ void TdmEngine::run() {
             }
         for (auto &l : lines_)
             if (l->ch) {
-                fds.push_back({l->ch->fd(), static_cast<short>(l->ch->pollEvents() | POLLIN | POLLPRI), 0});
+                fds.push_back(
+                    {l->ch->fd(), static_cast<short>(l->ch->pollEvents() | POLLIN | POLLPRI), 0});
                 owner.push_back(l->index);
             }
         const int r = poll(fds.data(), fds.size(), 20);
@@ -170,9 +186,12 @@ void TdmEngine::run() {
         }
         for (std::size_t i = 0; r > 0 && i < fds.size(); ++i) {
             if (!fds[i].revents) continue;
-            if (owner[i] == -1) runCommands();
-            else if (owner[i] <= -2) serviceSpan(*spans_[static_cast<std::size_t>(-2 - owner[i])], fds[i].revents);
-            else readLine(*lines_[static_cast<std::size_t>(owner[i])]);
+            if (owner[i] == -1)
+                runCommands();
+            else if (owner[i] <= -2)
+                serviceSpan(*spans_[static_cast<std::size_t>(-2 - owner[i])], fds[i].revents);
+            else
+                readLine(*lines_[static_cast<std::size_t>(owner[i])]);
         }
         const auto now = Clock::now();
         for (auto &l : lines_) tick(*l, now);
@@ -199,8 +218,10 @@ void TdmEngine::detach(Line &l) {
     // As if the line hung up: the origin's call ends, a leg reports its end.
     if (l.exec || l.overlap || l.legHandle) endOrigin(l);
     if (l.report) {
-        if (l.state == LineState::Up) legEnded(l);
-        else legFailed(l, "CHANUNAVAIL");
+        if (l.state == LineState::Up)
+            legEnded(l);
+        else
+            legFailed(l, "CHANUNAVAIL");
     }
     l.ch = nullptr;
     Span &s = *spans_[static_cast<std::size_t>(l.span)];
@@ -214,9 +235,12 @@ void TdmEngine::readLine(Line &l) {
         std::size_t len = 0;
         TdmEvent ev = TdmEvent::None;
         const auto st = l.ch->read(frame, sizeof frame, len, ev);
-        if (st == dsp::TdmChannel::ReadStatus::Audio) onAudio(l, frame, len);
-        else if (st == dsp::TdmChannel::ReadStatus::Event) onSignal(l, ev);
-        else if (st == dsp::TdmChannel::ReadStatus::Again) return;
+        if (st == dsp::TdmChannel::ReadStatus::Audio)
+            onAudio(l, frame, len);
+        else if (st == dsp::TdmChannel::ReadStatus::Event)
+            onSignal(l, ev);
+        else if (st == dsp::TdmChannel::ReadStatus::Again)
+            return;
         else {
             detach(l);
             return;
@@ -232,7 +256,8 @@ void TdmEngine::onAudio(Line &l, const uint8_t *frame, std::size_t len) {
     uint8_t toLine[dsp::wire::kMaxAudio];
     Line *peer = nullptr;
     const int peerIdx = l.legLine >= 0 ? l.legLine : l.originLine;
-    if (l.state == LineState::Up && peerIdx >= 0) peer = lines_[static_cast<std::size_t>(peerIdx)].get();
+    if (l.state == LineState::Up && peerIdx >= 0)
+        peer = lines_[static_cast<std::size_t>(peerIdx)].get();
     const int16_t *net = nullptr;
     if (peer && !l.inbox.empty()) {
         std::size_t i = 0;
@@ -294,7 +319,8 @@ void TdmEngine::onSignal(Line &l, TdmEvent ev) {
     VCE_LOG_DEBUG("chan_tdm: %s: line %s", l.name.c_str(), dsp::tdmEventName(ev));
     if (l.cfg.role == dsp::ChannelRole::Fxs) {
         if (ev == TdmEvent::OffHook) {
-            if (l.state == LineState::Idle) offHook(l);
+            if (l.state == LineState::Idle)
+                offHook(l);
             else if (l.state == LineState::Ringing && l.report) {
                 if (l.ringOn) l.ch->signal(TdmEvent::RingStop);
                 l.ringOn = false;
@@ -302,8 +328,10 @@ void TdmEngine::onSignal(Line &l, TdmEvent ev) {
             }
         } else if (ev == TdmEvent::OnHook) {
             if (l.report) {
-                if (l.state == LineState::Up) legEnded(l);
-                else if (l.state != LineState::Ringing) enter(l, LineState::Idle);
+                if (l.state == LineState::Up)
+                    legEnded(l);
+                else if (l.state != LineState::Ringing)
+                    enter(l, LineState::Idle);
             } else if (l.state != LineState::Idle) {
                 VCE_LOG_NOTICE("chan_tdm: %s: on hook", l.name.c_str());
                 endOrigin(l);
@@ -340,8 +368,10 @@ void TdmEngine::onDsp(Line &l, const DspEvent &e) {
         if (e.tone == Tone::Dial && l.state == LineState::Seizing) {
             l.deadline = Clock::now();  // dial now (tick sends the digits)
         } else if (l.state == LineState::Dialling || l.state == LineState::Ringing) {
-            if (e.tone == Tone::Busy) legFailed(l, "BUSY");
-            else if (e.tone == Tone::Congestion) legFailed(l, "CONGESTION");
+            if (e.tone == Tone::Busy)
+                legFailed(l, "BUSY");
+            else if (e.tone == Tone::Congestion)
+                legFailed(l, "CONGESTION");
             else if (e.tone == Tone::Ringback && l.state == LineState::Ringing && l.report) {
                 if (l.last != "ringing") l.report({DialEvent::Ringing, "", 180, ""});
                 l.last = "ringing";
@@ -373,47 +403,50 @@ void TdmEngine::tick(Line &l, Clock::time_point now) {
     }
     if (now < l.deadline) return;
     switch (l.state) {
-    case LineState::DialTone:
-        VCE_LOG_NOTICE("chan_tdm: %s: off hook without dialling", l.name.c_str());
-        l.overlap.reset();
-        playTone(l, Tone::Congestion);
-        enter(l, LineState::Tone);
-        break;
-    case LineState::Collecting: {
-        if (!l.overlap) break;
-        if (l.overlap->digits().empty()) {  // a trunk call without a DID
-            VCE_LOG_NOTICE("chan_tdm: %s: no number received", l.name.c_str());
-            finishCall(l, "");
+        case LineState::DialTone:
+            VCE_LOG_NOTICE("chan_tdm: %s: off hook without dialling", l.name.c_str());
+            l.overlap.reset();
+            playTone(l, Tone::Congestion);
+            enter(l, LineState::Tone);
+            break;
+        case LineState::Collecting: {
+            if (!l.overlap) break;
+            if (l.overlap->digits().empty()) {  // a trunk call without a DID
+                VCE_LOG_NOTICE("chan_tdm: %s: no number received", l.name.c_str());
+                finishCall(l, "");
+                break;
+            }
+            const auto r = l.overlap->timeout(now);
+            if (r.action == dialplan::OverlapDialler::Action::Dial)
+                startCall(l, r.number);
+            else {
+                VCE_LOG_NOTICE("chan_tdm: %s: %s is not a number in [%s]", l.name.c_str(),
+                               l.overlap->digits().c_str(), l.cfg.context.c_str());
+                l.last = "invalid " + l.overlap->digits();
+                finishCall(l, "");
+            }
             break;
         }
-        const auto r = l.overlap->timeout(now);
-        if (r.action == dialplan::OverlapDialler::Action::Dial) startCall(l, r.number);
-        else {
-            VCE_LOG_NOTICE("chan_tdm: %s: %s is not a number in [%s]", l.name.c_str(), l.overlap->digits().c_str(),
-                           l.cfg.context.c_str());
-            l.last = "invalid " + l.overlap->digits();
-            finishCall(l, "");
-        }
-        break;
-    }
-    case LineState::Seizing:
-        // Dial tone heard (or waited long enough): send the number.
-        l.chain->stopTone();
-        if (!l.chain->sendDtmf(l.dialString)) {
-            legFailed(l, "CONGESTION");
+        case LineState::Seizing:
+            // Dial tone heard (or waited long enough): send the number.
+            l.chain->stopTone();
+            if (!l.chain->sendDtmf(l.dialString)) {
+                legFailed(l, "CONGESTION");
+                break;
+            }
+            enter(l, LineState::Dialling, now + milliseconds(100));
             break;
-        }
-        enter(l, LineState::Dialling, now + milliseconds(100));
-        break;
-    case LineState::Dialling:
-        if (l.chain->sendingDtmf()) {
-            l.deadline = now + milliseconds(20);
-        } else {
-            l.chain->resetAnswerDetection();
-            enter(l, LineState::Ringing);
-        }
-        break;
-    default: l.deadline = Clock::time_point::max(); break;
+        case LineState::Dialling:
+            if (l.chain->sendingDtmf()) {
+                l.deadline = now + milliseconds(20);
+            } else {
+                l.chain->resetAnswerDetection();
+                enter(l, LineState::Ringing);
+            }
+            break;
+        default:
+            l.deadline = Clock::time_point::max();
+            break;
     }
 }
 
@@ -438,22 +471,28 @@ void TdmEngine::digit(Line &l, char d) {
     const auto r = l.overlap->digit(d, now);
     VCE_LOG_INFO("chan_tdm: %s: digit %c", l.name.c_str(), d);
     switch (r.action) {
-    case dialplan::OverlapDialler::Action::Dial: startCall(l, r.number); break;
-    case dialplan::OverlapDialler::Action::Invalid:
-        VCE_LOG_NOTICE("chan_tdm: %s: %s cannot match in [%s]", l.name.c_str(), l.digits.c_str(),
-                       l.cfg.context.c_str());
-        l.last = "invalid " + l.digits;
-        finishCall(l, "");
-        break;
-    case dialplan::OverlapDialler::Action::Wait: enter(l, LineState::Collecting, l.overlap->deadline()); break;
+        case dialplan::OverlapDialler::Action::Dial:
+            startCall(l, r.number);
+            break;
+        case dialplan::OverlapDialler::Action::Invalid:
+            VCE_LOG_NOTICE("chan_tdm: %s: %s cannot match in [%s]", l.name.c_str(),
+                           l.digits.c_str(), l.cfg.context.c_str());
+            l.last = "invalid " + l.digits;
+            finishCall(l, "");
+            break;
+        case dialplan::OverlapDialler::Action::Wait:
+            enter(l, LineState::Collecting, l.overlap->deadline());
+            break;
     }
 }
 
 void TdmEngine::startCall(Line &l, const std::string &exten) {
-    VCE_LOG_NOTICE("chan_tdm: %s: dialled %s, dialplan [%s]", l.name.c_str(), exten.c_str(), l.cfg.context.c_str());
+    VCE_LOG_NOTICE("chan_tdm: %s: dialled %s, dialplan [%s]", l.name.c_str(), exten.c_str(),
+                   l.cfg.context.c_str());
     l.digits = exten;
     auto plan = dialplan_->current();
-    l.exec = std::make_unique<dialplan::Execution>(plan, dialplan_->registry(), l.cfg.context, exten);
+    l.exec =
+        std::make_unique<dialplan::Execution>(plan, dialplan_->registry(), l.cfg.context, exten);
     l.overlap.reset();
     l.exec->set("CALLERID", l.cfg.callerid);
     l.exec->set("CALLERID_NAME", l.cfg.callername);
@@ -471,14 +510,15 @@ void TdmEngine::continueCall(Line &l) {
         if (l.exec->waiting_app() == "Dial" || l.exec->waiting_app() == "dial") {
             startDial(l, l.exec->waiting_args());
         } else {
-            VCE_LOG_WARNING("chan_tdm: %s: %s waits, which chan_tdm cannot serve; hanging up", l.name.c_str(),
-                            l.exec->waiting_app().c_str());
+            VCE_LOG_WARNING("chan_tdm: %s: %s waits, which chan_tdm cannot serve; hanging up",
+                            l.name.c_str(), l.exec->waiting_app().c_str());
             finishCall(l, "");
         }
         return;
     }
-    VCE_LOG_NOTICE("chan_tdm: %s: dialplan ended: %s%s%s", l.name.c_str(), l.exec->end_reason().c_str(),
-                   l.exec->get("HANGUPCAUSE").empty() ? "" : ", cause ", l.exec->get("HANGUPCAUSE").c_str());
+    VCE_LOG_NOTICE(
+        "chan_tdm: %s: dialplan ended: %s%s%s", l.name.c_str(), l.exec->end_reason().c_str(),
+        l.exec->get("HANGUPCAUSE").empty() ? "" : ", cause ", l.exec->get("HANGUPCAUSE").c_str());
     finishCall(l, l.exec->get("DIALSTATUS"));
 }
 
@@ -526,12 +566,13 @@ void TdmEngine::startDial(Line &l, const std::vector<std::string> &args) {
         }
     }
     const auto slash = target.find('/');
-    const std::string tech = target.substr(0, slash), resource = slash == std::string::npos ? "" : target.substr(slash + 1);
+    const std::string tech = target.substr(0, slash),
+                      resource = slash == std::string::npos ? "" : target.substr(slash + 1);
     const unsigned gen = l.callGen;
     const int origin = l.index;
     auto fail = [&](const std::string &status, const std::string &why) {
-        VCE_LOG_NOTICE("chan_tdm: %s: Dial(%s) -> DIALSTATUS=%s (%s)", l.name.c_str(), target.c_str(), status.c_str(),
-                       why.c_str());
+        VCE_LOG_NOTICE("chan_tdm: %s: Dial(%s) -> DIALSTATUS=%s (%s)", l.name.c_str(),
+                       target.c_str(), status.c_str(), why.c_str());
         l.last = "Dial(" + target + ") " + status;
         l.exec->resume({{"DIALSTATUS", status}});
         continueCall(l);
@@ -551,15 +592,18 @@ void TdmEngine::startDial(Line &l, const std::vector<std::string> &args) {
             // A call from the PSTN never goes back out to the PSTN, whatever the dialplan says.
             for (auto &x : lines_)
                 if (x->cfg.group == t.group && x->cfg.role == dsp::ChannelRole::Fxo) {
-                    VCE_LOG_WARNING("chan_tdm: %s: refused Dial(%s): a call from a trunk may not leave on a trunk",
-                                    l.name.c_str(), target.c_str());
+                    VCE_LOG_WARNING(
+                        "chan_tdm: %s: refused Dial(%s): a call from a trunk may not leave on a "
+                        "trunk",
+                        l.name.c_str(), target.c_str());
                     return fail("CHANUNAVAIL", "trunk to trunk refused");
                 }
         }
         const unsigned long h = nextHandle_++;
         std::string status;
-        const int leg = placeLeg(t, req, origin, [this, origin, gen](const DialEvent &ev) { onLegEvent(origin, gen, ev); },
-                                 h, status);
+        const int leg = placeLeg(
+            t, req, origin,
+            [this, origin, gen](const DialEvent &ev) { onLegEvent(origin, gen, ev); }, h, status);
         if (leg < 0) return fail(status, "no channel");
         l.legLine = leg;
         l.legHandle = h;
@@ -584,34 +628,36 @@ void TdmEngine::onLegEvent(int origin, unsigned gen, const DialEvent &ev) {
     Line &l = *lines_[static_cast<std::size_t>(origin)];
     if (l.callGen != gen || !l.exec) return;  // the caller has gone meanwhile
     switch (ev.kind) {
-    case DialEvent::Ringing:
-        if (l.cfg.role == dsp::ChannelRole::Fxs) playTone(l, Tone::Ringback);
-        enter(l, LineState::Ringing);
-        break;
-    case DialEvent::Answered:
-        VCE_LOG_NOTICE("chan_tdm: %s: %s answered", l.name.c_str(), l.peer.c_str());
-        l.legAnswered = true;
-        l.chain->stopTone();
-        l.last = "Dial(" + l.peer + ") ANSWER";
-        if (l.cfg.role == dsp::ChannelRole::Fxs) l.ch->signal(TdmEvent::Polarity);  // answer supervision
-        enter(l, LineState::Up);
-        if (l.legLine >= 0) bridge(l, *lines_[static_cast<std::size_t>(l.legLine)]);
-        break;
-    case DialEvent::Failed:
-    case DialEvent::Ended: {
-        const std::string status = ev.kind == DialEvent::Ended ? "ANSWER" : ev.dialstatus;
-        VCE_LOG_NOTICE("chan_tdm: %s: Dial(%s) -> DIALSTATUS=%s", l.name.c_str(), l.peer.c_str(), status.c_str());
-        l.last = "Dial(" + l.peer + ") " + status;
-        if (ev.kind == DialEvent::Ended) l.last += " ended";
-        l.legLine = -1;
-        l.legHandle = 0;
-        l.legTech = nullptr;
-        l.inbox.clear();
-        enter(l, LineState::Routing);
-        l.exec->resume({{"DIALSTATUS", status}});
-        continueCall(l);
-        break;
-    }
+        case DialEvent::Ringing:
+            if (l.cfg.role == dsp::ChannelRole::Fxs) playTone(l, Tone::Ringback);
+            enter(l, LineState::Ringing);
+            break;
+        case DialEvent::Answered:
+            VCE_LOG_NOTICE("chan_tdm: %s: %s answered", l.name.c_str(), l.peer.c_str());
+            l.legAnswered = true;
+            l.chain->stopTone();
+            l.last = "Dial(" + l.peer + ") ANSWER";
+            if (l.cfg.role == dsp::ChannelRole::Fxs)
+                l.ch->signal(TdmEvent::Polarity);  // answer supervision
+            enter(l, LineState::Up);
+            if (l.legLine >= 0) bridge(l, *lines_[static_cast<std::size_t>(l.legLine)]);
+            break;
+        case DialEvent::Failed:
+        case DialEvent::Ended: {
+            const std::string status = ev.kind == DialEvent::Ended ? "ANSWER" : ev.dialstatus;
+            VCE_LOG_NOTICE("chan_tdm: %s: Dial(%s) -> DIALSTATUS=%s", l.name.c_str(),
+                           l.peer.c_str(), status.c_str());
+            l.last = "Dial(" + l.peer + ") " + status;
+            if (ev.kind == DialEvent::Ended) l.last += " ended";
+            l.legLine = -1;
+            l.legHandle = 0;
+            l.legTech = nullptr;
+            l.inbox.clear();
+            enter(l, LineState::Routing);
+            l.exec->resume({{"DIALSTATUS", status}});
+            continueCall(l);
+            break;
+        }
     }
 }
 
@@ -623,7 +669,8 @@ unsigned long TdmEngine::dial(const DialRequest &req, ChannelTech::Events events
     const unsigned long h = nextHandle_++;
     post([this, req, events, h, t] {
         std::string status;
-        if (placeLeg(t, req, -1, events, h, status) < 0) events({DialEvent::Failed, status, 503, ""});
+        if (placeLeg(t, req, -1, events, h, status) < 0)
+            events({DialEvent::Failed, status, 503, ""});
     });
     return h;
 }
@@ -634,8 +681,8 @@ void TdmEngine::hangup(unsigned long handle) {
     });
 }
 
-int TdmEngine::placeLeg(const DialTarget &t, const DialRequest &req, int origin, ChannelTech::Events report,
-                        unsigned long handle, std::string &dialstatus) {
+int TdmEngine::placeLeg(const DialTarget &t, const DialRequest &req, int origin,
+                        ChannelTech::Events report, unsigned long handle, std::string &dialstatus) {
     Line *free = nullptr;
     bool any = false, fxs = false;
     for (auto &x : lines_) {
@@ -649,7 +696,8 @@ int TdmEngine::placeLeg(const DialTarget &t, const DialRequest &req, int origin,
     }
     if (!free) {
         dialstatus = any && fxs ? "BUSY" : "CHANUNAVAIL";
-        VCE_LOG_NOTICE("chan_tdm: no free channel in group %s: %s", t.group.c_str(), dialstatus.c_str());
+        VCE_LOG_NOTICE("chan_tdm: no free channel in group %s: %s", t.group.c_str(),
+                       dialstatus.c_str());
         return -1;
     }
     Line &l = *free;
@@ -663,7 +711,8 @@ int TdmEngine::placeLeg(const DialTarget &t, const DialRequest &req, int origin,
     if (l.cfg.role == dsp::ChannelRole::Fxo) {
         if (!dialableDigits(t.number, l.dialString) || l.dialString.empty()) {
             dialstatus = "CHANUNAVAIL";
-            VCE_LOG_NOTICE("chan_tdm: %s: '%s' cannot be dialled on a trunk", l.name.c_str(), t.number.c_str());
+            VCE_LOG_NOTICE("chan_tdm: %s: '%s' cannot be dialled on a trunk", l.name.c_str(),
+                           t.number.c_str());
             enter(l, LineState::Idle);
             return -1;
         }
@@ -694,7 +743,8 @@ int TdmEngine::placeLeg(const DialTarget &t, const DialRequest &req, int origin,
         const int idx = l.index;
         post([this, idx, h] {
             Line &x = *lines_[static_cast<std::size_t>(idx)];
-            if (x.handle == h && x.report && x.state == LineState::Ringing) x.report({DialEvent::Ringing, "", 180, ""});
+            if (x.handle == h && x.report && x.state == LineState::Ringing)
+                x.report({DialEvent::Ringing, "", 180, ""});
         });
     }
     return l.index;
@@ -721,8 +771,10 @@ void TdmEngine::legFailed(Line &l, const std::string &dialstatus) {
     auto report = std::move(l.report);
     l.report = nullptr;
     if (l.ch) {
-        if (l.cfg.role == dsp::ChannelRole::Fxo) l.ch->signal(TdmEvent::OnHook);
-        else if (l.ringOn) l.ch->signal(TdmEvent::RingStop);
+        if (l.cfg.role == dsp::ChannelRole::Fxo)
+            l.ch->signal(TdmEvent::OnHook);
+        else if (l.ringOn)
+            l.ch->signal(TdmEvent::RingStop);
     }
     const std::string last = dialstatus;
     enter(l, LineState::Idle);
@@ -746,8 +798,10 @@ void TdmEngine::releaseLeg(Line &l) {
     l.report = nullptr;
     const bool phoneUp = l.cfg.role == dsp::ChannelRole::Fxs && l.state == LineState::Up;
     if (l.ch) {
-        if (l.cfg.role == dsp::ChannelRole::Fxo) l.ch->signal(TdmEvent::OnHook);
-        else if (l.ringOn) l.ch->signal(TdmEvent::RingStop);
+        if (l.cfg.role == dsp::ChannelRole::Fxo)
+            l.ch->signal(TdmEvent::OnHook);
+        else if (l.ringOn)
+            l.ch->signal(TdmEvent::RingStop);
     }
     enter(l, LineState::Idle);
     l.last = "released";
@@ -768,12 +822,14 @@ void TdmEngine::showSpans(std::function<void(std::string)> done) {
             for (int i : s->lines)
                 if (lines_[static_cast<std::size_t>(i)]->ch) ++attached;
             char buf[512];
-            std::snprintf(buf, sizeof buf, "%-12s %-8s %-11s %-5s %-9d %-9d %s\n", s->cfg.name.c_str(),
+            std::snprintf(buf, sizeof buf, "%-12s %-8s %-11s %-5s %-9d %-9d %s\n",
+                          s->cfg.name.c_str(),
                           s->cfg.type == SpanType::Virtual ? "virtual" : "dahdi",
-                          s->cfg.role == dsp::ChannelRole::Fxs ? "fxs" : "fxo", dsp::lawName(s->cfg.law),
-                          s->cfg.channels, attached,
-                          s->cfg.type == SpanType::Virtual ? s->cfg.path.c_str()
-                                                           : ("dahdi " + std::to_string(s->cfg.first)).c_str());
+                          s->cfg.role == dsp::ChannelRole::Fxs ? "fxs" : "fxo",
+                          dsp::lawName(s->cfg.law), s->cfg.channels, attached,
+                          s->cfg.type == SpanType::Virtual
+                              ? s->cfg.path.c_str()
+                              : ("dahdi " + std::to_string(s->cfg.first)).c_str());
             o << buf;
         }
         o << spans_.size() << " spans, country " << cfg_.country << "\n";
@@ -784,14 +840,16 @@ void TdmEngine::showSpans(std::function<void(std::string)> done) {
 void TdmEngine::showChannels(std::function<void(std::string)> done) {
     post([this, done] {
         std::ostringstream o;
-        o << "CHANNEL          SIG  GROUP      CONTEXT        STATE              DIGITS           PEER"
+        o << "CHANNEL          SIG  GROUP      CONTEXT        STATE              DIGITS           "
+             "PEER"
              "                 LAST\n";
         for (auto &l : lines_) {
             char buf[768];
-            std::snprintf(buf, sizeof buf, "%-16s %-4s %-10s %-14s %-18s %-16s %-20s %s\n", l->name.c_str(),
-                          l->cfg.role == dsp::ChannelRole::Fxs ? "fxs" : "fxo", l->cfg.group.c_str(),
-                          l->cfg.context.c_str(), lineStateName(l->state),
-                          l->digits.empty() ? "-" : l->digits.c_str(), l->peer.empty() ? "-" : l->peer.c_str(),
+            std::snprintf(buf, sizeof buf, "%-16s %-4s %-10s %-14s %-18s %-16s %-20s %s\n",
+                          l->name.c_str(), l->cfg.role == dsp::ChannelRole::Fxs ? "fxs" : "fxo",
+                          l->cfg.group.c_str(), l->cfg.context.c_str(), lineStateName(l->state),
+                          l->digits.empty() ? "-" : l->digits.c_str(),
+                          l->peer.empty() ? "-" : l->peer.c_str(),
                           l->last.empty() ? "-" : l->last.c_str());
             o << buf;
         }

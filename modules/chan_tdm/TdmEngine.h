@@ -77,8 +77,8 @@ private:
     void endOrigin(Line &l);  // the origin hung up: drop its leg and execution
 
     // Leg side.
-    int placeLeg(const DialTarget &t, const DialRequest &req, int origin, ChannelTech::Events report,
-                 unsigned long handle, std::string &dialstatus);
+    int placeLeg(const DialTarget &t, const DialRequest &req, int origin,
+                 ChannelTech::Events report, unsigned long handle, std::string &dialstatus);
     void legAnswered(Line &l);
     void legFailed(Line &l, const std::string &dialstatus);
     void legEnded(Line &l);

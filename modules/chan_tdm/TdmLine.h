@@ -35,33 +35,33 @@ enum class LineState {
 const char *lineStateName(LineState s);
 
 struct Line {
-    int index = 0;           // in the engine's table
-    int span = 0;            // index of its span
+    int index = 0;  // in the engine's table
+    int span = 0;   // index of its span
     LineConfig cfg;
-    std::string name;        // "TDM/<span>/<channel>"
+    std::string name;  // "TDM/<span>/<channel>"
     dsp::TdmChannel *ch = nullptr;
     std::unique_ptr<dsp::DspChain> chain;
     LineState state = LineState::Unattached;
-    std::string digits;      // collected (origin) or dialled (trunk leg)
-    std::string peer;        // for display: the other side
-    std::string last;        // last outcome, for display ("DIALSTATUS=BUSY")
-    Clock::time_point since{};     // entered the current state
+    std::string digits;         // collected (origin) or dialled (trunk leg)
+    std::string peer;           // for display: the other side
+    std::string last;           // last outcome, for display ("DIALSTATUS=BUSY")
+    Clock::time_point since{};  // entered the current state
     Clock::time_point deadline = Clock::time_point::max();  // state timer
 
     // As the origin of a call (a phone off hook, a call in from a trunk).
-    unsigned callGen = 0;    // bumped per call; stale leg events carry an older one
+    unsigned callGen = 0;  // bumped per call; stale leg events carry an older one
     std::unique_ptr<dialplan::OverlapDialler> overlap;
     std::unique_ptr<dialplan::Execution> exec;
-    int legLine = -1;                 // the leg we dialled on this engine
-    unsigned long legHandle = 0;      // its handle (this engine or another technology)
+    int legLine = -1;                // the leg we dialled on this engine
+    unsigned long legHandle = 0;     // its handle (this engine or another technology)
     ChannelTech *legTech = nullptr;  // the other technology, when not TDM
     bool legAnswered = false;
 
     // As a dialled leg (Dial(TDM/...) from a line here or from another module).
     unsigned long handle = 0;
-    ChannelTech::Events report;       // to the requester (runs on this thread)
-    int originLine = -1;              // the requester's line when it is on this engine
-    std::string dialString;           // DTMF still to send
+    ChannelTech::Events report;  // to the requester (runs on this thread)
+    int originLine = -1;         // the requester's line when it is on this engine
+    std::string dialString;      // DTMF still to send
     Clock::time_point noAnswerAt = Clock::time_point::max();
     Clock::time_point ringStarted{};
     bool ringOn = false, cidSent = false;

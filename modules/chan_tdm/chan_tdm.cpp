@@ -26,7 +26,9 @@ const char *const kCommands[] = {"tdm show spans", "tdm show channels"};
 class TdmTech : public ChannelTech {
 public:
     explicit TdmTech(TdmEngine &e) : engine_(e) {}
-    unsigned long dial(const DialRequest &req, Events events) override { return engine_.dial(req, std::move(events)); }
+    unsigned long dial(const DialRequest &req, Events events) override {
+        return engine_.dial(req, std::move(events));
+    }
     void hangup(unsigned long handle) override { engine_.hangup(handle); }
 
 private:
@@ -45,7 +47,8 @@ public:
         auto reply = [&host](std::shared_ptr<CliRequest> r) {
             return [&host, r](std::string text) { host.post([r, text] { r->reply(0, text); }); };
         };
-        host_.register_cli({"tdm show spans", "tdm show spans", "TDM spans: type, signalling, channels attached",
+        host_.register_cli({"tdm show spans", "tdm show spans",
+                            "TDM spans: type, signalling, channels attached",
                             [this, reply](auto r) { engine_->showSpans(reply(r)); }});
         host_.register_cli({"tdm show channels", "tdm show channels",
                             "TDM channels: state, digits, peer, last outcome",
@@ -89,8 +92,10 @@ Module *load(Host &host, std::string &why) {
     }
 }
 
-const ModuleInfo info = {kModuleAbi, "chan_tdm", "TDM channel driver: FXS phones and FXO trunks (virtual, DAHDI)",
-                         50, nullptr, nullptr, load};
+const ModuleInfo info = {
+    kModuleAbi, "chan_tdm", "TDM channel driver: FXS phones and FXO trunks (virtual, DAHDI)",
+    50,         nullptr,    nullptr,
+    load};
 
 }  // namespace
 }  // namespace vce::tdm

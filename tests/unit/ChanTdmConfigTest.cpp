@@ -35,7 +35,9 @@ group = trunks
 echo = off
 )";
 
-TdmConfig parse(const std::string &text) { return parseTdmConfig(Config::parse(text, "tdm.conf"), false); }
+TdmConfig parse(const std::string &text) {
+    return parseTdmConfig(Config::parse(text, "tdm.conf"), false);
+}
 
 std::string error(const std::string &text) {
     try {
@@ -80,23 +82,27 @@ public:
     }
 
     void testErrorsNameFileAndLine() {
-        CPPUNIT_ASSERT(error("[general]\ncountry = xx\n").find("tdm.conf:2: unknown country 'xx'") == 0);
+        CPPUNIT_ASSERT(
+            error("[general]\ncountry = xx\n").find("tdm.conf:2: unknown country 'xx'") == 0);
         const std::string noSig = "[s]\ntype = virtual\npath = /tmp/a\nchannels = 1\ncontext = c\n";
         CPPUNIT_ASSERT(error(noSig).find("tdm.conf:1: span [s]: signalling") == 0);
-        CPPUNIT_ASSERT(error("[s]\ntype = virtual\nchannels = 0\n").find("tdm.conf:3: channels must be") == 0);
+        CPPUNIT_ASSERT(
+            error("[s]\ntype = virtual\nchannels = 0\n").find("tdm.conf:3: channels must be") == 0);
         CPPUNIT_ASSERT(error("[s]\ntype = dahdi\n").find("tdm.conf:2: type = dahdi, but") == 0);
         CPPUNIT_ASSERT(error("[s]\nlaw = slaw\n").find("tdm.conf:2: law must be") == 0);
         CPPUNIT_ASSERT(error("[s]\nsignalling = em\n").find("tdm.conf:2: signalling must be") == 0);
         CPPUNIT_ASSERT(error("[s]\nfoo = 1\n").find("tdm.conf:2: unknown key 'foo'") == 0);
         const std::string badLine = noSig + "signalling = fxs\nline => 2, group=x\n";
         CPPUNIT_ASSERT(error(badLine).find("tdm.conf:7: line must be a number from 1 to 1") == 0);
-        const std::string mixed = "[a]\ntype = virtual\npath = /tmp/a\nchannels = 1\nsignalling = fxs\ncontext = c\n"
-                                  "group = g\n[b]\ntype = virtual\npath = /tmp/b\nchannels = 1\nsignalling = fxo\n"
-                                  "context = c\ngroup = g\n";
+        const std::string mixed =
+            "[a]\ntype = virtual\npath = /tmp/a\nchannels = 1\nsignalling = fxs\ncontext = c\n"
+            "group = g\n[b]\ntype = virtual\npath = /tmp/b\nchannels = 1\nsignalling = fxo\n"
+            "context = c\ngroup = g\n";
         CPPUNIT_ASSERT(error(mixed).find("mixes fxs and fxo") != std::string::npos);
-        const std::string samePath = "[a]\ntype = virtual\npath = /tmp/a\nchannels = 1\nsignalling = fxs\n"
-                                     "context = c\n[b]\ntype = virtual\npath = /tmp/a\nchannels = 1\n"
-                                     "signalling = fxo\ncontext = c\n";
+        const std::string samePath =
+            "[a]\ntype = virtual\npath = /tmp/a\nchannels = 1\nsignalling = fxs\n"
+            "context = c\n[b]\ntype = virtual\npath = /tmp/a\nchannels = 1\n"
+            "signalling = fxo\ncontext = c\n";
         CPPUNIT_ASSERT(error(samePath).find("tdm.conf:7: span [b]: path /tmp/a is used") == 0);
     }
 

@@ -31,7 +31,8 @@ public:
             text = ss.str();
             return true;
         };
-        plan_ = Dialplan::parse_file(std::string(VCE_TOP_SRCDIR) + "/dialplan/extensions.conf", reader);
+        plan_ =
+            Dialplan::parse_file(std::string(VCE_TOP_SRCDIR) + "/dialplan/extensions.conf", reader);
         SnapshotBuilder b;
         b.add_builtin_countries()
             .add_centre({"seoul", "082", "10.0.0.1:5060", true})
@@ -45,7 +46,9 @@ public:
             for (const auto &[k, v] : d.variables()) x.set(k, v);
             return AppResult::next();
         });
-        reg_->add_application("Dial", [](Execution &, const std::vector<std::string> &) { return AppResult::wait(); });
+        reg_->add_application("Dial", [](Execution &, const std::vector<std::string> &) {
+            return AppResult::wait();
+        });
     }
 
     void testTrunkCallToOurNumberIsDialled() {
@@ -65,7 +68,7 @@ public:
     void testTrunkCallNoPstnFallback() {
         Execution x(plan_, *reg_, "from-trunks", "0262006200082");
         CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
-        x.resume({{"DIALSTATUS", "CHANUNAVAIL"}});  // the member's phone is not registered
+        x.resume({{"DIALSTATUS", "CHANUNAVAIL"}});           // the member's phone is not registered
         CPPUNIT_ASSERT(x.run() == Execution::State::Ended);  // no second Dial to the PSTN
     }
 
