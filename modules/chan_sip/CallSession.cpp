@@ -183,6 +183,7 @@ bool CallSession::add_fork(const std::string &request_uri, const std::string &ne
     msg_header_replace(fwd, nullptr, reinterpret_cast<msg_header_t *>(s->sip_request), reinterpret_cast<msg_header_t *>(rq));
     if (s->sip_max_forwards) s->sip_max_forwards->mf_count--;
     else sip_add_tl(fwd, s, SIPTAG_MAX_FORWARDS_STR("69"), TAG_END());
+    e_.drop_own_routes(fwd, s);
     // Credentials were for us, not for the callee.
     while (s->sip_proxy_authorization) msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s), reinterpret_cast<msg_header_t *>(s->sip_proxy_authorization));
     std::string rr = "<" + e_.self_uri() + ";lr>";

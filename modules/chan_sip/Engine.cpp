@@ -252,6 +252,10 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
         if (au->au_scheme && strcasecmp(au->au_scheme, "Digest") == 0 && param(au->au_params, "realm") == cfg_.realm)
             break;
     int64_t t = now();
+    bool sha256 = cfg_.offer_sha256;
+    if (sha256 && sip->sip_user_agent && sip->sip_user_agent->g_string)
+        for (const auto &a : cfg_.md5_only_agents)
+            if (std::strstr(sip->sip_user_agent->g_string, a.c_str())) sha256 = false;
     auto challenge = [&](bool stale) {
         // MD5 first: many phones (and SIPp) take the first challenge and know only MD5;
         // clients that prefer SHA-256 (RFC 8760) pick it from the second header.
@@ -260,10 +264,10 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
         const char *phrase = proxy ? "Proxy Authentication Required" : "Unauthorized";
         if (proxy)
             nta_incoming_treply(irq, status, phrase, SIPTAG_PROXY_AUTHENTICATE_STR(md5.c_str()),
-                                SIPTAG_PROXY_AUTHENTICATE_STR(sha.c_str()), TAG_END());
+                                TAG_IF(sha256, SIPTAG_PROXY_AUTHENTICATE_STR(sha.c_str())), TAG_END());
         else
             nta_incoming_treply(irq, status, phrase, SIPTAG_WWW_AUTHENTICATE_STR(md5.c_str()),
-                                SIPTAG_WWW_AUTHENTICATE_STR(sha.c_str()), TAG_END());
+                                TAG_IF(sha256, SIPTAG_WWW_AUTHENTICATE_STR(sha.c_str())), TAG_END());
         nta_incoming_destroy(irq);
     };
     if (!au) {

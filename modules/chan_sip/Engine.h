@@ -75,6 +75,9 @@ public:
     // What a Request-URI dials: the user part for our own domain; "user@host" for another
     // domain (an e-mail alias); the host alone when there is no user (a domain alias).
     std::string dialled_of(const url_t *url) const;
+    // Removes the Route entries naming us (a phone's outbound proxy setting, or our own
+    // Record-Route coming back) from the top of a request we forward.
+    void drop_own_routes(msg_t *msg, sip_t *sip) const;
     void end_session(uint64_t id);
     void deliver_queued_messages(const std::string &aor);
     struct Counters {
@@ -94,7 +97,6 @@ private:
     // Digest check for a member request: true when authenticated (user set); otherwise
     // the challenge or refusal has been sent and the caller returns.
     bool authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &src, bool proxy, std::string &user);
-    void forward_stateless(msg_t *msg, sip_t *sip);
     void housekeeping();
     static void on_timer(su_root_magic_t *, su_timer_t *t, su_timer_arg_t *arg);
 

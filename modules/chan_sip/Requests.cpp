@@ -79,10 +79,9 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
     return 0;
 }
 
-void Engine::forward_stateless(msg_t *msg, sip_t *sip) {
-    std::string hop;
-    if (sip->sip_route) hop = url_str(sip->sip_route->r_url);
-    nta_msg_tsend(agent_, msg, hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()), TAG_END());
+void Engine::drop_own_routes(msg_t *msg, sip_t *sip) const {
+    while (sip->sip_route && is_self(sip->sip_route->r_url))
+        msg_header_remove(msg, reinterpret_cast<msg_pub_t *>(sip), reinterpret_cast<msg_header_t *>(sip->sip_route));
 }
 
 int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source &) {
@@ -92,8 +91,7 @@ int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source
     sip_t *s = sip_object(fwd);
     // Our own Route entry (we record-routed the dialog) goes; the next one, if any, is
     // where the request goes (loose routing), else the Request-URI.
-    while (s->sip_route && is_self(s->sip_route->r_url))
-        msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s), reinterpret_cast<msg_header_t *>(s->sip_route));
+    drop_own_routes(fwd, s);
     if (s->sip_max_forwards) {
         if (s->sip_max_forwards->mf_count == 0) {
             msg_destroy(fwd);
@@ -180,6 +178,7 @@ int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &
         sip_request_t *rq = sip_request_create(msg_home(fwd), SIP_METHOD_MESSAGE, URL_STRING_MAKE(ruri.c_str()), nullptr);
         msg_header_replace(fwd, nullptr, reinterpret_cast<msg_header_t *>(s->sip_request), reinterpret_cast<msg_header_t *>(rq));
         if (s->sip_max_forwards) s->sip_max_forwards->mf_count--;
+        drop_own_routes(fwd, s);
         while (s->sip_proxy_authorization)
             msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s), reinterpret_cast<msg_header_t *>(s->sip_proxy_authorization));
         return fwd;

@@ -48,6 +48,16 @@ SipConfig SipConfig::from(const Config &conf) {
     c.dial_timeout = static_cast<int>(g->get_int("dial_timeout", c.dial_timeout));
     c.message_ttl = static_cast<int>(g->get_int("message_ttl", c.message_ttl));
     c.require_auth = g->get_bool("require_auth", true);
+    c.offer_sha256 = g->get_bool("offer_sha256", true);
+    if (const ConfigEntry *e = g->find("md5_only_agents")) {
+        c.md5_only_agents.clear();
+        std::stringstream ss(e->value);
+        for (std::string a; std::getline(ss, a, ',');) {
+            while (!a.empty() && a.front() == ' ') a.erase(0, 1);
+            while (!a.empty() && a.back() == ' ') a.pop_back();
+            if (!a.empty()) c.md5_only_agents.push_back(a);
+        }
+    }
     return c;
 }
 
