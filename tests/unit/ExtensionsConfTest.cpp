@@ -45,6 +45,7 @@ class ExtensionsConfTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testParses);
     CPPUNIT_TEST(testMemberNotAnsweringFallsBackToPstn);
     CPPUNIT_TEST(testAnsweredCallEnds);
+    CPPUNIT_TEST(testBusyDoesNotFallBack);
     CPPUNIT_TEST(testRefusedNumberHangsUpWithStatus);
     CPPUNIT_TEST(testPstnCallHasNoSecondDial);
     CPPUNIT_TEST_SUITE_END();
@@ -90,6 +91,14 @@ public:
         x.resume({{"DIALSTATUS", "ANSWER"}});
         CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
         CPPUNIT_ASSERT(x.get("HANGUPCAUSE").empty());
+    }
+
+    void testBusyDoesNotFallBack() {
+        Execution x(plan_, *reg_, "from-members", "kim@example.com");
+        CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+        x.resume({{"DIALSTATUS", "BUSY"}});  // 486 from the callee: no PSTN leg
+        CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
+        CPPUNIT_ASSERT_EQUAL(std::string("486"), x.get("HANGUPCAUSE"));
     }
 
     void testRefusedNumberHangsUpWithStatus() {
