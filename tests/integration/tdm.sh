@@ -1,7 +1,7 @@
 #!/bin/bash
 # Integration: chan_tdm in a real vced (with res_pgsql against a private PostgreSQL, and
 # app_route when it is built) on two virtual spans: analog phones (vce-pstnsim phone, FXS)
-# and PSTN trunks (vce-pstnsim sim, FXO). Prints PASS:/FAIL: lines.
+# and PSTN trunks (vce-pstnsim sim, FXO). Prints PASS:/FAIL: lines. KEEP=1 keeps the temp dir.
 set -u
 . "$VCE_SRCDIR/tests/lib/pg.sh"
 . "$VCE_SRCDIR/tests/lib/vced.sh"
