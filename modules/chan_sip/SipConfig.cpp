@@ -49,6 +49,7 @@ SipConfig SipConfig::from(const Config &conf) {
     c.message_ttl = static_cast<int>(g->get_int("message_ttl", c.message_ttl));
     c.require_auth = g->get_bool("require_auth", true);
     c.offer_sha256 = g->get_bool("offer_sha256", true);
+    c.udp_buffer = static_cast<unsigned>(g->get_int("udp_buffer", c.udp_buffer));
     if (const ConfigEntry *e = g->find("md5_only_agents")) {
         c.md5_only_agents.clear();
         std::stringstream ss(e->value);

@@ -23,6 +23,7 @@ struct SipConfig {
     int dial_timeout = 30;           // when Dial() gives none
     int message_ttl = 86400;         // how long an offline message waits
     bool require_auth = true;        // members must authenticate (INVITE, MESSAGE, REGISTER)
+    unsigned udp_buffer = 4 * 1024 * 1024;  // socket buffers: absorb bursts instead of dropping
     bool offer_sha256 = true;        // challenge with SHA-256 beside MD5 (RFC 8760)
     // User-Agent substrings of phones that fail on a SHA-256 challenge (libre 1.x gives up
     // on the whole challenge): they get MD5 only.
