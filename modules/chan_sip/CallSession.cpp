@@ -63,6 +63,7 @@ CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t cons
 }
 
 CallSession::~CallSession() {
+    if (gw_tech_) gw_tech_->hangup(gw_handle_);
     if (timer_) su_timer_destroy(timer_);
     for (auto &f : forks_)
         if (f->orq) nta_outgoing_destroy(f->orq);
@@ -138,7 +139,10 @@ void CallSession::dial(const std::vector<std::string> &args) {
         std::string one = targets.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
         start = amp == std::string::npos ? targets.size() + 1 : amp + 1;
         if (one.rfind("SIP/", 0) != 0) {
-            VCE_LOG_INFO("SIP: Dial(%s): technology not reachable from SIP yet", printable(one).c_str());
+            size_t slash = one.find('/');
+            if (slash != std::string::npos && forks_.empty() && start_gateway(one.substr(0, slash), one.substr(slash + 1), timeout))
+                return;  // one gateway leg at a time; its events drive the call
+            VCE_LOG_INFO("SIP: Dial(%s): no channel technology to reach it", printable(one).c_str());
             continue;
         }
         std::string res = one.substr(4);
@@ -248,6 +252,10 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
 }
 
 void CallSession::cancel_forks() {
+    if (gw_tech_) {
+        gw_tech_->hangup(gw_handle_);
+        gw_tech_ = nullptr;
+    }
     for (auto &f : forks_) {
         if (!f->done && f->orq) nta_outgoing_cancel(f->orq);
         f->done = true;
@@ -278,6 +286,71 @@ void CallSession::dial_finished(const std::string &dialstatus) {
     if (cancelled_) return finish();
     exec_->resume({{"DIALSTATUS", dialstatus}, {"DIALSIPSTATUS", std::to_string(best_status_)}});
     step();
+}
+
+bool CallSession::start_gateway(const std::string &tech, const std::string &resource, int timeout) {
+    auto *reg = e_.channels();
+    ChannelTech *t = reg ? reg->find(tech) : nullptr;
+    if (!t) return false;
+    DialRequest req;
+    req.call_id = cdr_.call_id;
+    req.resource = resource;
+    req.caller = caller_;
+    req.timeout_seconds = timeout;
+    sip_t *s = sip_object(request_);
+    if (s->sip_payload && s->sip_content_type && s->sip_content_type->c_type &&
+        strcasecmp(s->sip_content_type->c_type, "application/sdp") == 0)
+        req.sdp_offer.assign(s->sip_payload->pl_data, s->sip_payload->pl_len);
+    Engine *e = &e_;
+    uint64_t id = id_;
+    // Events arrive on the technology's thread: hand them to ours by value, and find the
+    // session by id (it may be gone by then).
+    unsigned long h = t->dial(req, [e, id](const DialEvent &ev) { e->post_gateway_event(id, ev); });
+    if (!h) return false;
+    gw_tech_ = t;
+    gw_handle_ = h;
+    dialling_ = true;
+    return true;
+}
+
+void CallSession::gateway_event(const DialEvent &ev) {
+    if (!dialling_ || finished_) return;
+    switch (ev.kind) {
+        case DialEvent::Ringing:
+            if (!cdr_.ring) cdr_.ring = e_.now_precise();
+            if (!responded_) nta_incoming_treply(irq_, 180, "Ringing", TAG_END());
+            return;
+        case DialEvent::Answered: {
+            std::string contact = "<" + e_.self_uri() + ">";
+            nta_incoming_treply(irq_, 200, "OK", SIPTAG_CONTACT_STR(contact.c_str()),
+                                TAG_IF(!ev.sdp_answer.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+                                TAG_IF(!ev.sdp_answer.empty(), SIPTAG_PAYLOAD_STR(ev.sdp_answer.c_str())), TAG_END());
+            responded_ = answered_ = true;
+            cdr_.answered = e_.now_precise();
+            cdr_.status = 200;
+            cdr_.disposition = "ANSWER";
+            sip_t *s = sip_object(request_);
+            Engine::GatewayCall g;
+            g.tech = gw_tech_;
+            g.handle = gw_handle_;
+            g.cdr = cdr_;
+            g.remote_target = s->sip_contact ? url_as_string(msg_home(request_), s->sip_contact->m_url) : "";
+            char *from = sip_header_as_string(msg_home(request_), reinterpret_cast<sip_header_t const *>(s->sip_from));
+            char *to = sip_header_as_string(msg_home(request_), reinterpret_cast<sip_header_t const *>(s->sip_to));
+            g.their_from = from ? from : "";
+            g.our_to = std::string(to ? to : "") + ";tag=" + (nta_incoming_gettag(irq_) ? nta_incoming_gettag(irq_) : "vce");
+            gw_tech_ = nullptr;  // the engine owns the leg from now on
+            e_.gateway_answered(id_, cdr_.call_id, std::move(g));
+            dial_finished("ANSWER");
+            return;
+        }
+        case DialEvent::Failed:
+        case DialEvent::Ended:
+            gw_tech_ = nullptr;
+            best_status_ = ev.sip_status ? ev.sip_status : 503;
+            dial_finished(ev.dialstatus.empty() ? "CONGESTION" : ev.dialstatus);
+            return;
+    }
 }
 
 int CallSession::on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *, sip_t const *) {

@@ -12,6 +12,7 @@
 
 #include "Engine.h"
 #include "dialplan/Execution.h"
+#include "vce/Channels.h"
 
 namespace vce::sip {
 
@@ -22,6 +23,8 @@ public:
     ~CallSession();
 
     void start();
+    // An event of a leg on another technology (TDM), on the SIP thread.
+    void gateway_event(const DialEvent &ev);
 
 private:
     struct Fork {
@@ -56,6 +59,11 @@ private:
     int best_status_ = 0;
     msg_t *best_ = nullptr;  // best final response so far (forwarded if the plan ends)
     int legs_ = 0;
+    // A leg on another technology (Dial(TDM/...)): we answer the caller ourselves with
+    // that technology's media (this box terminates the call).
+    bool start_gateway(const std::string &tech, const std::string &resource, int timeout);
+    ChannelTech *gw_tech_ = nullptr;
+    unsigned long gw_handle_ = 0;
     Engine::CdrLeg cdr_;
 };
 

@@ -67,6 +67,8 @@ std::string Engine::start() {
 void Engine::stop() {
     loop_.stop([this] {
         sessions_.clear();
+        for (auto &[call_id, g] : gateway_) g.tech->hangup(g.handle);
+        gateway_.clear();
         if (timer_) su_timer_destroy(timer_);
         timer_ = nullptr;
         if (leg_) nta_leg_destroy(leg_);
@@ -332,6 +334,72 @@ int Engine::on_stateless(nta_agent_magic_t *self, nta_agent_t *, msg_t *msg, sip
     }
     msg_destroy(msg);
     return 0;
+}
+
+ChannelRegistry *Engine::channels() const { return host_.service<ChannelRegistry>(services::kChannels); }
+
+void Engine::post_gateway_event(uint64_t session, DialEvent ev) {
+    loop_.post([this, session, ev] {
+        auto answered = gateway_by_session_.find(session);
+        if (answered != gateway_by_session_.end()) {
+            if (ev.kind == DialEvent::Ended || ev.kind == DialEvent::Failed) end_gateway_from_far_end(answered->second);
+            return;
+        }
+        auto it = sessions_.find(session);
+        if (it != sessions_.end()) it->second->gateway_event(ev);
+    });
+}
+
+void Engine::gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g) {
+    gateway_by_session_[session] = call_id;
+    gateway_[call_id] = std::move(g);
+}
+
+// The caller hung up (BYE to us): end the other technology's leg.
+bool Engine::end_gateway_from_caller(nta_incoming_t *irq, sip_t const *sip) {
+    if (!sip->sip_call_id) return false;
+    auto it = gateway_.find(sip->sip_call_id->i_id);
+    if (it == gateway_.end()) return false;
+    if (sip->sip_request->rq_method != sip_method_bye) {
+        // re-INVITE, INFO, ...: the media stays as negotiated.
+        nta_incoming_treply(irq, sip->sip_request->rq_method == sip_method_invite ? 488 : 200,
+                            sip->sip_request->rq_method == sip_method_invite ? "Not Acceptable Here" : "OK", TAG_END());
+        nta_incoming_destroy(irq);
+        return true;
+    }
+    GatewayCall g = std::move(it->second);
+    gateway_.erase(it);
+    for (auto s = gateway_by_session_.begin(); s != gateway_by_session_.end();)
+        s = s->second == sip->sip_call_id->i_id ? gateway_by_session_.erase(s) : std::next(s);
+    g.tech->hangup(g.handle);
+    nta_incoming_treply(irq, 200, "OK", TAG_END());
+    nta_incoming_destroy(irq);
+    g.cdr.ended = now_precise();
+    write_cdr(g.cdr);
+    return true;
+}
+
+// The far end (PSTN) hung up: BYE to the caller, in the dialog we answered.
+void Engine::end_gateway_from_far_end(const std::string &call_id) {
+    auto it = gateway_.find(call_id);
+    if (it == gateway_.end()) return;
+    GatewayCall g = std::move(it->second);
+    gateway_.erase(it);
+    for (auto s = gateway_by_session_.begin(); s != gateway_by_session_.end();)
+        s = s->second == call_id ? gateway_by_session_.erase(s) : std::next(s);
+    g.cdr.ended = now_precise();
+    write_cdr(g.cdr);
+    if (g.remote_target.empty()) return;
+    nta_outgoing_t *orq = nta_outgoing_tcreate(
+        leg_,
+        [](nta_outgoing_magic_t *, nta_outgoing_t *orq, sip_t const *sip) -> int {
+            if (!sip || sip->sip_status->st_status >= 200) nta_outgoing_destroy(orq);
+            return 0;
+        },
+        nullptr, nullptr, SIP_METHOD_BYE, URL_STRING_MAKE(g.remote_target.c_str()), SIPTAG_FROM_STR(g.our_to.c_str()),
+        SIPTAG_TO_STR(g.their_from.c_str()), SIPTAG_CALL_ID_STR(call_id.c_str()), SIPTAG_CSEQ_STR("1 BYE"),
+        SIPTAG_MAX_FORWARDS_STR("70"), TAG_END());
+    if (!orq) VCE_LOG_WARNING("SIP: cannot send BYE for gateway call %s", printable(call_id).c_str());
 }
 
 void Engine::write_cdr(const CdrLeg &l) {

@@ -18,6 +18,7 @@
 #include "Location.h"
 #include "SipConfig.h"
 #include "SipLoop.h"
+#include "vce/Channels.h"
 #include "vce/Database.h"
 
 namespace vce {
@@ -124,7 +125,25 @@ public:
     void write_cdr(const CdrLeg &leg);
     // An answered leg waits here for its BYE (Call-ID -> leg).
     std::unordered_map<std::string, CdrLeg> answered_;
+    // A call this box answered for another technology (SIP caller -> TDM trunk).
+    struct GatewayCall {
+        ChannelTech *tech = nullptr;
+        unsigned long handle = 0;
+        CdrLeg cdr;
+        std::string remote_target, their_from, our_to;
+        uint32_t cseq = 1;
+    };
+    void gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g);
+    // Any thread: an event of a gateway leg; runs on the SIP thread.
+    void post_gateway_event(uint64_t session, DialEvent ev);
+    ChannelRegistry *channels() const;
     double now_precise() const;
+
+private:
+    std::unordered_map<std::string, GatewayCall> gateway_;
+    std::unordered_map<uint64_t, std::string> gateway_by_session_;  // answered: session -> Call-ID
+    bool end_gateway_from_caller(nta_incoming_t *irq, sip_t const *sip);
+    void end_gateway_from_far_end(const std::string &call_id);
 };
 
 // Where a request came from (the real source address, for NAT and security logs).

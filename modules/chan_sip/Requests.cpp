@@ -85,6 +85,10 @@ void Engine::drop_own_routes(msg_t *msg, sip_t *sip) const {
 }
 
 int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source &) {
+    // Calls this box answered itself (gateway) end here.
+    if (sip->sip_request->rq_method != sip_method_ack && !sip->sip_route && is_self(sip->sip_request->rq_url) &&
+        end_gateway_from_caller(irq, sip))
+        return 0;
     msg_t *ref = nta_incoming_getrequest(irq);
     msg_t *fwd = msg_dup(ref);
     msg_destroy(ref);

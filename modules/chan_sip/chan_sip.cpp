@@ -114,7 +114,8 @@ Module *load(Host &host, std::string &why) {
 }
 
 const char *const kRequires[] = {"res_pgsql", nullptr};
-const char *const kOptional[] = {"app_route", nullptr};
+// chan_tdm first (and unloaded after us): gateway legs hang up through it at our unload.
+const char *const kOptional[] = {"app_route", "chan_tdm", nullptr};
 const ModuleInfo info = {kModuleAbi, "chan_sip", "SIP registrar, call proxy and message relay (sofia-sip)", 30,
                          kRequires, kOptional, load};
 
