@@ -57,6 +57,8 @@ check_match "the caller's BYE ended the call (200 to BYE)" "CSeq: 3 BYE" "$(grep
 sleep 0.5
 check_match "CDR: answered leg on the trunk" "ANSWER\|TDM/pstnsim/0212345678" \
     "$(psql -X -At -d vce -c "SELECT disposition, route FROM cdrs ORDER BY id DESC LIMIT 1")"
-if grep -q '^m=audio [1-9]' "$T/echo.log"; then pass "the 200 carries the box's media answer (m=audio)"; else fail "the 200 carries the box's media answer (m=audio)" "no SDP answer in the 200"; fi
+# The first 200 the caller received (to the INVITE), up to sipp's next separator line.
+answer=$(awk '/^SIP\/2.0 200/ && !done {on=1} on && /^-----/ {on=0; done=1} on' "$T/echo.log" | tr -d '\r')
+if printf '%s\n' "$answer" | grep -q '^m=audio [1-9]'; then pass "the 200 carries the box's media answer (m=audio)"; else fail "the 200 carries the box's media answer (m=audio)" "no SDP answer in the 200"; fi
 check_eq "a busy PSTN number gives the SIP caller 486" 486 "$(uac 025551234082 demo-pass-lee 02-2222-2222 busy)"
 check_match "and the trunk is free again" "pstn .* 2  *2 " "$(ctl tdm show spans)"
