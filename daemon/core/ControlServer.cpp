@@ -3,6 +3,7 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -91,8 +92,13 @@ ControlServer::~ControlServer() {
     if (listener_) evconnlistener_free(listener_);
     while (!sessions_.empty()) {
         auto *s = static_cast<Session *>(*sessions_.begin());
-        // Answers already written (e.g. to "shutdown") still reach their client.
-        evbuffer_write(bufferevent_get_output(s->bev), bufferevent_getfd(s->bev));
+        // Answers already written (e.g. to "shutdown") still reach their client. The
+        // bufferevent's output buffer is frozen at its front (copyout refuses), so peek.
+        evbuffer *out = bufferevent_get_output(s->bev);
+        evbuffer_iovec vec[8];
+        int n = evbuffer_peek(out, -1, nullptr, vec, 8);
+        for (int i = 0; i < n && i < 8; ++i)
+            (void)!send(bufferevent_getfd(s->bev), vec[i].iov_base, vec[i].iov_len, MSG_NOSIGNAL);
         delete s;
     }
     unlink(path_.c_str());
