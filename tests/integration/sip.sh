@@ -45,6 +45,7 @@ cdr() { psql -X -At -F' ' -d vce -c "SELECT leg, disposition, coalesce(sip_statu
 # --- monitoring ---
 check_eq "OPTIONS is answered 200" 200 "$($UA options $SRV)"
 check "sipsak OPTIONS ping" sipsak -s "sip:ping@$SRV" -v
+check "sipsak OPTIONS over TCP" sipsak -s "sip:ping@$SRV" -E tcp -v
 # --- registrar ---
 printf 'SEQUENTIAL\n1000;40000;pw1000;[authentication username=1000 password=pw1000]\n' >users.csv
 check "1000 registers with digest (sipp)" sipp -sf "$VCE_SRCDIR/tests/integration/sipp/uac_register_auth.xml" -inf users.csv \
