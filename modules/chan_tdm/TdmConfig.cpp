@@ -1,6 +1,8 @@
 // tdm.conf parsing for chan_tdm (see TdmConfig.h).
 #include "TdmConfig.h"
 
+#include <arpa/inet.h>
+
 #include <set>
 
 #include "spandsp_glue/TonePlan.h"
@@ -206,10 +208,27 @@ TdmConfig parseTdmConfig(const Config &conf, bool dahdiAvailable) {
                     c.dialToneWaitMs = positive(e, 60000);
                 } else if (e.key == "ring_timeout") {
                     c.ringTimeoutS = positive(e, 600);
+                } else if (e.key == "media_ip") {
+                    in_addr a{};
+                    if (inet_pton(AF_INET, e.value.c_str(), &a) != 1)
+                        bad(e, "media_ip must be an IPv4 address, not '" + e.value + "'");
+                    c.mediaIp = e.value;
+                } else if (e.key == "rtp_ports") {
+                    const auto dash = e.value.find('-');
+                    ConfigEntry lo = e, hi = e;
+                    lo.value = trim(e.value.substr(0, dash));
+                    hi.value = dash == std::string::npos ? "" : trim(e.value.substr(dash + 1));
+                    if (dash == std::string::npos)
+                        bad(e, "rtp_ports must be a range FIRST-LAST, e.g. 40000-40999, not '" +
+                                   e.value + "'");
+                    c.rtpPortMin = positive(lo, 65535);
+                    c.rtpPortMax = positive(hi, 65535);
+                    if (c.rtpPortMin > c.rtpPortMax)
+                        bad(e, "rtp_ports: the first port is above the last, '" + e.value + "'");
                 } else {
                     bad(e, "unknown key '" + e.key +
                                "' in [general] (country, inter_digit_ms, dialtone_wait_ms, "
-                               "ring_timeout)");
+                               "ring_timeout, media_ip, rtp_ports)");
                 }
             }
             continue;

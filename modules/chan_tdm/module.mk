@@ -4,6 +4,7 @@ modules_chan_tdm_chan_tdm_la_SOURCES = \
 	modules/chan_tdm/chan_tdm.cpp \
 	modules/chan_tdm/TdmConfig.h modules/chan_tdm/TdmConfig.cpp \
 	modules/chan_tdm/TdmLine.h \
+	modules/chan_tdm/RtpBridge.h modules/chan_tdm/RtpBridge.cpp \
 	modules/chan_tdm/TdmEngine.h modules/chan_tdm/TdmEngine.cpp
 modules_chan_tdm_chan_tdm_la_CPPFLAGS = $(AM_CPPFLAGS) $(SPANDSP_CFLAGS)
 modules_chan_tdm_chan_tdm_la_LDFLAGS = $(VCE_MODFLAGS)
@@ -11,4 +12,5 @@ modules_chan_tdm_chan_tdm_la_LIBADD = libvce.la $(SPANDSP_LIBS) $(SRTP_LIBS)
 EXTRA_DIST += modules/chan_tdm/tdm.conf.sample modules/chan_tdm/README.md tests/integration/tdm.sh
 
 tests_unit_unit_tests_SOURCES += tests/unit/ChanTdmConfigTest.cpp tests/unit/ChanTdmDialplanTest.cpp \
-	modules/chan_tdm/TdmConfig.cpp
+	tests/unit/ChanTdmMediaTest.cpp \
+	modules/chan_tdm/TdmConfig.cpp modules/chan_tdm/RtpBridge.cpp

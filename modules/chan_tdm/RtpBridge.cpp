@@ -1,0 +1,203 @@
+// The media of a gateway call: SDP answer, RTP socket, RTP/SRTP <-> linear audio (see RtpBridge.h).
+#include "RtpBridge.h"
+
+#include <arpa/inet.h>
+
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+
+#include "daemon/media/RtpPacket.h"
+
+namespace vce::tdm {
+
+namespace {
+
+constexpr std::size_t kMaxPacket = 1500;
+
+media::OfferAnswerResult refuse(const std::string &why) {
+    media::OfferAnswerResult r;
+    r.ok = false;
+    r.status = 488;
+    r.reason = why;
+    return r;
+}
+
+dsp::Law lawOf(uint8_t pt) { return pt == media::kPayloadPcmu ? dsp::Law::Ulaw : dsp::Law::Alaw; }
+
+}  // namespace
+
+media::OfferAnswerResult negotiateGatewayMedia(const std::string &offer, dsp::Law law,
+                                               const std::string &address, uint16_t port,
+                                               const std::vector<uint8_t> &key,
+                                               uint64_t sessionId) {
+    const media::SdpParseResult p = media::parseSdpAudio(offer);
+    if (!p.audio) return refuse("unreadable offer: " + p.error);
+    const media::SdpAudio &o = *p.audio;
+    if (o.port == 0) return refuse("the offer's audio stream is disabled (m=audio port 0)");
+    in_addr a{};
+    if (inet_pton(AF_INET, o.address.c_str(), &a) != 1)
+        return refuse("the offer's connection address '" + o.address + "' is not IPv4");
+    if (!o.crypto.empty()) {
+        const media::CryptoChoice c = media::chooseCrypto(o.crypto);
+        if (!c.chosen) return refuse(c.error);
+    }
+    media::LocalMedia local;
+    local.address = address;
+    local.port = port;
+    local.codecs = law == dsp::Law::Ulaw ? std::vector<int>{0, 8} : std::vector<int>{8, 0};
+    local.telephoneEventPt = 101;
+    local.srtp = media::SrtpPolicy::Optional;
+    local.srtpKey = key;
+    local.sessionId = sessionId;
+    return media::answerOffer(offer, local);
+}
+
+RtpBridge::Setup RtpBridge::answer(const std::string &offer, const MediaSettings &s, int &cursor) {
+    Setup out;
+    const std::vector<uint8_t> key = media::randomSrtpKey();
+    const uint64_t sessionId = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    // Refuse before taking a port when nothing fits.
+    const auto check = negotiateGatewayMedia(offer, s.law, s.address, 0, key, sessionId);
+    if (!check.ok) {
+        out.status = check.status;
+        out.reason = check.reason;
+        return out;
+    }
+    const int first = s.portMin + (s.portMin & 1), last = s.portMax;
+    const int count = last >= first ? (last - first) / 2 + 1 : 0;
+    if (cursor < first || cursor > last) cursor = first;
+    std::unique_ptr<media::UdpSocket> sock;
+    std::string lastError = "empty range";
+    for (int i = 0; i < count && !sock; ++i) {
+        const int port = first + ((cursor - first) / 2 + i) % count * 2;
+        try {
+            sock = std::make_unique<media::UdpSocket>(s.address, static_cast<uint16_t>(port));
+            cursor = port + 2;
+        } catch (const std::exception &e) {
+            lastError = e.what();
+        }
+    }
+    if (!sock) {
+        out.status = 503;
+        out.reason = "no free RTP port in " + std::to_string(s.portMin) + "-" +
+                     std::to_string(s.portMax) + " on " + s.address + " (" + lastError + ")";
+        return out;
+    }
+    const auto r = negotiateGatewayMedia(offer, s.law, s.address, sock->port(), key, sessionId);
+    try {
+        out.bridge.reset(new RtpBridge(std::move(sock), r.media, r.sdp, s.address));
+    } catch (const std::exception &e) {
+        out.status = 488;
+        out.reason = std::string("media setup failed: ") + e.what();
+    }
+    return out;
+}
+
+RtpBridge::RtpBridge(std::unique_ptr<media::UdpSocket> socket, const media::NegotiatedMedia &m,
+                     std::string answerSdp, const std::string &localAddress)
+    : socket_(std::move(socket)),
+      media_(m),
+      answerSdp_(std::move(answerSdp)),
+      localAddress_(localAddress),
+      codecLaw_(lawOf(m.audioPt)),
+      session_([&] {
+          media::RtpSessionConfig c;
+          c.audioPayloadType = m.audioPt;
+          c.telephoneEventPayloadType = m.telephoneEventPt;
+          return c;
+      }()) {
+    remote_.sin_family = AF_INET;
+    remote_.sin_port = htons(m.remotePort);
+    if (inet_pton(AF_INET, m.remoteAddress.c_str(), &remote_.sin_addr) != 1)
+        throw std::runtime_error("'" + m.remoteAddress + "' is not an IPv4 address");
+    if (m.suite) {
+        srtpOut_ = std::make_unique<media::SrtpContext>(*m.suite, m.localKey,
+                                                        media::SrtpContext::Direction::Outbound);
+        srtpIn_ = std::make_unique<media::SrtpContext>(*m.suite, m.remoteKey,
+                                                       media::SrtpContext::Direction::Inbound);
+    }
+    pending_.reserve(dsp::kFrameSamples);
+}
+
+RtpBridge::~RtpBridge() = default;
+
+void RtpBridge::receive(std::deque<int16_t> &audio, std::string &digits) {
+    uint8_t buf[kMaxPacket];
+    for (int budget = 0; budget < 256; ++budget) {
+        sockaddr_in from{};
+        const long got = socket_->receive(buf, sizeof buf, &from);
+        if (got < 0) return;
+        std::size_t n = static_cast<std::size_t>(got);
+        if (srtpIn_ && !srtpIn_->unprotect(buf, n)) {
+            stats_.authFailures = srtpIn_->stats().authFailures;
+            ++stats_.dropped;
+            continue;
+        }
+        const auto v = media::parseRtp(buf, n);
+        if (!v || (v->header.payloadType != media_.audioPt &&
+                   (media_.telephoneEventPt < 0 ||
+                    v->header.payloadType != media_.telephoneEventPt))) {
+            ++stats_.dropped;
+            continue;
+        }
+        ++stats_.rx;
+        if (from.sin_addr.s_addr != remote_.sin_addr.s_addr || from.sin_port != remote_.sin_port) {
+            remote_.sin_addr = from.sin_addr;
+            remote_.sin_port = from.sin_port;
+            ++stats_.latched;
+        }
+        const auto r = session_.receive(buf, n);
+        if (r.kind == media::RtpSession::Received::Kind::Audio) {
+            int16_t lin[kMaxPacket];
+            const std::size_t len = std::min(r.audioLen, sizeof lin / sizeof lin[0]);
+            dsp::g711Decode(codecLaw_, r.audio, lin, len);
+            audio.insert(audio.end(), lin, lin + len);
+        } else if (r.kind == media::RtpSession::Received::Kind::Dtmf) {
+            ++stats_.dtmf;
+            digits += r.digit;
+        }
+    }
+}
+
+void RtpBridge::send(const int16_t *samples, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        pending_.push_back(samples ? samples[i] : 0);
+        if (pending_.size() == dsp::kFrameSamples) flush();
+    }
+}
+
+void RtpBridge::flush() {
+    uint8_t g711[dsp::kFrameSamples];
+    dsp::g711Encode(codecLaw_, pending_.data(), g711, pending_.size());
+    uint8_t buf[media::kRtpHeaderSize + dsp::kFrameSamples + media::kSrtpMaxTrailer];
+    std::size_t len = session_.nextPacket(g711, pending_.size(), buf, sizeof buf - media::kSrtpMaxTrailer);
+    pending_.clear();
+    if (!len) return;
+    if (srtpOut_ && !srtpOut_->protect(buf, len)) return;
+    if (socket_->sendTo(buf, len, remote_)) ++stats_.tx;
+}
+
+std::string RtpBridge::peer() const {
+    char a[INET_ADDRSTRLEN] = "?";
+    inet_ntop(AF_INET, &remote_.sin_addr, a, sizeof a);
+    return std::string(a) + ":" + std::to_string(ntohs(remote_.sin_port));
+}
+
+std::string RtpBridge::describe() const {
+    char buf[512];
+    std::snprintf(buf, sizeof buf,
+                  "rtp %s:%u <-> %s %s%s%s rx %llu tx %llu auth-failures %llu dropped %llu dtmf %llu",
+                  localAddress_.c_str(), static_cast<unsigned>(localPort()), peer().c_str(),
+                  media_.audioPt == media::kPayloadPcmu ? "PCMU" : "PCMA",
+                  media_.suite ? " srtp " : "", media_.suite ? media::srtpSuiteName(*media_.suite) : "",
+                  static_cast<unsigned long long>(stats_.rx), static_cast<unsigned long long>(stats_.tx),
+                  static_cast<unsigned long long>(stats_.authFailures),
+                  static_cast<unsigned long long>(stats_.dropped),
+                  static_cast<unsigned long long>(stats_.dtmf));
+    return buf;
+}
+
+}  // namespace vce::tdm
