@@ -179,6 +179,12 @@ void TdmEngine::run() {
                     {l->ch->fd(), static_cast<short>(l->ch->pollEvents() | POLLIN | POLLPRI), 0});
                 owner.push_back(l->index);
             }
+        const int rtpBase = static_cast<int>(lines_.size());  // owner rtpBase + i: RTP of line i
+        for (auto &l : lines_)
+            if (l->rtp) {
+                fds.push_back({l->rtp->fd(), POLLIN, 0});
+                owner.push_back(rtpBase + l->index);
+            }
         const int r = poll(fds.data(), fds.size(), 20);
         if (r < 0 && errno != EINTR) {
             VCE_LOG_ERROR("chan_tdm: poll: %s", std::strerror(errno));
@@ -190,6 +196,8 @@ void TdmEngine::run() {
                 runCommands();
             else if (owner[i] <= -2)
                 serviceSpan(*spans_[static_cast<std::size_t>(-2 - owner[i])], fds[i].revents);
+            else if (owner[i] >= rtpBase)
+                readRtp(*lines_[static_cast<std::size_t>(owner[i] - rtpBase)]);
             else
                 readLine(*lines_[static_cast<std::size_t>(owner[i])]);
         }
@@ -248,8 +256,24 @@ void TdmEngine::readLine(Line &l) {
     }
 }
 
+// RTP of a gateway leg: once the line is up, audio goes to the chain (through the inbox) and
+// RFC 4733 digits are played in-band on the line; before that, packets are read and dropped.
+void TdmEngine::readRtp(Line &l) {
+    if (!l.rtp) return;
+    std::deque<int16_t> audio;
+    std::string digits;
+    l.rtp->receive(audio, digits);
+    if (l.state != LineState::Up) return;
+    l.inbox.insert(l.inbox.end(), audio.begin(), audio.end());
+    while (l.inbox.size() > kInboxMax) l.inbox.pop_front();
+    if (!digits.empty()) {
+        VCE_LOG_DEBUG("chan_tdm: %s: RTP digits %s played in-band", l.name.c_str(), digits.c_str());
+        l.chain->sendDtmf(digits);
+    }
+}
+
 // One block from the line: through the chain both ways, written back at once (the line is
-// the clock), the echo-cancelled audio to the bridged peer.
+// the clock), the echo-cancelled audio to the bridged peer (a line here or RTP).
 void TdmEngine::onAudio(Line &l, const uint8_t *frame, std::size_t len) {
     if (len == 0 || len > dsp::wire::kMaxAudio) return;
     int16_t fromNet[dsp::wire::kMaxAudio], toNet[dsp::wire::kMaxAudio];
@@ -258,8 +282,9 @@ void TdmEngine::onAudio(Line &l, const uint8_t *frame, std::size_t len) {
     const int peerIdx = l.legLine >= 0 ? l.legLine : l.originLine;
     if (l.state == LineState::Up && peerIdx >= 0)
         peer = lines_[static_cast<std::size_t>(peerIdx)].get();
+    RtpBridge *rtp = l.state == LineState::Up ? l.rtp.get() : nullptr;
     const int16_t *net = nullptr;
-    if (peer && !l.inbox.empty()) {
+    if ((peer || rtp) && !l.inbox.empty()) {
         std::size_t i = 0;
         for (; i < len && !l.inbox.empty(); ++i) {
             fromNet[i] = l.inbox.front();
@@ -274,6 +299,7 @@ void TdmEngine::onAudio(Line &l, const uint8_t *frame, std::size_t len) {
         peer->inbox.insert(peer->inbox.end(), toNet, toNet + len);
         while (peer->inbox.size() > kInboxMax) peer->inbox.pop_front();
     }
+    if (rtp) rtp->send(toNet, len);
     dsp::DspEventQueue events;
     l.chain->takeEvents(events);
     for (const DspEvent &e : events) onDsp(l, e);
@@ -300,6 +326,7 @@ void TdmEngine::enter(Line &l, LineState s, Clock::time_point deadline) {
         l.overlap.reset();
         l.exec.reset();
         l.dialString.clear();
+        l.rtp.reset();  // stops the media and frees the port
     }
 }
 
@@ -668,9 +695,38 @@ unsigned long TdmEngine::dial(const DialRequest &req, ChannelTech::Events events
     if (!parseDialTarget(req.resource, t) || !cfg_.hasGroup(t.group)) return 0;
     const unsigned long h = nextHandle_++;
     post([this, req, events, h, t] {
+        // A caller with an SDP offer gets RTP: nothing acceptable -> 488 and no call placed.
+        std::unique_ptr<RtpBridge> rtp;
+        if (!req.sdp_offer.empty()) {
+            MediaSettings ms;
+            ms.address = cfg_.mediaIp;
+            ms.portMin = cfg_.rtpPortMin;
+            ms.portMax = cfg_.rtpPortMax;
+            for (auto &x : lines_)
+                if (x->cfg.group == t.group) {
+                    ms.law = spans_[static_cast<std::size_t>(x->span)]->cfg.law;
+                    break;
+                }
+            RtpBridge::Setup setup = RtpBridge::answer(req.sdp_offer, ms, rtpCursor_);
+            if (!setup.bridge) {
+                VCE_LOG_NOTICE("chan_tdm: %s: media refused (%d): %s", req.call_id.c_str(),
+                               setup.status, setup.reason.c_str());
+                events({DialEvent::Failed, setup.status == 488 ? "CHANUNAVAIL" : "CONGESTION",
+                        setup.status, ""});
+                return;
+            }
+            rtp = std::move(setup.bridge);
+        }
         std::string status;
-        if (placeLeg(t, req, -1, events, h, status) < 0)
+        const int idx = placeLeg(t, req, -1, events, h, status);
+        if (idx < 0) {
             events({DialEvent::Failed, status, 503, ""});
+            return;
+        }
+        Line &l = *lines_[static_cast<std::size_t>(idx)];
+        if (rtp)
+            VCE_LOG_NOTICE("chan_tdm: %s: media %s", l.name.c_str(), rtp->describe().c_str());
+        l.rtp = std::move(rtp);
     });
     return h;
 }
@@ -763,7 +819,7 @@ void TdmEngine::legAnswered(Line &l) {
     l.noAnswerAt = Clock::time_point::max();
     l.last = "answered";
     auto report = l.report;
-    if (report) report({DialEvent::Answered, "ANSWER", 200, ""});
+    if (report) report({DialEvent::Answered, "ANSWER", 200, l.rtp ? l.rtp->answerSdp() : ""});
 }
 
 void TdmEngine::legFailed(Line &l, const std::string &dialstatus) {
@@ -852,6 +908,7 @@ void TdmEngine::showChannels(std::function<void(std::string)> done) {
                           l->peer.empty() ? "-" : l->peer.c_str(),
                           l->last.empty() ? "-" : l->last.c_str());
             o << buf;
+            if (l->rtp) o << "    media: " << l->rtp->describe() << "\n";
         }
         o << lines_.size() << " channels\n";
         done(o.str());

@@ -59,6 +59,7 @@ private:
     void runCommands();
     void serviceSpan(Span &s, short revents);
     void readLine(Line &l);
+    void readRtp(Line &l);
     void onAudio(Line &l, const uint8_t *frame, std::size_t len);
     void onSignal(Line &l, dsp::TdmEvent ev);
     void onDsp(Line &l, const dsp::DspEvent &ev);
@@ -98,6 +99,7 @@ private:
     std::thread thread_;
     std::atomic<bool> stop_{false};
     std::atomic<unsigned long> nextHandle_{1};
+    int rtpCursor_ = 0;  // next RTP port to try (TDM thread)
     std::mutex mutex_;
     std::deque<std::function<void()>> commands_;
 };

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "RtpBridge.h"
 #include "TdmConfig.h"
 #include "dialplan/Execution.h"
 #include "dialplan/Overlap.h"
@@ -69,6 +70,9 @@ struct Line {
 
     // Audio from the bridged peer (linear), consumed by this line's blocks.
     std::deque<int16_t> inbox;
+    // A leg dialled by another technology with an SDP offer: its RTP (null otherwise; reset
+    // when the line goes idle, which closes the socket and frees the port).
+    std::unique_ptr<RtpBridge> rtp;
 };
 
 }  // namespace vce::tdm
