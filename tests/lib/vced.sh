@@ -52,9 +52,22 @@ vced_start() {
 vced_stop() {
     [ -n "${VCED_PID:-}" ] || return 0
     kill -TERM "$VCED_PID" 2>/dev/null
-    for _i in $(seq 1 100); do kill -0 "$VCED_PID" 2>/dev/null || { wait "$VCED_PID" 2>/dev/null; VCED_PID=; return 0; }; sleep 0.1; done
-    kill -KILL "$VCED_PID" 2>/dev/null
+    for _i in $(seq 1 100); do kill -0 "$VCED_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$VCED_PID" 2>/dev/null && { kill -KILL "$VCED_PID" 2>/dev/null; echo "FAIL: vced did not stop within 10 s of SIGTERM"; }
+    wait "$VCED_PID" 2>/dev/null
     VCED_PID=
+    vced_sanitizer_check
+}
+
+# In a sanitizer build every report in the daemon's log is a failure of the test.
+vced_sanitizer_check() {
+    _log=${VCED_CONFDIR:-}/vced.log
+    [ -f "$_log" ] || return 0
+    if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$_log"; then
+        grep -E -A6 'AddressSanitizer|LeakSanitizer|runtime error:' "$_log" | head -n 20 | sed 's/^/  /'
+        echo "FAIL: sanitizer report in $(basename "$(dirname "$_log")")/vced.log"
+        : >"$_log.checked"; mv "$_log" "$_log.reported"
+    fi
 }
 
 # vced_sip_conf DIR PORT [LINE...] : sip.conf listening on 127.0.0.1:PORT (udp+tcp),
