@@ -267,7 +267,7 @@ void TdmEngine::readRtp(Line &l) {
     l.inbox.insert(l.inbox.end(), audio.begin(), audio.end());
     while (l.inbox.size() > kInboxMax) l.inbox.pop_front();
     if (!digits.empty()) {
-        VCE_LOG_DEBUG("chan_tdm: %s: RTP digits %s played in-band", l.name.c_str(), digits.c_str());
+        VCE_LOG_NOTICE("chan_tdm: %s: RTP digits %s played in-band", l.name.c_str(), digits.c_str());
         l.chain->sendDtmf(digits);
     }
 }

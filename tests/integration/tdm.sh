@@ -21,13 +21,17 @@ trap cleanup EXIT
 pg_start "$PGDIR" "$PORT" || { fail "tdm: postgres starts"; exit 1; }
 pg_createdb vce
 MODS="res_pgsql chan_tdm"
-HAVE_ROUTE=
+HAVE_ROUTE= HAVE_SIP=
 if [ -e "$VCE_BUILDDIR/modules/app_route/.libs/app_route.so" ]; then
     HAVE_ROUTE=1; MODS="res_pgsql app_route chan_tdm"
+    # chan_sip places gateway calls on the TDM channel technology (case 7: media over RTP).
+    if [ -e "$VCE_BUILDDIR/modules/chan_sip/.libs/chan_sip.so" ]; then HAVE_SIP=1; MODS="$MODS chan_sip"; fi
 fi
 vced_conf "$T/etc" "$PGDIR" "$PORT" $MODS
 E=$T/etc
-NUMBERS='021000=tone,022000=busy,023000=noanswer'
+SIPPORT=${VCE_TDM_SIPPORT:-55275}
+[ -n "$HAVE_SIP" ] && vced_sip_conf "$E" "$SIPPORT"
+NUMBERS='021000=tone,022000=busy,023000=noanswer,0212345678=tone'
 
 # Test contexts next to the shipped ones: PSTN numbers straight to the trunks (the shipped
 # [from-analog] routes through Route()), and DIDs from the trunks to the phones.
@@ -176,6 +180,108 @@ check "pstn to pstn: refused by chan_tdm" wait_for 10 grep -q "TDM/pstn/1: refus
 sleep 1
 if grep -q "ch2: dialled" "$T/transit.log"; then fail "pstn to pstn: nothing reached the other trunk" "$(show_log transit)"; else pass "pstn to pstn: nothing reached the other trunk"; fi
 stop_sim
+
+# 7. Media of the TDM channel technology: a SIP caller (a tiny UA + RTP peer below) dials a PSTN
+#    number of the tone service; chan_sip hands the leg to chan_tdm with the caller's SDP offer
+#    (PCMU only: the trunk is A-law, so the bridge transcodes). The caller must get an SDP answer
+#    in the 200, hear the PSTN's 1 kHz tone over RTP, and its RFC 4733 digit is played in-band.
+if [ -n "$HAVE_SIP" ]; then
+start_sim media
+check "gateway media: trunk channels attach" wait_for 10 sh -c "\"$VCECTL\" -s $E/run/vced.ctl tdm show spans | grep -q 'pstn .* 2  *2 '"
+cat >"$T/rtppeer.py" <<'PY'
+import hashlib, math, random, re, socket, struct, subprocess, sys, time
+srv = ('127.0.0.1', int(sys.argv[1])); user, pw, number, show = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+def ulaw_enc(s):
+    sign = 0x80 if s < 0 else 0
+    s = min(abs(s), 32635) + 0x84
+    e = 7
+    while e > 0 and not s & (0x4000 >> (7 - e)): e -= 1
+    return ~(sign | e << 4 | (s >> (e + 3)) & 15) & 0xff
+def ulaw_dec(u):
+    u = ~u & 0xff
+    s = ((((u & 15) << 3) + 0x84) << ((u >> 4) & 7)) - 0x84
+    return -s if u & 0x80 else s
+sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); sip.bind(('127.0.0.1', 0)); sip.settimeout(10)
+rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); rtp.bind(('127.0.0.1', 0)); rtp.setblocking(False)
+sp, rp = sip.getsockname()[1], rtp.getsockname()[1]
+dom = '%s:%d' % srv; uri = 'sip:%s@%s' % (number, dom); callid = '%08x@rtppeer' % random.getrandbits(32)
+sdp = ('v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n'
+       'm=audio %d RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n'
+       'a=fmtp:101 0-16\r\na=ptime:20\r\n' % rp).encode()
+def send(method, cseq, branch, to, extra=(), body=b''):
+    h = ('%s %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%d;rport;branch=%s\r\nMax-Forwards: 70\r\n'
+         'From: <sip:%s@%s>;tag=p%d\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n'
+         'Contact: <sip:%s@127.0.0.1:%d>\r\n' % (method, uri, sp, branch, user, dom, sp, to, callid, cseq, method, user, sp))
+    for x in extra: h += x + '\r\n'
+    if body: h += 'Content-Type: application/sdp\r\n'
+    sip.sendto(h.encode() + ('Content-Length: %d\r\n\r\n' % len(body)).encode() + body, srv)
+def final(cseq):
+    while True:
+        t = sip.recvfrom(65535)[0].decode(errors='replace')
+        if not t.startswith('SIP/2.0'): continue
+        m = re.search(r'^CSeq:\s*(\d+)', t, re.M | re.I)
+        if m and int(m.group(1)) == cseq and int(t.split()[1]) >= 200: return int(t.split()[1]), t
+def hdr(t, name): return re.search(r'^%s:\s*(.*?)\r$' % name, t, re.M | re.I).group(1)
+br = lambda: 'z9hG4bK%08x' % random.getrandbits(32)
+b1 = br(); send('INVITE', 1, b1, '<%s>' % uri, body=sdp)
+code, t = final(1); cseq = 1
+if code in (401, 407):
+    send('ACK', 1, b1, hdr(t, 'To'))
+    ch = hdr(t, 'WWW-Authenticate' if code == 401 else 'Proxy-Authenticate')
+    p = dict((k.strip(), v.strip('"')) for k, v in (x.split('=', 1) for x in ch.split(' ', 1)[1].split(',')))
+    ha1 = hashlib.md5(('%s:%s:%s' % (user, p['realm'], pw)).encode()).hexdigest()
+    ha2 = hashlib.md5(('INVITE:%s' % uri).encode()).hexdigest()
+    resp = hashlib.md5(('%s:%s:00000001:c0ffee:auth:%s' % (ha1, p['nonce'], ha2)).encode()).hexdigest()
+    auth = ('Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", algorithm=MD5, '
+            'qop=auth, nc=00000001, cnonce="c0ffee"' % (user, p['realm'], p['nonce'], uri, resp))
+    cseq = 2; send('INVITE', 2, br(), '<%s>' % uri, ['%sAuthorization: %s' % ('' if code == 401 else 'Proxy-', auth)], sdp)
+    code, t = final(2)
+print('INVITE', code)
+if code != 200: sys.exit(1)
+to = hdr(t, 'To'); send('ACK', cseq, br(), to)
+body = t.split('\r\n\r\n', 1)[1]
+print('ANSWER', ' | '.join(l for l in body.split('\r\n') if l[:2] in ('c=', 'm=') or 'rtpmap' in l))
+peer = ('127.0.0.1', int(re.search(r'^m=audio (\d+)', body, re.M).group(1)))
+got, seq, ts, nxt, shown = [], 1, 0, time.time(), False
+for i in range(200):  # 4 s: 400 Hz toward the PSTN, one RFC 4733 '5' at 1 s
+    if 50 <= i < 56:
+        pl = struct.pack('!BBH', 5, (0x80 if i >= 53 else 0) | 10, (i - 49) * 160); pt = 101 | (0x80 if i == 50 else 0); ets = 50 * 160
+        rtp.sendto(struct.pack('!BBHII', 0x80, pt, seq, ets, 0xbeef) + pl, peer)
+    else:
+        pl = bytes(ulaw_enc(int(4000 * math.sin(2 * math.pi * 400 * (ts + k) / 8000))) for k in range(160))
+        rtp.sendto(struct.pack('!BBHII', 0x80, 0, seq, ts, 0xbeef) + pl, peer)
+    seq += 1; ts += 160; nxt += 0.02
+    if i == 150 and show:
+        print('SHOW', ' '.join(subprocess.run(show, capture_output=True, text=True).stdout.split())); shown = True
+    while time.time() < nxt:
+        try:
+            d = rtp.recv(2000)
+            if len(d) > 12 and d[1] & 0x7f == 0: got.extend(ulaw_dec(b) for b in d[12:])
+        except BlockingIOError:
+            time.sleep(0.002)
+best = 0.0
+for w in range(0, max(0, len(got) - 800), 400):  # the share of a window's power at 1 kHz
+    x = got[w:w + 800]; e = sum(v * v for v in x) or 1
+    c = sum(v * math.cos(2 * math.pi * k / 8) for k, v in enumerate(x)); s = sum(v * math.sin(2 * math.pi * k / 8) for k, v in enumerate(x))
+    a = 2 * math.hypot(c, s) / len(x)
+    if a > 1000: best = max(best, (a * a / 2) / (e / len(x)))
+print('RTP samples %d tone1k %.2f' % (len(got), best))
+send('BYE', cseq + 1, br(), to); print('BYE', final(cseq + 1)[0])
+PY
+python3 "$T/rtppeer.py" "$SIPPORT" 025551234082 demo-pass-lee 0212345678 \
+    "$VCECTL" -s "$E/run/vced.ctl" tdm show channels >"$T/rtppeer.log" 2>&1
+sed 's/^/  info: /' "$T/rtppeer.log" | cut -c1-400
+check_match "gateway media: the trunk call answered the SIP caller" "^INVITE 200" "$(cat "$T/rtppeer.log")"
+check_match "gateway media: SDP answer with PCMU and telephone-event on 127.0.0.1, rtp_ports" \
+    "^ANSWER c=IN IP4 127.0.0.1 \| m=audio 40[0-9]{3} RTP/AVP 0 101 \| a=rtpmap:0 PCMU/8000 \| a=rtpmap:101 telephone-event/8000" "$(cat "$T/rtppeer.log")"
+check_match "gateway media: the SIP caller hears the PSTN's 1 kHz tone over RTP" "tone1k (0\.[89]|1\.)" "$(cat "$T/rtppeer.log")"
+check_match "gateway media: tdm show channels has the media peer and counters" \
+    "media: rtp 127.0.0.1:40[0-9]+ <-> 127.0.0.1:[0-9]+ PCMU rx [1-9][0-9]* tx [1-9][0-9]* auth-failures 0" "$(grep '^SHOW' "$T/rtppeer.log")"
+check_match "gateway media: the RFC 4733 digit is played in-band on the trunk" "TDM/pstn/[12]: RTP digits 5 played in-band" "$(cat "$E/vced.log")"
+check_match "gateway media: the caller's BYE is answered" "^BYE 200" "$(cat "$T/rtppeer.log")"
+check "gateway media: trunks idle, media gone after BYE" wait_for 5 sh -c "! \"$VCECTL\" -s $E/run/vced.ctl tdm show channels | grep -q 'media:' && [ \$(\"$VCECTL\" -s $E/run/vced.ctl tdm show channels | grep -c 'TDM/pstn/.* idle ') = 2 ]"
+stop_sim
+fi
 
 check "module unload chan_tdm" ctl module unload chan_tdm
 check "span socket can be taken again after unload" ctl module load chan_tdm
