@@ -22,9 +22,9 @@
 namespace vce::tdm {
 
 struct MediaSettings {
-    std::string address = "127.0.0.1";  // tdm.conf media_ip
+    std::string address = "127.0.0.1";     // tdm.conf media_ip
     int portMin = 40000, portMax = 40999;  // tdm.conf rtp_ports (even ports are used)
-    dsp::Law law = dsp::Law::Alaw;      // the trunk's law: its codec is preferred
+    dsp::Law law = dsp::Law::Alaw;         // the trunk's law: its codec is preferred
 };
 
 // The answer to an offer, without sockets: the codec matching `law` first, telephone-event when
@@ -71,7 +71,7 @@ public:
     // Linear audio toward the caller: one RTP packet per 160 samples (20 ms).
     void send(const int16_t *samples, std::size_t n);
 
-    std::string peer() const;   // "address:port" RTP goes to
+    std::string peer() const;      // "address:port" RTP goes to
     std::string describe() const;  // one line for vcectl
     const RtpBridgeStats &stats() const { return stats_; }
 

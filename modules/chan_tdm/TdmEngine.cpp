@@ -267,7 +267,8 @@ void TdmEngine::readRtp(Line &l) {
     l.inbox.insert(l.inbox.end(), audio.begin(), audio.end());
     while (l.inbox.size() > kInboxMax) l.inbox.pop_front();
     if (!digits.empty()) {
-        VCE_LOG_NOTICE("chan_tdm: %s: RTP digits %s played in-band", l.name.c_str(), digits.c_str());
+        VCE_LOG_NOTICE("chan_tdm: %s: RTP digits %s played in-band", l.name.c_str(),
+                       digits.c_str());
         l.chain->sendDtmf(digits);
     }
 }
@@ -724,8 +725,7 @@ unsigned long TdmEngine::dial(const DialRequest &req, ChannelTech::Events events
             return;
         }
         Line &l = *lines_[static_cast<std::size_t>(idx)];
-        if (rtp)
-            VCE_LOG_NOTICE("chan_tdm: %s: media %s", l.name.c_str(), rtp->describe().c_str());
+        if (rtp) VCE_LOG_NOTICE("chan_tdm: %s: media %s", l.name.c_str(), rtp->describe().c_str());
         l.rtp = std::move(rtp);
     });
     return h;
