@@ -23,7 +23,9 @@ media::OfferAnswerResult refuse(const std::string &why) {
     return r;
 }
 
-dsp::Law lawOf(uint8_t pt) { return pt == media::kPayloadPcmu ? dsp::Law::Ulaw : dsp::Law::Alaw; }
+dsp::Law lawOf(uint8_t pt) {
+    return pt == media::kPayloadPcmu ? dsp::Law::Ulaw : dsp::Law::Alaw;
+}
 
 }  // namespace
 
@@ -50,15 +52,22 @@ media::OfferAnswerResult negotiateGatewayMedia(const std::string &offer, dsp::La
     local.srtp = media::SrtpPolicy::Optional;
     local.srtpKey = key;
     local.sessionId = sessionId;
-    return media::answerOffer(offer, local);
+    media::OfferAnswerResult r = media::answerOffer(offer, local);
+    // Best-effort SRTP (a=crypto on an RTP/AVP offer): the answer keeps the offer's profile.
+    const std::string savp = "m=audio " + std::to_string(port) + " RTP/SAVP ";
+    const auto at = r.sdp.find(savp);
+    if (r.ok && o.profile == "RTP/AVP" && at != std::string::npos)
+        r.sdp.replace(at, savp.size(), "m=audio " + std::to_string(port) + " RTP/AVP ");
+    return r;
 }
 
 RtpBridge::Setup RtpBridge::answer(const std::string &offer, const MediaSettings &s, int &cursor) {
     Setup out;
     const std::vector<uint8_t> key = media::randomSrtpKey();
-    const uint64_t sessionId = static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    const uint64_t sessionId =
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count());
     // Refuse before taking a port when nothing fits.
     const auto check = negotiateGatewayMedia(offer, s.law, s.address, 0, key, sessionId);
     if (!check.ok) {
@@ -137,9 +146,9 @@ void RtpBridge::receive(std::deque<int16_t> &audio, std::string &digits) {
             continue;
         }
         const auto v = media::parseRtp(buf, n);
-        if (!v || (v->header.payloadType != media_.audioPt &&
-                   (media_.telephoneEventPt < 0 ||
-                    v->header.payloadType != media_.telephoneEventPt))) {
+        if (!v ||
+            (v->header.payloadType != media_.audioPt &&
+             (media_.telephoneEventPt < 0 || v->header.payloadType != media_.telephoneEventPt))) {
             ++stats_.dropped;
             continue;
         }
@@ -173,7 +182,8 @@ void RtpBridge::flush() {
     uint8_t g711[dsp::kFrameSamples];
     dsp::g711Encode(codecLaw_, pending_.data(), g711, pending_.size());
     uint8_t buf[media::kRtpHeaderSize + dsp::kFrameSamples + media::kSrtpMaxTrailer];
-    std::size_t len = session_.nextPacket(g711, pending_.size(), buf, sizeof buf - media::kSrtpMaxTrailer);
+    std::size_t len =
+        session_.nextPacket(g711, pending_.size(), buf, sizeof buf - media::kSrtpMaxTrailer);
     pending_.clear();
     if (!len) return;
     if (srtpOut_ && !srtpOut_->protect(buf, len)) return;
@@ -188,15 +198,16 @@ std::string RtpBridge::peer() const {
 
 std::string RtpBridge::describe() const {
     char buf[512];
-    std::snprintf(buf, sizeof buf,
-                  "rtp %s:%u <-> %s %s%s%s rx %llu tx %llu auth-failures %llu dropped %llu dtmf %llu",
-                  localAddress_.c_str(), static_cast<unsigned>(localPort()), peer().c_str(),
-                  media_.audioPt == media::kPayloadPcmu ? "PCMU" : "PCMA",
-                  media_.suite ? " srtp " : "", media_.suite ? media::srtpSuiteName(*media_.suite) : "",
-                  static_cast<unsigned long long>(stats_.rx), static_cast<unsigned long long>(stats_.tx),
-                  static_cast<unsigned long long>(stats_.authFailures),
-                  static_cast<unsigned long long>(stats_.dropped),
-                  static_cast<unsigned long long>(stats_.dtmf));
+    std::snprintf(
+        buf, sizeof buf,
+        "rtp %s:%u <-> %s %s%s%s rx %llu tx %llu auth-failures %llu dropped %llu dtmf %llu",
+        localAddress_.c_str(), static_cast<unsigned>(localPort()), peer().c_str(),
+        media_.audioPt == media::kPayloadPcmu ? "PCMU" : "PCMA", media_.suite ? " srtp " : "",
+        media_.suite ? media::srtpSuiteName(*media_.suite) : "",
+        static_cast<unsigned long long>(stats_.rx), static_cast<unsigned long long>(stats_.tx),
+        static_cast<unsigned long long>(stats_.authFailures),
+        static_cast<unsigned long long>(stats_.dropped),
+        static_cast<unsigned long long>(stats_.dtmf));
     return buf;
 }
 

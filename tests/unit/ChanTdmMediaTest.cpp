@@ -1,7 +1,6 @@
 // chan_tdm's gateway media (RtpBridge): SDP answers, RTP/SRTP <-> linear audio over loopback UDP.
-#include <cppunit/extensions/HelperMacros.h>
-
 #include <arpa/inet.h>
+#include <cppunit/extensions/HelperMacros.h>
 #include <poll.h>
 
 #include <cmath>
@@ -24,9 +23,10 @@ constexpr double kPi = 3.14159265358979323846;
 
 std::string offer(uint16_t port, const std::string &pts, bool te, const std::string &extra = "",
                   const std::string &profile = "RTP/AVP") {
-    std::string s = "v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                    "m=audio " + std::to_string(port) + " " + profile + " " + pts + (te ? " 101" : "") +
-                    "\r\n";
+    std::string s =
+        "v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        "m=audio " +
+        std::to_string(port) + " " + profile + " " + pts + (te ? " 101" : "") + "\r\n";
     s += "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n";
     if (te) s += "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n";
     s += extra;
@@ -84,7 +84,8 @@ MediaSettings settings(dsp::Law law = dsp::Law::Ulaw) {
 }
 
 // Collects what the bridge sends to `peer` as linear audio (PCMU or PCMA per packet type).
-std::vector<int16_t> drain(UdpSocket &peer, SrtpContext *srtp = nullptr, sockaddr_in *from = nullptr) {
+std::vector<int16_t> drain(UdpSocket &peer, SrtpContext *srtp = nullptr,
+                           sockaddr_in *from = nullptr) {
     std::vector<int16_t> out;
     uint8_t buf[1500];
     while (readable(peer.fd(), 200)) {
@@ -131,7 +132,8 @@ public:
         CPPUNIT_ASSERT(r.sdp.find("a=crypto") == std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), r.media.remoteAddress);
         CPPUNIT_ASSERT_EQUAL(uint16_t(5004), r.media.remotePort);
-        r = negotiateGatewayMedia(offer(5004, "0 8", false), dsp::Law::Alaw, "10.0.0.1", 40002, key);
+        r = negotiateGatewayMedia(offer(5004, "0 8", false), dsp::Law::Alaw, "10.0.0.1", 40002,
+                                  key);
         CPPUNIT_ASSERT(r.ok);
         CPPUNIT_ASSERT(r.sdp.find("m=audio 40002 RTP/AVP 8\r\n") != std::string::npos);
         CPPUNIT_ASSERT(r.sdp.find("telephone-event") == std::string::npos);
@@ -157,25 +159,34 @@ public:
         const std::string c =
             "a=crypto:1 AEAD_AES_256_GCM inline:YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY=\r\n";
         for (const char *profile : {"RTP/AVP", "RTP/SAVP"}) {
-            const auto r = negotiateGatewayMedia(offer(5004, "8", false, c, profile),
-                                                 dsp::Law::Alaw, "127.0.0.1", 40000,
-                                                 std::vector<uint8_t>(30, 1));
+            const auto r =
+                negotiateGatewayMedia(offer(5004, "8", false, c, profile), dsp::Law::Alaw,
+                                      "127.0.0.1", 40000, std::vector<uint8_t>(30, 1));
             CPPUNIT_ASSERT(!r.ok);
             CPPUNIT_ASSERT_EQUAL(488, r.status);
-            CPPUNIT_ASSERT_MESSAGE(r.reason, r.reason.find("AEAD_AES_256_GCM") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(r.reason,
+                                   r.reason.find("AEAD_AES_256_GCM") != std::string::npos);
         }
     }
     void supportedCryptoGivesSavp() {
         const std::vector<uint8_t> theirs(30, 3), ours(30, 9);
-        const std::string c = "a=crypto:1 AEAD_AES_256_GCM inline:YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY=\r\n"
-                              "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" + base64Encode(theirs) + "\r\n";
+        const std::string c =
+            "a=crypto:1 AEAD_AES_256_GCM inline:YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY=\r\n"
+            "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" +
+            base64Encode(theirs) + "\r\n";
         const auto r = negotiateGatewayMedia(offer(5004, "0 8", true, c, "RTP/SAVP"),
                                              dsp::Law::Alaw, "127.0.0.1", 40000, ours);
         CPPUNIT_ASSERT_MESSAGE(r.reason, r.ok);
         CPPUNIT_ASSERT(r.sdp.find("m=audio 40000 RTP/SAVP 8 101\r\n") != std::string::npos);
-        CPPUNIT_ASSERT(r.sdp.find("a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" + base64Encode(ours)) !=
-                       std::string::npos);
+        CPPUNIT_ASSERT(r.sdp.find("a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" +
+                                  base64Encode(ours)) != std::string::npos);
         CPPUNIT_ASSERT(r.media.remoteKey == theirs);
+        // Best-effort SRTP: a=crypto on RTP/AVP is keyed, and the answer stays RTP/AVP.
+        const auto b = negotiateGatewayMedia(offer(5004, "8", false, c, "RTP/AVP"), dsp::Law::Alaw,
+                                             "127.0.0.1", 40000, ours);
+        CPPUNIT_ASSERT(b.ok && b.media.suite);
+        CPPUNIT_ASSERT(b.sdp.find("m=audio 40000 RTP/AVP 8\r\n") != std::string::npos);
+        CPPUNIT_ASSERT(b.sdp.find("a=crypto:2 AES_CM_128_HMAC_SHA1_80") != std::string::npos);
     }
 
     void toneBothWaysPlainRtp() {
@@ -215,7 +226,8 @@ public:
     void toneBothWaysSrtpAndAuthFailureCounted() {
         UdpSocket peer("127.0.0.1", 0);
         const auto theirKey = randomSrtpKey();
-        const std::string c = "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:" + base64Encode(theirKey) + "\r\n";
+        const std::string c =
+            "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:" + base64Encode(theirKey) + "\r\n";
         int cursor = 0;
         auto s = RtpBridge::answer(offer(peer.port(), "8", false, c, "RTP/SAVP"),
                                    settings(dsp::Law::Alaw), cursor);
@@ -256,7 +268,8 @@ public:
     void symmetricRtpFollowsSource() {
         UdpSocket offered("127.0.0.1", 0), nat("127.0.0.1", 0);
         int cursor = 0;
-        auto s = RtpBridge::answer(offer(offered.port(), "8", false), settings(dsp::Law::Alaw), cursor);
+        auto s =
+            RtpBridge::answer(offer(offered.port(), "8", false), settings(dsp::Law::Alaw), cursor);
         CPPUNIT_ASSERT(s.bridge);
         RtpBridge &b = *s.bridge;
         const auto ref = tone(160);
@@ -333,20 +346,23 @@ public:
     }
 
     void configMediaKeys() {
-        const std::string span = "[pstn]\ntype = virtual\npath = /tmp/x.sock\nchannels = 1\n"
-                                 "signalling = fxo\ncontext = c\n";
+        const std::string span =
+            "[pstn]\ntype = virtual\npath = /tmp/x.sock\nchannels = 1\n"
+            "signalling = fxo\ncontext = c\n";
         auto c = parseTdmConfig(Config::parse(span, "tdm.conf"), false);
         CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), c.mediaIp);
         CPPUNIT_ASSERT_EQUAL(40000, c.rtpPortMin);
         CPPUNIT_ASSERT_EQUAL(40999, c.rtpPortMax);
         c = parseTdmConfig(
-            Config::parse("[general]\nmedia_ip = 10.1.2.3\nrtp_ports = 20000-20099\n" + span, "tdm.conf"),
+            Config::parse("[general]\nmedia_ip = 10.1.2.3\nrtp_ports = 20000-20099\n" + span,
+                          "tdm.conf"),
             false);
         CPPUNIT_ASSERT_EQUAL(std::string("10.1.2.3"), c.mediaIp);
         CPPUNIT_ASSERT_EQUAL(20000, c.rtpPortMin);
         CPPUNIT_ASSERT_EQUAL(20099, c.rtpPortMax);
         CPPUNIT_ASSERT_THROW(
-            parseTdmConfig(Config::parse("[general]\nrtp_ports = 5000\n" + span, "tdm.conf"), false),
+            parseTdmConfig(Config::parse("[general]\nrtp_ports = 5000\n" + span, "tdm.conf"),
+                           false),
             ConfigError);
         CPPUNIT_ASSERT_THROW(
             parseTdmConfig(Config::parse("[general]\nmedia_ip = host\n" + span, "tdm.conf"), false),
