@@ -37,14 +37,6 @@ std::string dialstatus_of(int status) {
     return "CONGESTION";
 }
 
-// Our own deep copy of an outgoing transaction's latest response.
-msg_t *copy_response(nta_outgoing_t *orq) {
-    msg_t *ref = nta_outgoing_getresponse(orq);
-    msg_t *copy = ref ? msg_dup(ref) : nullptr;
-    if (ref) msg_destroy(ref);
-    return copy;
-}
-
 }  // namespace
 
 CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip, std::string caller,

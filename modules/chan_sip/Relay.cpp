@@ -7,6 +7,7 @@
 #include <sofia-sip/su_tag.h>
 
 #include "Engine.h"
+#include "SipText.h"
 
 namespace vce::sip {
 
@@ -55,9 +56,7 @@ void Relay::response(Leg &leg, sip_t const *sip) {
     if (status < 200 || leg.done) return;
     leg.done = true;
     if (status < 300 && !answered_) {
-        msg_t *ref = nta_outgoing_getresponse(leg.orq);
-        msg_t *m = msg_dup(ref);
-        msg_destroy(ref);
+        msg_t *m = copy_response(leg.orq);
         sip_via_remove(m, sip_object(m));
         nta_incoming_mreply(irq_, m);
         answered_ = true;
@@ -69,9 +68,7 @@ void Relay::response(Leg &leg, sip_t const *sip) {
     }
     if (!best_ || status > best_status_) {
         if (best_) msg_destroy(best_);
-        msg_t *ref = nta_outgoing_getresponse(leg.orq);
-        best_ = ref ? msg_dup(ref) : nullptr;
-        if (ref) msg_destroy(ref);
+        best_ = copy_response(leg.orq);
         best_status_ = status;
     }
     for (Leg *l : legs_)

@@ -1,6 +1,8 @@
 // sip.conf parsing.
 #include "SipConfig.h"
 
+#include "SipText.h"
+
 #include <sstream>
 
 namespace vce::sip {
@@ -36,29 +38,15 @@ SipConfig SipConfig::from(const Config &conf) {
     c.max_contacts = static_cast<size_t>(g->get_int("max_contacts", 0));
     c.flood_rate = static_cast<double>(g->get_int("flood_rate", 0));
     c.flood_burst = static_cast<double>(g->get_int("flood_burst", static_cast<long>(c.flood_rate * 2)));
-    for (const auto *e : g->all("flood_trusted")) {
-        std::stringstream ss(e->value);
-        for (std::string ip; std::getline(ss, ip, ',');) {
-            while (!ip.empty() && ip.front() == ' ') ip.erase(0, 1);
-            while (!ip.empty() && ip.back() == ' ') ip.pop_back();
-            if (!ip.empty()) c.flood_trusted.push_back(ip);
-        }
-    }
+    for (const auto *e : g->all("flood_trusted"))
+        for (auto &ip : split_list(e->value)) c.flood_trusted.push_back(ip);
     c.member_context = g->get("member_context", c.member_context);
     c.dial_timeout = static_cast<int>(g->get_int("dial_timeout", c.dial_timeout));
     c.message_ttl = static_cast<int>(g->get_int("message_ttl", c.message_ttl));
     c.require_auth = g->get_bool("require_auth", true);
     c.offer_sha256 = g->get_bool("offer_sha256", true);
     c.udp_buffer = static_cast<unsigned>(g->get_int("udp_buffer", c.udp_buffer));
-    if (const ConfigEntry *e = g->find("md5_only_agents")) {
-        c.md5_only_agents.clear();
-        std::stringstream ss(e->value);
-        for (std::string a; std::getline(ss, a, ',');) {
-            while (!a.empty() && a.front() == ' ') a.erase(0, 1);
-            while (!a.empty() && a.back() == ' ') a.pop_back();
-            if (!a.empty()) c.md5_only_agents.push_back(a);
-        }
-    }
+    if (const ConfigEntry *e = g->find("md5_only_agents")) c.md5_only_agents = split_list(e->value);
     return c;
 }
 

@@ -1,8 +1,11 @@
 // SIP text helpers.
 #include "SipText.h"
 
+#include <sofia-sip/msg.h>
+
 #include <cctype>
 #include <cstring>
+#include <sstream>
 
 namespace vce::sip {
 
@@ -53,6 +56,24 @@ std::string printable(const std::string &s) {
         out += std::isprint(static_cast<unsigned char>(c)) && c != ' ' ? c : '?';
     }
     return out;
+}
+
+std::vector<std::string> split_list(const std::string &text) {
+    std::vector<std::string> out;
+    std::stringstream ss(text);
+    for (std::string item; std::getline(ss, item, ',');) {
+        while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+        while (!item.empty() && item.back() == ' ') item.pop_back();
+        if (!item.empty()) out.push_back(item);
+    }
+    return out;
+}
+
+msg_t *copy_response(nta_outgoing_t *orq) {
+    msg_t *ref = nta_outgoing_getresponse(orq);
+    msg_t *copy = ref ? msg_dup(ref) : nullptr;
+    if (ref) msg_destroy(ref);
+    return copy;
 }
 
 }  // namespace vce::sip

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <sofia-sip/msg_types.h>
+#include <sofia-sip/nta.h>
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace vce::sip {
 
@@ -16,5 +18,9 @@ std::string unescape_user(const char *user);
 // Printable ASCII only, at most 64 characters: for log lines built from request data.
 std::string printable(const std::string &s);
 inline int db_unavailable_status() { return 503; }
+// "a, b ,c" -> {"a", "b", "c"} (empty items dropped).
+std::vector<std::string> split_list(const std::string &text);
+// Our own deep copy of an outgoing transaction's latest response (nullptr if none).
+msg_t *copy_response(nta_outgoing_t *orq);
 
 }  // namespace vce::sip
