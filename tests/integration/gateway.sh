@@ -62,3 +62,42 @@ answer=$(awk '/^SIP\/2.0 200/ && !done {on=1} on && /^-----/ {on=0; done=1} on' 
 if printf '%s\n' "$answer" | grep -q '^m=audio [1-9]'; then pass "the 200 carries the box's media answer (m=audio)"; else fail "the 200 carries the box's media answer (m=audio)" "no SDP answer in the 200"; fi
 check_eq "a busy PSTN number gives the SIP caller 486" 486 "$(uac 025551234082 demo-pass-lee 02-2222-2222 busy)"
 check_match "and the trunk is free again" "pstn .* 2  *2 " "$(ctl tdm show spans)"
+
+# SRTP: a softphone that insists on encrypted media (baresip mediaenc=srtp-mand) calls the
+# PSTN echo service; chan_tdm answers with SDES keys and the audio crosses encrypted.
+if command -v baresip >/dev/null; then
+    mkdir -p "$T/bs"
+    cat >"$T/bs/config" <<CONF
+poll_method epoll
+net_interface 127.0.0.1
+sip_listen 127.0.0.1:55270
+sip_trans_def udp
+audio_player aubridge,gw
+audio_source ausine,440
+audio_alert aubridge,gw-alert
+ausrc_srate 48000
+auplay_srate 48000
+ausrc_channels 2
+rtp_ports 56000-56999
+module_path /usr/lib/baresip/modules
+module g711.so
+module ausine.so
+module aubridge.so
+module srtp.so
+module menu.so
+module account.so
+CONF
+    echo "<sip:025551234082@$SRV;transport=udp>;auth_pass=demo-pass-lee;regint=600;mediaenc=srtp-mand" >"$T/bs/accounts"
+    timeout 25 baresip -f "$T/bs" -t 9 -e "/dial sip:02-1234-5678@$SRV" >"$T/bs.log" 2>&1 &
+    bspid=$!
+    bg+=($bspid)
+    # Sample the counters while the call is up (the PSTN answers after the digits are dialled).
+    wait_for 12 sh -c "\"$VCECTL\" -s $T/etc/run/vced.ctl tdm show channels | grep -q 'srtp.* rx [1-9][0-9]* tx [1-9]'"
+    sleep 1
+    media=$(ctl tdm show channels | grep 'media:')
+    wait $bspid 2>/dev/null
+    check_match "baresip with mediaenc=srtp-mand: the call is established" "Call established" "$(tr -d '\033' <"$T/bs.log")"
+    check_match "the media is SRTP (SDES AES_CM_128_HMAC_SHA1)" "srtp AES_CM_128_HMAC_SHA1_(80|32)" "$media"
+    check_match "encrypted audio flows both ways with no authentication failures" \
+        "rx [1-9][0-9]+ tx [1-9][0-9]+ auth-failures 0" "$media"
+fi
