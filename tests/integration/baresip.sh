@@ -60,14 +60,16 @@ call() {  # LOG URI: Lee dials URI, holds ~5 s, hangs up
 }
 call bypin "sip:02-6200-6200-082@$SRV"
 check_match "Lee calls Kim by PIN: call established" "Call established: sip:02-6200-6200-082" "$(tr -d '\033' <"$T/bypin.log")"
-check_match "audio flows both ways (64 kbit/s each way)" "audio=64000/64000" "$(tr -d '\033' <"$T/kim.log")"
+check_match "audio flows both ways (64 kbit/s each way)" "audio=64000/64000" "$(tr -d "\\033" <"$T/bypin.log")"
 call byalias "sip:minji.kim@example.org"
 check_match "Lee calls Kim by e-mail alias: call established" "Call established: sip:minji.kim@example.org" "$(tr -d '\033' <"$T/byalias.log")"
 sleep 1
 check_eq "two answered calls in the CDRs, routed to Kim's account" "2" \
     "$(psql -X -At -d vce -c "SELECT count(*) FROM cdrs WHERE disposition = 'ANSWER' AND route = 'SIP/0262006200082' AND billable_seconds > 0")"
-if grep -aqE 'remote=|receiving from (1[0-9][0-9]|[2-9][0-9])\.' "$T/kim.log" && ! grep -aq 'receiving from 127\.' "$T/kim.log"; then
-    fail "media stays on loopback" "$(grep -a 'receiving from' "$T/kim.log" | head -2)"
-else
+# Lee's logs are complete (his baresip has exited; Kim's output is still buffered).
+rx=$(cat "$T/bypin.log" "$T/byalias.log" | grep -a 'receiving from')
+if [ -n "$rx" ] && ! printf '%s\n' "$rx" | grep -avq 'receiving from 127\.'; then
     pass "media stays on loopback"
+else
+    fail "media stays on loopback" "$rx"
 fi
