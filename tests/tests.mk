@@ -23,3 +23,7 @@ tests_unit_modules_tm_badabi_la_CPPFLAGS = $(AM_CPPFLAGS) -DTM_NAME='"tm_badabi"
 tests_unit_modules_tm_badabi_la_LDFLAGS = $(TEST_MODFLAGS)
 
 EXTRA_DIST += tests/run-all
+
+# The fuzz run's build and corpora, and tests/run-all's logs, live in the build tree.
+clean-local:
+	-rm -rf fuzz-build test-logs
