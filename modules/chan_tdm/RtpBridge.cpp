@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
@@ -61,20 +62,49 @@ media::OfferAnswerResult negotiateGatewayMedia(const std::string &offer, dsp::La
     return r;
 }
 
-RtpBridge::Setup RtpBridge::answer(const std::string &offer, const MediaSettings &s, int &cursor) {
-    Setup out;
-    const std::vector<uint8_t> key = media::randomSrtpKey();
-    const uint64_t sessionId =
-        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count());
-    // Refuse before taking a port when nothing fits.
-    const auto check = negotiateGatewayMedia(offer, s.law, s.address, 0, key, sessionId);
-    if (!check.ok) {
-        out.status = check.status;
-        out.reason = check.reason;
-        return out;
-    }
+media::LocalMedia gatewayOfferMedia(dsp::Law law, const std::string &address, uint16_t port,
+                                    uint64_t sessionId) {
+    media::LocalMedia local;
+    local.address = address;
+    local.port = port;
+    local.codecs = law == dsp::Law::Ulaw ? std::vector<int>{0, 8} : std::vector<int>{8, 0};
+    local.telephoneEventPt = 101;
+    local.srtp = media::SrtpPolicy::Off;
+    local.sessionId = sessionId;
+    return local;
+}
+
+media::OfferAnswerResult acceptGatewayAnswer(const media::LocalMedia &offered,
+                                             const std::string &answer) {
+    const media::SdpParseResult p = media::parseSdpAudio(answer);
+    if (!p.audio) return refuse("unreadable answer: " + p.error);
+    const media::SdpAudio &a = *p.audio;
+    if (a.port == 0) return refuse("the answer disabled the audio stream (m=audio port 0)");
+    in_addr addr{};
+    if (inet_pton(AF_INET, a.address.c_str(), &addr) != 1)
+        return refuse("the answer's connection address '" + a.address + "' is not IPv4");
+    if (offered.srtp == media::SrtpPolicy::Off && (!a.crypto.empty() || a.profile == "RTP/SAVP"))
+        return refuse("the answer uses SRTP, which we did not offer");
+    media::OfferAnswerResult r = media::acceptAnswer(offered, answer);
+    if (!r.ok) return r;
+    // telephone-event counts only when the answer's m= line lists it.
+    const auto &pts = a.payloadTypes;
+    if (std::find(pts.begin(), pts.end(), r.media.telephoneEventPt) == pts.end())
+        r.media.telephoneEventPt = -1;
+    r.sdp = answer;
+    return r;
+}
+
+namespace {
+uint64_t unixSeconds() {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+}
+}  // namespace
+
+std::unique_ptr<media::UdpSocket> RtpBridge::bindPort(const MediaSettings &s, int &cursor,
+                                                      std::string &error) {
     const int first = s.portMin + (s.portMin & 1), last = s.portMax;
     const int count = last >= first ? (last - first) / 2 + 1 : 0;
     if (cursor < first || cursor > last) cursor = first;
@@ -89,46 +119,98 @@ RtpBridge::Setup RtpBridge::answer(const std::string &offer, const MediaSettings
             lastError = e.what();
         }
     }
+    if (!sock)
+        error = "no free RTP port in " + std::to_string(s.portMin) + "-" +
+                std::to_string(s.portMax) + " on " + s.address + " (" + lastError + ")";
+    return sock;
+}
+
+RtpBridge::Setup RtpBridge::answer(const std::string &offer, const MediaSettings &s, int &cursor) {
+    Setup out;
+    const std::vector<uint8_t> key = media::randomSrtpKey();
+    const uint64_t sessionId = unixSeconds();
+    // Refuse before taking a port when nothing fits.
+    const auto check = negotiateGatewayMedia(offer, s.law, s.address, 0, key, sessionId);
+    if (!check.ok) {
+        out.status = check.status;
+        out.reason = check.reason;
+        return out;
+    }
+    std::string error;
+    std::unique_ptr<media::UdpSocket> sock = bindPort(s, cursor, error);
     if (!sock) {
         out.status = 503;
-        out.reason = "no free RTP port in " + std::to_string(s.portMin) + "-" +
-                     std::to_string(s.portMax) + " on " + s.address + " (" + lastError + ")";
+        out.reason = error;
         return out;
     }
     const auto r = negotiateGatewayMedia(offer, s.law, s.address, sock->port(), key, sessionId);
     try {
-        out.bridge.reset(new RtpBridge(std::move(sock), r.media, r.sdp, s.address));
+        out.bridge.reset(new RtpBridge(std::move(sock), s.address));
+        out.bridge->answerSdp_ = r.sdp;
+        out.bridge->start(r.media);
     } catch (const std::exception &e) {
+        out.bridge.reset();
         out.status = 488;
         out.reason = std::string("media setup failed: ") + e.what();
     }
     return out;
 }
 
-RtpBridge::RtpBridge(std::unique_ptr<media::UdpSocket> socket, const media::NegotiatedMedia &m,
-                     std::string answerSdp, const std::string &localAddress)
-    : socket_(std::move(socket)),
-      media_(m),
-      answerSdp_(std::move(answerSdp)),
-      localAddress_(localAddress),
-      codecLaw_(lawOf(m.audioPt)),
-      session_([&] {
-          media::RtpSessionConfig c;
-          c.audioPayloadType = m.audioPt;
-          c.telephoneEventPayloadType = m.telephoneEventPt;
-          return c;
-      }()) {
-    remote_.sin_family = AF_INET;
-    remote_.sin_port = htons(m.remotePort);
-    if (inet_pton(AF_INET, m.remoteAddress.c_str(), &remote_.sin_addr) != 1)
-        throw std::runtime_error("'" + m.remoteAddress + "' is not an IPv4 address");
-    if (m.suite) {
-        srtpOut_ = std::make_unique<media::SrtpContext>(*m.suite, m.localKey,
-                                                        media::SrtpContext::Direction::Outbound);
-        srtpIn_ = std::make_unique<media::SrtpContext>(*m.suite, m.remoteKey,
-                                                       media::SrtpContext::Direction::Inbound);
+RtpBridge::Setup RtpBridge::offer(const MediaSettings &s, int &cursor) {
+    Setup out;
+    std::string error;
+    std::unique_ptr<media::UdpSocket> sock = bindPort(s, cursor, error);
+    if (!sock) {
+        out.status = 503;
+        out.reason = error;
+        return out;
     }
+    const uint16_t port = sock->port();
+    out.bridge.reset(new RtpBridge(std::move(sock), s.address));
+    out.bridge->offered_ = gatewayOfferMedia(s.law, s.address, port, unixSeconds());
+    out.bridge->offerSdp_ = media::buildOffer(out.bridge->offered_);
+    return out;
+}
+
+media::OfferAnswerResult RtpBridge::accept(const std::string &answerSdp) {
+    if (offerSdp_.empty()) return refuse("this bridge made no offer");
+    media::OfferAnswerResult r = acceptGatewayAnswer(offered_, answerSdp);
+    if (!r.ok) return r;
+    try {
+        start(r.media);
+    } catch (const std::exception &e) {
+        return refuse(std::string("media setup failed: ") + e.what());
+    }
+    return r;
+}
+
+RtpBridge::RtpBridge(std::unique_ptr<media::UdpSocket> socket, const std::string &localAddress)
+    : socket_(std::move(socket)), localAddress_(localAddress) {
     pending_.reserve(dsp::kFrameSamples);
+}
+
+void RtpBridge::start(const media::NegotiatedMedia &m) {
+    sockaddr_in remote{};
+    remote.sin_family = AF_INET;
+    remote.sin_port = htons(m.remotePort);
+    if (inet_pton(AF_INET, m.remoteAddress.c_str(), &remote.sin_addr) != 1)
+        throw std::runtime_error("'" + m.remoteAddress + "' is not an IPv4 address");
+    std::unique_ptr<media::SrtpContext> out, in;
+    if (m.suite) {
+        out = std::make_unique<media::SrtpContext>(*m.suite, m.localKey,
+                                                   media::SrtpContext::Direction::Outbound);
+        in = std::make_unique<media::SrtpContext>(*m.suite, m.remoteKey,
+                                                  media::SrtpContext::Direction::Inbound);
+    }
+    media::RtpSessionConfig c;
+    c.audioPayloadType = m.audioPt;
+    c.telephoneEventPayloadType = m.telephoneEventPt;
+    media_ = m;
+    codecLaw_ = lawOf(m.audioPt);
+    remote_ = remote;
+    srtpOut_ = std::move(out);
+    srtpIn_ = std::move(in);
+    session_.emplace(c);
 }
 
 RtpBridge::~RtpBridge() = default;
@@ -139,6 +221,10 @@ void RtpBridge::receive(std::deque<int16_t> &audio, std::string &digits) {
         sockaddr_in from{};
         const long got = socket_->receive(buf, sizeof buf, &from);
         if (got < 0) return;
+        if (!session_) {  // not negotiated yet (an offer waiting for its answer)
+            ++stats_.dropped;
+            continue;
+        }
         std::size_t n = static_cast<std::size_t>(got);
         if (srtpIn_ && !srtpIn_->unprotect(buf, n)) {
             stats_.authFailures = srtpIn_->stats().authFailures;
@@ -158,7 +244,7 @@ void RtpBridge::receive(std::deque<int16_t> &audio, std::string &digits) {
             remote_.sin_port = from.sin_port;
             ++stats_.latched;
         }
-        const auto r = session_.receive(buf, n);
+        const auto r = session_->receive(buf, n);
         if (r.kind == media::RtpSession::Received::Kind::Audio) {
             int16_t lin[kMaxPacket];
             const std::size_t len = std::min(r.audioLen, sizeof lin / sizeof lin[0]);
@@ -172,6 +258,7 @@ void RtpBridge::receive(std::deque<int16_t> &audio, std::string &digits) {
 }
 
 void RtpBridge::send(const int16_t *samples, std::size_t n) {
+    if (!session_) return;
     for (std::size_t i = 0; i < n; ++i) {
         pending_.push_back(samples ? samples[i] : 0);
         if (pending_.size() == dsp::kFrameSamples) flush();
@@ -183,7 +270,7 @@ void RtpBridge::flush() {
     dsp::g711Encode(codecLaw_, pending_.data(), g711, pending_.size());
     uint8_t buf[media::kRtpHeaderSize + dsp::kFrameSamples + media::kSrtpMaxTrailer];
     std::size_t len =
-        session_.nextPacket(g711, pending_.size(), buf, sizeof buf - media::kSrtpMaxTrailer);
+        session_->nextPacket(g711, pending_.size(), buf, sizeof buf - media::kSrtpMaxTrailer);
     pending_.clear();
     if (!len) return;
     if (srtpOut_ && !srtpOut_->protect(buf, len)) return;
@@ -198,6 +285,11 @@ std::string RtpBridge::peer() const {
 
 std::string RtpBridge::describe() const {
     char buf[512];
+    if (!session_) {
+        std::snprintf(buf, sizeof buf, "rtp %s:%u offered, waiting for the answer",
+                      localAddress_.c_str(), static_cast<unsigned>(localPort()));
+        return buf;
+    }
     std::snprintf(
         buf, sizeof buf,
         "rtp %s:%u <-> %s %s%s%s rx %llu tx %llu auth-failures %llu dropped %llu dtmf %llu",

@@ -1,8 +1,11 @@
-// The media of a gateway call (ChannelTech "TDM" dialled by another module): answers the
-// caller's SDP offer, owns the call's RTP socket and converts between RTP (G.711 PCMU/PCMA,
-// RFC 4733 telephone-events, SDES-SRTP) and the linear audio of the TDM channel's DspChain.
-// One owner thread (the TDM thread); no clock of its own: the line's 20 ms blocks drive send().
-// Errors: answer() returns a status (488 nothing acceptable, 503 no free port) and a reason.
+// The media of a gateway call, on either side of the offer/answer: answers the caller's SDP
+// offer (ChannelTech "TDM" dialled by another module), or makes the offer for a TDM line that
+// dials another technology and applies the answer. Owns the call's RTP socket and converts
+// between RTP (G.711 PCMU/PCMA, RFC 4733 telephone-events, SDES-SRTP) and the linear audio of
+// the TDM channel's DspChain. One owner thread (the TDM thread); no clock of its own: the line's
+// 20 ms blocks drive send().
+// Errors: answer() and offer() return a status (488 nothing acceptable, 503 no free port) and a
+// reason; accept() returns the result of checking the answer (488 and a reason when refused).
 #pragma once
 
 #include <netinet/in.h>
@@ -10,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +40,15 @@ media::OfferAnswerResult negotiateGatewayMedia(const std::string &offer, dsp::La
                                                const std::vector<uint8_t> &key,
                                                uint64_t sessionId = 1);
 
+// Our offer as the calling side, without sockets: PCMA/PCMU with `law`'s codec first,
+// telephone-event (101), plain RTP/AVP. Pure.
+media::LocalMedia gatewayOfferMedia(dsp::Law law, const std::string &address, uint16_t port,
+                                    uint64_t sessionId = 1);
+// Checks the callee's answer to that offer: one codec we offered, an enabled (port != 0) IPv4
+// stream, no SRTP (we offered none); telephone-event only if we offered it. Pure.
+media::OfferAnswerResult acceptGatewayAnswer(const media::LocalMedia &offered,
+                                             const std::string &answer);
+
 struct RtpBridgeStats {
     uint64_t rx = 0;            // RTP packets accepted (after SRTP)
     uint64_t tx = 0;            // RTP packets sent
@@ -55,6 +68,12 @@ public:
     // Negotiates the offer and binds a socket on settings.address, on the first free even port
     // of the range from `cursor` on (the cursor moves past it, so ports rotate).
     static Setup answer(const std::string &offer, const MediaSettings &settings, int &cursor);
+    // The calling side: binds a socket the same way and prepares our offer (offerSdp()). The
+    // bridge carries no audio until accept() applies the answer.
+    static Setup offer(const MediaSettings &settings, int &cursor);
+    // Applies the answer to our offer (codec, payload types, remote address); refused (488 and
+    // why) when it does not fit the offer, and the bridge stays silent.
+    media::OfferAnswerResult accept(const std::string &answerSdp);
 
     ~RtpBridge();
     RtpBridge(const RtpBridge &) = delete;
@@ -63,10 +82,13 @@ public:
     int fd() const { return socket_->fd(); }
     uint16_t localPort() const { return socket_->port(); }
     const std::string &answerSdp() const { return answerSdp_; }
+    const std::string &offerSdp() const { return offerSdp_; }
+    bool started() const { return session_.has_value(); }  // media negotiated
     const media::NegotiatedMedia &media() const { return media_; }
 
     // Reads every waiting packet: audio decoded to linear is appended to `audio`, RFC 4733
     // digits to `digits`. A valid packet from another address moves the peer there (NAT).
+    // Before the media is negotiated, packets are read and dropped.
     void receive(std::deque<int16_t> &audio, std::string &digits);
     // Linear audio toward the caller: one RTP packet per 160 samples (20 ms).
     void send(const int16_t *samples, std::size_t n);
@@ -76,16 +98,20 @@ public:
     const RtpBridgeStats &stats() const { return stats_; }
 
 private:
-    RtpBridge(std::unique_ptr<media::UdpSocket> socket, const media::NegotiatedMedia &m,
-              std::string answerSdp, const std::string &localAddress);
+    RtpBridge(std::unique_ptr<media::UdpSocket> socket, const std::string &localAddress);
+    // Binds the first free even port of the range from `cursor` on; null and why when none.
+    static std::unique_ptr<media::UdpSocket> bindPort(const MediaSettings &s, int &cursor,
+                                                      std::string &error);
+    void start(const media::NegotiatedMedia &m);  // throws std::runtime_error (bad address)
     void flush();
 
     std::unique_ptr<media::UdpSocket> socket_;
     media::NegotiatedMedia media_;
-    std::string answerSdp_, localAddress_;
-    dsp::Law codecLaw_;
+    std::string answerSdp_, offerSdp_, localAddress_;
+    media::LocalMedia offered_;  // the offer side: what we offered
+    dsp::Law codecLaw_ = dsp::Law::Alaw;
     sockaddr_in remote_{};
-    media::RtpSession session_;
+    std::optional<media::RtpSession> session_;  // set once the media is negotiated
     std::unique_ptr<media::SrtpContext> srtpIn_, srtpOut_;
     std::vector<int16_t> pending_;  // toward the caller, < 160 samples
     RtpBridgeStats stats_;

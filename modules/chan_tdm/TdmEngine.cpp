@@ -381,6 +381,17 @@ void TdmEngine::onSignal(Line &l, TdmEvent ev) {
     } else if ((ev == TdmEvent::Answer || ev == TdmEvent::Polarity) && l.report &&
                (l.state == LineState::Ringing || l.state == LineState::Dialling)) {
         legAnswered(l);
+    } else if (ev == TdmEvent::OnHook && l.state != LineState::Idle) {
+        // The exchange released the line (loop current gone: the far end hung up).
+        if (l.report) {
+            if (l.state == LineState::Up) legEnded(l);
+        } else if (l.exec || l.overlap || l.legHandle) {
+            VCE_LOG_NOTICE("chan_tdm: %s: the PSTN caller hung up", l.name.c_str());
+            endOrigin(l);
+            l.ch->signal(TdmEvent::OnHook);
+            enter(l, LineState::Idle);
+            l.last = "caller hung up";
+        }
     }
 }
 
@@ -577,6 +588,7 @@ void TdmEngine::endOrigin(Line &l) {
     } else if (l.legTech && l.legHandle) {
         l.legTech->hangup(l.legHandle);
     }
+    if (l.legTech) l.rtp.reset();  // the media of our call to the other technology
     l.legLine = -1;
     l.legHandle = 0;
     l.legTech = nullptr;
@@ -639,17 +651,33 @@ void TdmEngine::startDial(Line &l, const std::vector<std::string> &args) {
     }
     ChannelTech *ct = channels_ ? channels_->find(tech) : nullptr;
     if (!ct) return fail("CHANUNAVAIL", "no channel technology " + tech);
-    // Another module's technology: its events arrive on its thread and are posted here.
-    // (Media between a TDM line and another technology is not bridged yet.)
+    // Another module's technology (SIP): the media first. Our RTP offer travels in the request;
+    // the answer arrives with Answered, and the line's audio is then bridged to RTP.
+    RtpBridge::Setup media = RtpBridge::offer(
+        mediaSettings(spans_[static_cast<std::size_t>(l.span)]->cfg.law), rtpCursor_);
+    if (!media.bridge) return fail("CONGESTION", "media: " + media.reason);
+    req.sdp_offer = media.bridge->offerSdp();
+    l.rtp = std::move(media.bridge);
+    // Its events arrive on its thread and are posted here.
     l.legTech = ct;
     const unsigned long h = ct->dial(req, [this, origin, gen](const DialEvent &ev) {
         post([this, origin, gen, ev] { onLegEvent(origin, gen, ev); });
     });
     if (!h) {
         l.legTech = nullptr;
+        l.rtp.reset();
         return fail("CHANUNAVAIL", tech + " refused the call");
     }
     l.legHandle = h;
+}
+
+MediaSettings TdmEngine::mediaSettings(dsp::Law law) const {
+    MediaSettings ms;
+    ms.address = cfg_.mediaIp;
+    ms.portMin = cfg_.rtpPortMin;
+    ms.portMax = cfg_.rtpPortMax;
+    ms.law = law;
+    return ms;
 }
 
 void TdmEngine::onLegEvent(int origin, unsigned gen, const DialEvent &ev) {
@@ -657,10 +685,33 @@ void TdmEngine::onLegEvent(int origin, unsigned gen, const DialEvent &ev) {
     if (l.callGen != gen || !l.exec) return;  // the caller has gone meanwhile
     switch (ev.kind) {
         case DialEvent::Ringing:
-            if (l.cfg.role == dsp::ChannelRole::Fxs) playTone(l, Tone::Ringback);
+            // The caller hears ringback: a phone here, or the PSTN caller whose call we took.
+            playTone(l, Tone::Ringback);
             enter(l, LineState::Ringing);
             break;
         case DialEvent::Answered:
+            if (l.rtp) {  // our offer's answer: codec, payload types, where to send RTP
+                const auto r = ev.sdp_answer.empty()
+                                   ? media::OfferAnswerResult{false, 488, "no SDP answer", "", {}}
+                                   : l.rtp->accept(ev.sdp_answer);
+                if (!r.ok) {
+                    VCE_LOG_WARNING(
+                        "chan_tdm: %s: %s answered with unusable media (%s); hanging up",
+                        l.name.c_str(), l.peer.c_str(), r.reason.c_str());
+                    if (l.legTech && l.legHandle) l.legTech->hangup(l.legHandle);
+                    l.legHandle = 0;
+                    l.legTech = nullptr;
+                    l.rtp.reset();
+                    l.chain->stopTone();
+                    l.last = "Dial(" + l.peer + ") CONGESTION (media)";
+                    enter(l, LineState::Routing);
+                    l.exec->resume({{"DIALSTATUS", "CONGESTION"}});
+                    continueCall(l);
+                    break;
+                }
+                VCE_LOG_NOTICE("chan_tdm: %s: media %s", l.name.c_str(), l.rtp->describe().c_str());
+                l.inbox.clear();
+            }
             VCE_LOG_NOTICE("chan_tdm: %s: %s answered", l.name.c_str(), l.peer.c_str());
             l.legAnswered = true;
             l.chain->stopTone();
@@ -680,6 +731,8 @@ void TdmEngine::onLegEvent(int origin, unsigned gen, const DialEvent &ev) {
             l.legLine = -1;
             l.legHandle = 0;
             l.legTech = nullptr;
+            l.rtp.reset();  // the media of that leg: socket closed, port free
+            l.chain->stopTone();
             l.inbox.clear();
             enter(l, LineState::Routing);
             l.exec->resume({{"DIALSTATUS", status}});
@@ -699,10 +752,7 @@ unsigned long TdmEngine::dial(const DialRequest &req, ChannelTech::Events events
         // A caller with an SDP offer gets RTP: nothing acceptable -> 488 and no call placed.
         std::unique_ptr<RtpBridge> rtp;
         if (!req.sdp_offer.empty()) {
-            MediaSettings ms;
-            ms.address = cfg_.mediaIp;
-            ms.portMin = cfg_.rtpPortMin;
-            ms.portMax = cfg_.rtpPortMax;
+            MediaSettings ms = mediaSettings(dsp::Law::Alaw);
             for (auto &x : lines_)
                 if (x->cfg.group == t.group) {
                     ms.law = spans_[static_cast<std::size_t>(x->span)]->cfg.law;

@@ -85,6 +85,7 @@ private:
     void legEnded(Line &l);
     void releaseLeg(Line &l);  // the requester hung up: no more events
     void bridge(Line &a, Line &b);
+    MediaSettings mediaSettings(dsp::Law law) const;  // tdm.conf media_ip, rtp_ports
 
     void enter(Line &l, LineState s, Clock::time_point deadline = Clock::time_point::max());
     void playTone(Line &l, dsp::Tone t);

@@ -12,5 +12,5 @@ modules_chan_tdm_chan_tdm_la_LIBADD = libvce.la $(SPANDSP_LIBS) $(SRTP_LIBS)
 EXTRA_DIST += modules/chan_tdm/tdm.conf.sample modules/chan_tdm/README.md tests/integration/tdm.sh
 
 tests_unit_unit_tests_SOURCES += tests/unit/ChanTdmConfigTest.cpp tests/unit/ChanTdmDialplanTest.cpp \
-	tests/unit/ChanTdmMediaTest.cpp \
+	tests/unit/ChanTdmMediaTest.cpp tests/unit/ChanTdmOfferTest.cpp \
 	modules/chan_tdm/TdmConfig.cpp modules/chan_tdm/RtpBridge.cpp
