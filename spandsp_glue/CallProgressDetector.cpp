@@ -4,27 +4,78 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
+#include <utility>
 
 namespace vce::dsp {
 namespace {
 
 // Accepted length of a cadence element: ±20 % and ±40 ms.
-int minMs(int ms) { return std::max(20, ms * 8 / 10 - 40); }
-int maxMs(int ms) { return ms * 12 / 10 + 40; }
+int minMs(int ms) {
+    return std::max(20, ms * 8 / 10 - 40);
+}
+int maxMs(int ms) {
+    return ms * 12 / 10 + 40;
+}
 
-void addCadence(super_tone_rx_descriptor_t *d, int id, const ToneSpec &s) {
+// SpanDSP's super_tone_rx reports the two strongest detectors of a block as an index pair
+// ordered by detector index (the order in which frequencies were first added), and compares it
+// with each cadence element's (f1, f2) as given. So every frequency is registered up front in
+// ascending order, and elements give their two frequencies in ascending order too; otherwise a
+// tone such as UK ringback (400+450 Hz, with 440 Hz of dial tone registered first) never
+// matches. Frequencies within kMergeHz of a lower one share its detector (SpanDSP would merge
+// them itself, but its merge bookkeeping is wrong once two merges happen).
+constexpr int kMergeHz = 10;
+// Guard detectors across the speech band, away from the plan's tones (see the constructor).
+constexpr int kGuardsHz[] = {700, 850, 1000, 1200, 1400, 1780, 2100, 2500};
+constexpr int kGuardDistanceHz = 130;  // a guard this close to a plan tone is left out
+
+class FrequencyMap {
+public:
+    explicit FrequencyMap(std::vector<int> freqs) {
+        std::sort(freqs.begin(), freqs.end());
+        for (int f : freqs)
+            if (f > 0 && (detectors_.empty() || f - detectors_.back() > kMergeHz))
+                detectors_.push_back(f);
+    }
+    // The detector frequency that hears f (0 stays 0: "no frequency").
+    int detector(int f) const {
+        if (f <= 0) return 0;
+        for (int d : detectors_)
+            if (std::abs(f - d) <= kMergeHz) return d;
+        return f;
+    }
+    // The element's pair in SpanDSP's order: lower detector first, 0 for none.
+    std::pair<int, int> pair(int f1, int f2) const {
+        int a = detector(f1), b = detector(f2);
+        if (a == 0 || (b != 0 && b < a)) std::swap(a, b);
+        if (a == b) b = 0;
+        return {a, b};
+    }
+    const std::vector<int> &detectors() const { return detectors_; }
+
+private:
+    std::vector<int> detectors_;
+};
+
+void addElement(super_tone_rx_descriptor_t *d, int id, const FrequencyMap &fm, const ToneSpec &s,
+                int minMs, int maxMs) {
+    const auto [f1, f2] = fm.pair(s.f1, s.f2);
+    super_tone_rx_add_element(d, id, f1, f2, minMs, maxMs);
+}
+
+void addCadence(super_tone_rx_descriptor_t *d, int id, const FrequencyMap &fm, const ToneSpec &s) {
     // SpanDSP 0.0.6 marks "no frequency" with 0 (not -1 as its header says).
-    const int f2 = s.f2;
-    super_tone_rx_add_element(d, id, s.f1, f2, minMs(s.on1), maxMs(s.on1));
+    addElement(d, id, fm, s, minMs(s.on1), maxMs(s.on1));
     super_tone_rx_add_element(d, id, 0, 0, minMs(s.off1), maxMs(s.off1));
     if (s.on2) {
-        super_tone_rx_add_element(d, id, s.f1, f2, minMs(s.on2), maxMs(s.on2));
+        addElement(d, id, fm, s, minMs(s.on2), maxMs(s.on2));
         super_tone_rx_add_element(d, id, 0, 0, minMs(s.off2), maxMs(s.off2));
     } else if (s.on1 + s.off1 < 1500) {
         // A short single cadence (busy, congestion) must repeat once before it counts, so it
         // is not taken from the first half of a longer cadence (e.g. UK congestion vs busy).
-        super_tone_rx_add_element(d, id, s.f1, f2, minMs(s.on1), maxMs(s.on1));
+        addElement(d, id, fm, s, minMs(s.on1), maxMs(s.on1));
         super_tone_rx_add_element(d, id, 0, 0, minMs(s.off1), maxMs(s.off1));
     }
 }
@@ -34,28 +85,51 @@ void addCadence(super_tone_rx_descriptor_t *d, int id, const ToneSpec &s) {
 CallProgressDetector::CallProgressDetector(const TonePlan &plan, DspEventQueue &events)
     : events_(events) {
     desc_.reset(super_tone_rx_make_descriptor(nullptr));
-    if (!desc_) throw std::runtime_error("call progress: cannot allocate a SpanDSP tone descriptor");
+    if (!desc_)
+        throw std::runtime_error("call progress: cannot allocate a SpanDSP tone descriptor");
+    const ToneSpec *specs[] = {&plan.dial, &plan.ringback, &plan.busy, &plan.congestion};
+    std::vector<int> all;
+    for (const ToneSpec *t : specs) all.insert(all.end(), {t->f1, t->f2});
+    // Guard detectors: super_tone_rx calls a block a single-frequency tone when one detector
+    // holds 6 dB more than the runner-up, so with few detectors (the German plan has only
+    // 425 Hz) a vowel near 425 Hz passed for a tone (speech was taken for congestion). With
+    // guards across the speech band the runner-up of a vowel is a guard within 6 dB; a real
+    // tone leaks little into a guard at least kGuardDistanceHz away. They also keep at least
+    // two detectors, which super_tone_rx needs to rank them (with one it reads an unset bin).
+    const std::vector<int> planFreqs = all;
+    for (int g : kGuardsHz)
+        if (std::none_of(planFreqs.begin(), planFreqs.end(),
+                         [g](int f) { return f > 0 && std::abs(f - g) < kGuardDistanceHz; }))
+            all.push_back(g);
+    const FrequencyMap fm(all);
+    // The guard tone comes first: its elements register every detector in ascending order
+    // (see FrequencyMap). Its steps last exactly 60 s each, so nothing real matches it.
+    const int guard = super_tone_rx_add_tone(desc_.get());
+    const std::vector<int> &dets = fm.detectors();
+    for (std::size_t i = 0; i < dets.size(); i += 2)
+        super_tone_rx_add_element(desc_.get(), guard, dets[i],
+                                  i + 1 < dets.size() ? dets[i + 1] : 0, 60000, 60000);
     // Dial tone must outlast any "on" period of the other tones before it is called dial tone.
     int longestOn = 0;
     for (const ToneSpec *s : {&plan.ringback, &plan.busy, &plan.congestion})
         longestOn = std::max({longestOn, maxMs(s->on1), maxMs(s->on2)});
-    for (Tone t : ids_) {
+    for (Tone t : {Tone::Dial, Tone::Ringback, Tone::Busy, Tone::Congestion}) {
         const int id = super_tone_rx_add_tone(desc_.get());
+        if (id >= static_cast<int>(ids_.size()))
+            ids_.resize(static_cast<std::size_t>(id) + 1, Tone::None);
+        ids_[static_cast<std::size_t>(id)] = t;
         const ToneSpec &s = plan.spec(t);
         if (s.continuous())
-            super_tone_rx_add_element(desc_.get(), id, s.f1, s.f2,
-                                      std::max(800, longestOn + 100), 0);
+            addElement(desc_.get(), id, fm, s, std::max(800, longestOn + 100), 0);
         else
-            addCadence(desc_.get(), id, s);
+            addCadence(desc_.get(), id, fm, s);
     }
-    // super_tone_rx needs at least two monitored frequencies to rank them (with one, as for
-    // the all-425 Hz German plan, it reads an unset bin): add a guard tone nothing matches.
-    const int guard = super_tone_rx_add_tone(desc_.get());
-    super_tone_rx_add_element(desc_.get(), guard, 1780, 0, 60000, 60000);
-    for (const ToneSpec *t : {&plan.dial, &plan.ringback, &plan.busy, &plan.congestion})
+    for (const ToneSpec *t : specs)
         for (int f : {t->f1, t->f2})
-            if (f > 0 && std::find(freqs_.begin(), freqs_.end(), f) == freqs_.end()) freqs_.push_back(f);
-    for (int f : freqs_) coeffs_.push_back(2.0f * std::cos(2.0f * float(M_PI) * float(f) / 8000.0f));
+            if (f > 0 && std::find(freqs_.begin(), freqs_.end(), f) == freqs_.end())
+                freqs_.push_back(f);
+    for (int f : freqs_)
+        coeffs_.push_back(2.0f * std::cos(2.0f * float(M_PI) * float(f) / 8000.0f));
     rx_.reset(super_tone_rx_init(nullptr, desc_.get(), &CallProgressDetector::onTone, this));
     if (!rx_) throw std::runtime_error("call progress: cannot initialise SpanDSP super_tone_rx");
 }
@@ -63,19 +137,26 @@ CallProgressDetector::CallProgressDetector(const TonePlan &plan, DspEventQueue &
 void CallProgressDetector::resetAnswer() {
     answered_ = false;
     energeticSamples_ = 0;
+    tonalSamples_ = 0;
 }
 
 void CallProgressDetector::process(const int16_t *amp, std::size_t n) {
     super_tone_rx(rx_.get(), amp, static_cast<int>(n));
     if (answered_) return;
     // Answer: loud audio whose energy is not at the plan's tone frequencies (Goertzel per
-    // 10 ms slice), for kAnswerMs in total without a tone slice in between. SpanDSP's own
-    // segment classification is not used: 0.0.6 calls loud noise a 425 Hz tone.
+    // 10 ms slice), for kAnswerMs in total without a tone in between. A tone is a run of tonal
+    // slices lasting kToneRunMs (every cadence element of every plan is longer): a vowel can
+    // put most of a slice's energy near a plan frequency, but not for that long, so speech is
+    // still answered where the plan's tones crowd the first formant (us: 350-620 Hz). SpanDSP's
+    // own segment classification is not used: 0.0.6 calls loud noise a 425 Hz tone.
     for (std::size_t i = 0; i + 80 <= n; i += 80) {
         const int16_t *x = amp + i;
         float energy = 0;
         for (int k = 0; k < 80; ++k) energy += float(x[k]) * float(x[k]);
-        if (energy / 80.0f <= kSpeechPower) continue;  // quiet: neither speech nor tone
+        if (energy / 80.0f <= kSpeechPower) {  // quiet: neither speech nor tone
+            tonalSamples_ = 0;
+            continue;
+        }
         float tonal = 0;
         for (float c : coeffs_) {
             float s1 = 0, s2 = 0;
@@ -86,10 +167,13 @@ void CallProgressDetector::process(const int16_t *amp, std::size_t n) {
             }
             tonal += s1 * s1 + s2 * s2 - c * s1 * s2;
         }
-        if (2.0f * tonal / (80.0f * energy) > 0.4f)
-            energeticSamples_ = 0;  // a tone, not a person
-        else
+        if (2.0f * tonal / (80.0f * energy) > 0.4f) {
+            tonalSamples_ += 80;
+            if (tonalSamples_ >= kToneRunMs * 8) energeticSamples_ = 0;  // a tone, not a person
+        } else {
+            tonalSamples_ = 0;
             energeticSamples_ += 80;
+        }
     }
     if (energeticSamples_ >= kAnswerMs * 8) {
         answered_ = true;
@@ -99,8 +183,11 @@ void CallProgressDetector::process(const int16_t *amp, std::size_t n) {
 
 void CallProgressDetector::onTone(void *user, int code, int, int) {
     auto *self = static_cast<CallProgressDetector *>(user);
-    if (code >= 0 && code < 4) {
-        self->current_ = self->ids_[code];
+    const Tone t = code >= 0 && code < static_cast<int>(self->ids_.size())
+                       ? self->ids_[static_cast<std::size_t>(code)]
+                       : Tone::None;
+    if (t != Tone::None) {
+        self->current_ = t;
         self->events_.push_back({DspEventType::ToneDetected, 0, self->current_});
     } else if (self->current_ != Tone::None) {
         self->events_.push_back({DspEventType::ToneEnded, 0, self->current_});

@@ -25,8 +25,9 @@ public:
     Tone current() const { return current_; }
     bool answered() const { return answered_; }
 
-    static constexpr int kAnswerMs = 400;        // energetic non-tone audio needed for "answered"
-    static constexpr float kSpeechPower = 1.0e4f; // mean square per sample (about -36 dBm0)
+    static constexpr int kAnswerMs = 400;          // energetic non-tone audio needed for "answered"
+    static constexpr float kSpeechPower = 1.0e4f;  // mean square per sample (about -36 dBm0)
+    static constexpr int kToneRunMs = 150;         // tonal slices this long in a row are a tone
 
 private:
     static void onTone(void *user, int code, int level, int delay);
@@ -34,11 +35,12 @@ private:
     DspEventQueue &events_;
     SuperToneDescPtr desc_;
     SuperToneRxPtr rx_;
-    Tone ids_[4] = {Tone::Dial, Tone::Ringback, Tone::Busy, Tone::Congestion};
+    std::vector<Tone> ids_;  // SpanDSP tone id -> our tone (None: the guard tone)
     Tone current_ = Tone::None;
-    std::vector<int> freqs_;       // the plan's tone frequencies
-    std::vector<float> coeffs_;    // their Goertzel coefficients (10 ms slices)
-    int energeticSamples_ = 0;     // speech-like samples since the last tone slice
+    std::vector<int> freqs_;     // the plan's tone frequencies
+    std::vector<float> coeffs_;  // their Goertzel coefficients (10 ms slices)
+    int energeticSamples_ = 0;   // speech-like samples since the last tone
+    int tonalSamples_ = 0;       // length of the current run of tonal slices
     bool answered_ = false;
 };
 

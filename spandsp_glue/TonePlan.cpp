@@ -37,10 +37,14 @@ const std::array<TonePlan, 4> kPlans = {{
 
 const ToneSpec &TonePlan::spec(Tone t) const {
     switch (t) {
-    case Tone::Ringback: return ringback;
-    case Tone::Busy: return busy;
-    case Tone::Congestion: return congestion;
-    default: return dial;
+        case Tone::Ringback:
+            return ringback;
+        case Tone::Busy:
+            return busy;
+        case Tone::Congestion:
+            return congestion;
+        default:
+            return dial;
     }
 }
 
@@ -56,24 +60,41 @@ std::string knownTonePlans() {
     return s;
 }
 
+std::vector<std::string> tonePlanCountries() {
+    std::vector<std::string> v;
+    for (const auto &p : kPlans) v.push_back(p.country);
+    return v;
+}
+
 const char *toneName(Tone t) {
     switch (t) {
-    case Tone::Dial: return "dial";
-    case Tone::Ringback: return "ringback";
-    case Tone::Busy: return "busy";
-    case Tone::Congestion: return "congestion";
-    default: return "none";
+        case Tone::Dial:
+            return "dial";
+        case Tone::Ringback:
+            return "ringback";
+        case Tone::Busy:
+            return "busy";
+        case Tone::Congestion:
+            return "congestion";
+        default:
+            return "none";
     }
 }
 
 std::string describe(const DspEvent &e) {
     switch (e.type) {
-    case DspEventType::DtmfDigit: return std::string("dtmf ") + e.digit;
-    case DspEventType::ToneDetected: return std::string("tone ") + toneName(e.tone);
-    case DspEventType::ToneEnded: return std::string("tone-end ") + toneName(e.tone);
-    case DspEventType::Answered: return "answered";
-    case DspEventType::FaxCng: return "fax-cng";
-    case DspEventType::FaxCed: return "fax-ced";
+        case DspEventType::DtmfDigit:
+            return std::string("dtmf ") + e.digit;
+        case DspEventType::ToneDetected:
+            return std::string("tone ") + toneName(e.tone);
+        case DspEventType::ToneEnded:
+            return std::string("tone-end ") + toneName(e.tone);
+        case DspEventType::Answered:
+            return "answered";
+        case DspEventType::FaxCng:
+            return "fax-cng";
+        case DspEventType::FaxCed:
+            return "fax-ced";
     }
     return "?";
 }

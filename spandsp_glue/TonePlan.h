@@ -29,5 +29,7 @@ struct TonePlan {
 const TonePlan *findTonePlan(const std::string &country);
 // The countries known, for error messages ("us, gb, de, fr").
 std::string knownTonePlans();
+// The countries known, in table order (for tests and listings).
+std::vector<std::string> tonePlanCountries();
 
 }  // namespace vce::dsp

@@ -46,6 +46,7 @@ tests_unit_unit_tests_SOURCES += \
 	tests/unit/DspG711Test.cpp \
 	tests/unit/DspEchoTest.cpp \
 	tests/unit/DspSignalsTest.cpp \
+	tests/unit/DspCallProgressTest.cpp \
 	tests/unit/DspSpanTest.cpp \
 	tests/unit/DspPstnSimTest.cpp \
 	tests/pstnsim/PstnSim.h tests/pstnsim/PstnSim.cpp \
