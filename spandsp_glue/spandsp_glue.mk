@@ -27,11 +27,12 @@ libvce_la_SOURCES += \
 libvce_la_CPPFLAGS += $(SRTP_CFLAGS)
 libvce_la_LIBADD += $(SRTP_LIBS)
 
-# The DAHDI backend only where configure found dahdi/user.h.
+# The DAHDI backend (and its tests) only where configure found dahdi/user.h.
 if HAVE_DAHDI
 libvce_la_SOURCES += spandsp_glue/DahdiSpan.h spandsp_glue/DahdiSpan.cpp
+tests_unit_unit_tests_SOURCES += tests/unit/DspDahdiTest.cpp
 else
-EXTRA_DIST += spandsp_glue/DahdiSpan.h spandsp_glue/DahdiSpan.cpp
+EXTRA_DIST += spandsp_glue/DahdiSpan.h spandsp_glue/DahdiSpan.cpp tests/unit/DspDahdiTest.cpp
 endif
 
 # The PSTN simulator: the far side of a virtual span (see tests/pstnsim/README).
