@@ -50,7 +50,7 @@ std::string Engine::start() {
         std::string contact = self_uri_ + transport;
         agent_ = nta_agent_create(root, URL_STRING_MAKE(contact.c_str()), &Engine::on_stateless,
                                   reinterpret_cast<nta_agent_magic_t *>(this), NTATAG_UA(0), NTATAG_SERVER_RPORT(1),
-                                  NTATAG_CLIENT_RPORT(1), NTATAG_TIMER_C(1), TPTAG_UDP_RMEM(cfg_.udp_buffer),
+                                  NTATAG_CLIENT_RPORT(1), NTATAG_TIMER_C(185 * 1000), TPTAG_UDP_RMEM(cfg_.udp_buffer),
                                   TPTAG_UDP_WMEM(cfg_.udp_buffer), TAG_END());
         if (!agent_) return "cannot listen for SIP on " + contact + ": " + std::strerror(errno);
         leg_ = nta_leg_tcreate(agent_, &Engine::on_request, reinterpret_cast<nta_leg_magic_t *>(this),
