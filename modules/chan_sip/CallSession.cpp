@@ -9,35 +9,12 @@
 
 #include <cstring>
 
+#include "DialStatus.h"
 #include "SipText.h"
 #include "core/DialplanService.h"
 #include "vce/Log.h"
 
 namespace vce::sip {
-
-namespace {
-
-// RFC 3261 16.7.6-ish preference among final failures: 6xx, then 4xx over 5xx, and
-// 486 Busy ahead of timeouts.
-int rank(int status) {
-    if (status >= 600) return 100;
-    if (status == 486) return 90;
-    if (status >= 400 && status < 500 && status != 408 && status != 480) return 80;
-    if (status == 480 || status == 408) return 60;
-    if (status >= 500) return 50;
-    return 0;
-}
-
-std::string dialstatus_of(int status) {
-    if (status >= 200 && status < 300) return "ANSWER";
-    if (status == 486 || status == 600) return "BUSY";
-    if (status == 408 || status == 480 || status == 487) return "NOANSWER";
-    if (status == 503 || status >= 500) return "CONGESTION";
-    if (status == 404 || status == 604) return "CHANUNAVAIL";
-    return "CONGESTION";
-}
-
-}  // namespace
 
 CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip, std::string caller,
                          std::string context)
@@ -233,7 +210,7 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
         }
         return;
     }
-    if (rank(status) > rank(best_status_)) {
+    if (failure_rank(status) > failure_rank(best_status_)) {
         if (best_) msg_destroy(best_);
         best_ = copy_response(f.orq);
         best_status_ = status;

@@ -53,6 +53,8 @@ public:
     // the SIP thread.
     void show_registrations(const std::string &aor, std::function<void(std::string)> reply);
     void show_status(std::function<void(std::string)> reply);
+    // Any thread: runs fn on the SIP thread (the SIP channel technology hands calls over).
+    void post(std::function<void()> fn) { loop_.post(std::move(fn)); }
 
     // --- SIP thread ---
     nta_agent_t *agent() const { return agent_; }

@@ -1,12 +1,15 @@
 // chan_sip: the SIP module. Starts the SIP thread (sofia-sip) with the registrar, the
-// call proxy and the message relay; restores bindings from PostgreSQL at start; adds the
-// `sip show ...` commands.
+// call proxy and the message relay; restores bindings from PostgreSQL at start; registers the
+// channel technology "SIP" (other modules' callers dial SIP phones); adds the `sip show ...`
+// commands.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <memory>
 
 #include "Engine.h"
+#include "SipChannel.h"
+#include "vce/Channels.h"
 #include "vce/Database.h"
 #include "vce/Host.h"
 #include "vce/Log.h"
@@ -42,6 +45,14 @@ public:
             });
             if (db->connected()) restore();
         }
+        // Dial(SIP/...) from other technologies' callers (TDM lines).
+        if (auto *reg = host_.service<ChannelRegistry>(services::kChannels)) {
+            channel_ = std::make_unique<SipChannel>(*engine_);
+            if (reg->add("SIP", channel_.get()))
+                registered_ = true;
+            else
+                VCE_LOG_WARNING("SIP: another module already owns the channel technology SIP");
+        }
         host_.register_cli({"sip show registrations", "sip show registrations [NUMBER]",
                             "registered terminals (all, or of one number)", [this](auto r) {
                                 std::string aor = r->args().empty() ? "" : r->args()[0];
@@ -59,7 +70,11 @@ public:
         host_.unregister_cli("sip show registrations");
         host_.unregister_cli("sip show status");
         if (Database *db = host_.service<Database>(services::kDatabase)) db->off_connection(conn_sub_);
+        if (registered_)
+            if (auto *reg = host_.service<ChannelRegistry>(services::kChannels)) reg->remove("SIP");
+        if (channel_) channel_->close();  // calls end while the agent still runs
         engine_->stop();
+        channel_.reset();
     }
 
 private:
@@ -96,6 +111,8 @@ private:
 
     Host &host_;
     std::unique_ptr<Engine> engine_;
+    std::unique_ptr<SipChannel> channel_;
+    bool registered_ = false;
     int conn_sub_ = 0;
     bool restored_ = false;
 };

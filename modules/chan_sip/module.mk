@@ -12,7 +12,10 @@ modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) \
 	modules/chan_sip/Engine.h modules/chan_sip/Engine.cpp \
 	modules/chan_sip/Registrar.cpp modules/chan_sip/Requests.cpp \
 	modules/chan_sip/CallSession.h modules/chan_sip/CallSession.cpp \
-	modules/chan_sip/Relay.h modules/chan_sip/Relay.cpp
+	modules/chan_sip/Relay.h modules/chan_sip/Relay.cpp \
+	modules/chan_sip/DialStatus.h modules/chan_sip/DialStatus.cpp \
+	modules/chan_sip/OutboundCall.h modules/chan_sip/OutboundCall.cpp \
+	modules/chan_sip/SipChannel.h modules/chan_sip/SipChannel.cpp
 modules_chan_sip_chan_sip_la_CPPFLAGS = $(AM_CPPFLAGS) $(SOFIA_CFLAGS)
 modules_chan_sip_chan_sip_la_LDFLAGS = $(VCE_MODFLAGS)
 modules_chan_sip_chan_sip_la_LIBADD = libvce.la $(SOFIA_LIBS)

@@ -104,10 +104,25 @@ void SimLine::enter(LineState s) {
     say(std::string("state ") + lineStateName(s));
 }
 
+double toneShare(const int16_t *x, std::size_t n, double freq) {
+    const double k = 2 * std::cos(2 * M_PI * freq / 8000.0);
+    double s1 = 0, s2 = 0, total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double s0 = x[i] + k * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+        total += static_cast<double>(x[i]) * x[i];
+    }
+    const double power = s1 * s1 + s2 * s2 - k * s1 * s2;
+    return total < 1e3 ? 0 : power / (total * n / 2.0);
+}
+
 void SimLine::placeCall(const std::string &digits) {
     if (state_ != LineState::Idle) return;
     callDigits_ = digits;
     heard_.clear();
+    listenBlocks_ = 0;
+    listenHeard_ = false;
     enter(LineState::RingingBox);
     out_.push_back(TdmEvent::RingStart);
 }
@@ -157,9 +172,24 @@ void SimLine::onAudio(const uint8_t *in, uint8_t *out, std::size_t n) {
             phase_ = std::fmod(phase_ + 2 * M_PI * 1000.0 / 8000.0, 2 * M_PI);
         }
         fromNetwork = net;
+    } else if (state_ == LineState::Talking && cfg_.talkToneHz > 0 && ticks_ * 20 > 500 &&
+               !chain_.sendingDtmf()) {
+        // The caller's tone, once the digits are out.
+        for (std::size_t i = 0; i < n; ++i) {
+            net[i] = static_cast<int16_t>(8000.0 * std::sin(phase_));
+            phase_ = std::fmod(phase_ + 2 * M_PI * cfg_.talkToneHz / 8000.0, 2 * M_PI);
+        }
+        fromNetwork = net;
     }
     int16_t heard[480];
     chain_.process(in, heard, fromNetwork, out, n);
+    if (state_ == LineState::Talking && cfg_.listenHz > 0 && !listenHeard_) {
+        listenBlocks_ = toneShare(heard, n, cfg_.listenHz) > 0.5 ? listenBlocks_ + 1 : 0;
+        if (listenBlocks_ >= 10) {
+            listenHeard_ = true;
+            say("AUDIO: " + std::to_string(cfg_.listenHz) + " Hz heard");
+        }
+    }
     std::copy(heard, heard + n, lastAudio_);
     lastLen_ = n;
     if (echo_ && state_ != LineState::Idle) {
@@ -214,6 +244,11 @@ void SimLine::onAudio(const uint8_t *in, uint8_t *out, std::size_t n) {
     }
     case LineState::Talking:
         if (msNow == 500 && !callDigits_.empty()) chain_.sendDtmf(callDigits_);
+        if (cfg_.hangupAfterMs > 0 && msNow >= cfg_.hangupAfterMs) {
+            say("caller hangs up");
+            out_.push_back(TdmEvent::OnHook);
+            enter(LineState::Idle);
+        }
         break;
     default: break;
     }

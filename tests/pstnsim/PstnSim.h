@@ -4,7 +4,8 @@
 // Calls from the box (the box seizes the line): dial tone, DTMF digits collected with SpanDSP
 // dtmf_rx, then per the number table: echo service, tone service (1 kHz), busy, no answer
 // (ringback forever) or congestion for unknown numbers. Calls into the box: ring cadence until
-// the box goes off hook, then optional DTMF digits from the "caller".
+// the box goes off hook, then optional DTMF digits from the "caller", optionally a tone from the
+// caller, a tone listened for from the box, and the caller hanging up after a while.
 #pragma once
 
 #include <cstdint>
@@ -47,7 +48,14 @@ struct SimConfig {
     int interDigitMs = 3000;      // end of dialling without a full match
     int echoModel = 0;            // 2..9: add G.168 hybrid echo of the box's audio; 0: none
     float echoErlDb = 12.0f;
+    // Calls into the box, once answered and the digits are sent:
+    int talkToneHz = 0;     // the caller sends this tone (0: silence)
+    int listenHz = 0;       // report "AUDIO: <Hz> Hz heard" when the box sends this tone
+    int hangupAfterMs = 0;  // the caller hangs up (on hook towards the box); 0: never
 };
+
+// Share of a block's energy at one frequency (Goertzel), 0..1 (0 for near-silence).
+double toneShare(const int16_t *x, std::size_t n, double freq);
 
 class SimLine {
 public:
@@ -89,6 +97,8 @@ private:
     int16_t lastAudio_[480] = {};
     std::size_t lastLen_ = 0;
     double phase_ = 0;
+    int listenBlocks_ = 0;  // consecutive blocks with the listened-for tone
+    bool listenHeard_ = false;
 };
 
 }  // namespace vce::pstnsim

@@ -25,14 +25,20 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 void usage() {
-    std::fprintf(stderr,
-                 "usage: vce-pstnsim sim --span PATH [--channels N] [--numbers SPEC] [--law alaw|ulaw]\n"
-                 "                       [--country CC] [--echo-model 2..9] [--call CH:DIGITS] [--seconds S]\n"
-                 "       vce-pstnsim box --span PATH (--dial NUMBER | --await-call) [--law alaw|ulaw]\n"
-                 "                       [--country CC] [--seconds S]\n"
-                 "       vce-pstnsim phone --span PATH [--channel N] (--dial DIGITS | --await-ring [--answer])\n"
-                 "                       [--hold S] [--send DIGITS] [--law alaw|ulaw] [--country CC] [--seconds S]\n"
-                 "SPEC: 100=echo,200=busy,300=noanswer,400=tone (default)\n");
+    std::fprintf(
+        stderr,
+        "usage: vce-pstnsim sim --span PATH [--channels N] [--first N] [--numbers SPEC] [--law "
+        "alaw|ulaw]\n"
+        "                       [--country CC] [--echo-model 2..9] [--call CH:DIGITS] [--seconds "
+        "S]\n"
+        "                       [--talk-tone HZ] [--listen HZ] [--hangup-after S]\n"
+        "       vce-pstnsim box --span PATH (--dial NUMBER | --await-call) [--law alaw|ulaw]\n"
+        "                       [--country CC] [--seconds S]\n"
+        "       vce-pstnsim phone --span PATH [--channel N] (--dial DIGITS | --await-ring "
+        "[--answer])\n"
+        "                       [--hold S] [--send DIGITS] [--law alaw|ulaw] [--country CC] "
+        "[--seconds S]\n"
+        "SPEC: 100=echo,200=busy,300=noanswer,400=tone (default)\n");
 }
 
 struct Args {
@@ -54,6 +60,10 @@ int runSim(const Args &a) {
     if (!dsp::parseLaw(a.get("law", "alaw"), cfg.law)) throw std::runtime_error("--law: alaw or ulaw");
     cfg.country = a.get("country", "de");
     cfg.echoModel = std::stoi(a.get("echo-model", "0"));
+    cfg.talkToneHz = std::stoi(a.get("talk-tone", "0"));
+    cfg.listenHz = std::stoi(a.get("listen", "0"));
+    cfg.hangupAfterMs = static_cast<int>(std::stod(a.get("hangup-after", "0")) * 1000);
+    const int first = std::stoi(a.get("first", "1"));
     const auto numbers = pstnsim::NumberTable::parse(a.get("numbers", "100=echo,200=busy,300=noanswer,400=tone"));
     const int channels = std::stoi(a.get("channels", "1"));
     const std::string span = a.get("span");
@@ -62,7 +72,7 @@ int runSim(const Args &a) {
     std::vector<std::unique_ptr<dsp::VirtualChannel>> ch;
     std::vector<std::unique_ptr<pstnsim::SimLine>> lines;
     const auto deadline = Clock::now() + std::chrono::seconds(5);
-    for (int i = 1; i <= channels; ++i) {
+    for (int i = first; i < first + channels; ++i) {
         for (;;) {
             try {
                 ch.push_back(dsp::VirtualChannel::connect(span, i, cfg.law));
@@ -78,8 +88,9 @@ int runSim(const Args &a) {
     if (a.has("call")) {
         const std::string c = a.get("call");
         const int n = std::stoi(c.substr(0, c.find(':')));
-        if (n >= 1 && n <= channels)
-            lines[n - 1]->placeCall(c.find(':') == std::string::npos ? "" : c.substr(c.find(':') + 1));
+        if (n >= first && n < first + channels)
+            lines[n - first]->placeCall(
+                c.find(':') == std::string::npos ? "" : c.substr(c.find(':') + 1));
     }
     std::vector<std::vector<uint8_t>> last(channels, std::vector<uint8_t>(160, dsp::g711Silence(cfg.law)));
     auto next = Clock::now();
@@ -93,10 +104,10 @@ int runSim(const Args &a) {
                 const auto st = ch[i]->read(buf, sizeof buf, len, ev);
                 if (st == dsp::TdmChannel::ReadStatus::Audio && len == 160) last[i].assign(buf, buf + 160);
                 else if (st == dsp::TdmChannel::ReadStatus::Event) {
-                    log("ch" + std::to_string(i + 1) + ": box " + dsp::tdmEventName(ev));
+                    log("ch" + std::to_string(i + first) + ": box " + dsp::tdmEventName(ev));
                     lines[i]->onEvent(ev);
                 } else if (st == dsp::TdmChannel::ReadStatus::Closed) {
-                    log("ch" + std::to_string(i + 1) + ": box closed the channel");
+                    log("ch" + std::to_string(i + first) + ": box closed the channel");
                     return 0;
                 } else if (st != dsp::TdmChannel::ReadStatus::Audio) break;
             }
@@ -104,10 +115,11 @@ int runSim(const Args &a) {
             const std::size_t heardBefore = lines[i]->heardWhileTalking().size();
             lines[i]->onAudio(last[i].data(), out, 160);
             if (lines[i]->heardWhileTalking().size() != heardBefore)
-                log("ch" + std::to_string(i + 1) + ": heard digits " + lines[i]->heardWhileTalking());
+                log("ch" + std::to_string(i + first) + ": heard digits " +
+                    lines[i]->heardWhileTalking());
             std::fill(last[i].begin(), last[i].end(), dsp::g711Silence(cfg.law));
             for (dsp::TdmEvent e : lines[i]->takeEvents()) {
-                log("ch" + std::to_string(i + 1) + ": send " + dsp::tdmEventName(e));
+                log("ch" + std::to_string(i + first) + ": send " + dsp::tdmEventName(e));
                 ch[i]->signal(e);
             }
             ch[i]->writeAudio(out, 160);
@@ -183,21 +195,6 @@ int runBox(const Args &a) {
     if (ch) ch->signal(dsp::TdmEvent::OnHook);
     log("RESULT: " + outcome);
     return 0;
-}
-
-
-// Energy of one frequency relative to the block's energy (Goertzel), 0..1.
-double toneShare(const int16_t *x, std::size_t n, double freq) {
-    const double k = 2 * std::cos(2 * M_PI * freq / 8000.0);
-    double s1 = 0, s2 = 0, total = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const double s0 = x[i] + k * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-        total += static_cast<double>(x[i]) * x[i];
-    }
-    const double power = s1 * s1 + s2 * s2 - k * s1 * s2;
-    return total < 1e3 ? 0 : power / (total * n / 2.0);
 }
 
 // An analog phone on an FXS port of the box: goes off hook, listens for dial tone, dials;
@@ -304,7 +301,7 @@ int runPhone(const Args &a) {
             outcome = "answered callerid=" + callerId;
         }
         if (offHook && !audioHeard) {
-            toneBlocks = toneShare(heard, 160, 1000.0) > 0.5 ? toneBlocks + 1 : 0;
+            toneBlocks = pstnsim::toneShare(heard, 160, 1000.0) > 0.5 ? toneBlocks + 1 : 0;
             if (toneBlocks >= 10) {
                 audioHeard = true;
                 log("AUDIO: 1000 Hz heard");

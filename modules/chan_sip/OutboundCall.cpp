@@ -1,0 +1,384 @@
+// A UAC call for another technology's caller: forks, dialogs, ACK/CANCEL/BYE, CDR.
+#include "OutboundCall.h"
+
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_tag.h>
+#include <sofia-sip/url.h>
+
+#include <cstring>
+#include <random>
+
+#include "DialStatus.h"
+#include "Location.h"
+#include "SipText.h"
+#include "vce/Log.h"
+
+namespace vce::sip {
+
+namespace {
+
+constexpr int kLingerSeconds = 40;  // INVITE timer B (32 s) and then some
+
+// A URI user part: unreserved characters as they are, the rest %-escaped ('#' -> %23).
+std::string uri_user(const std::string &s) {
+    static const char *kKeep = "-_.!~*'()&=+$,;?/";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || std::strchr(kKeep, c)) {
+            out += static_cast<char>(c);
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            out += buf;
+        }
+    }
+    return out;
+}
+
+// A display name for a quoted string: printable ASCII without quotes or backslashes.
+std::string display_name(const std::string &s) {
+    std::string out;
+    for (unsigned char c : s)
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') out += static_cast<char>(c);
+    return out.substr(0, 64);
+}
+
+std::string random_hex(size_t n) {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::string s;
+    while (s.size() < n) {
+        uint64_t v = rng();
+        for (int i = 0; i < 16 && s.size() < n; ++i, v >>= 4) s += "0123456789abcdef"[v & 15];
+    }
+    return s;
+}
+
+}  // namespace
+
+OutboundCall::OutboundCall(Engine &e, unsigned long handle, DialRequest req,
+                           ChannelTech::Events events, std::function<void(unsigned long)> finished)
+    : e_(e),
+      handle_(handle),
+      req_(std::move(req)),
+      events_(std::move(events)),
+      finished_(std::move(finished)) {
+    const SipConfig &cfg = e_.config();
+    const std::string domain = cfg.domain.empty() ? cfg.bind_ip : cfg.domain;
+    call_id_ = random_hex(20) + "@" + cfg.bind_ip;
+    const std::string user = req_.caller.empty() ? "anonymous" : uri_user(req_.caller);
+    const std::string name = display_name(req_.caller_name);
+    from_ = (name.empty() ? "" : "\"" + name + "\" ") + "<sip:" + user + "@" + domain + ">";
+    contact_ = "<sip:" + user + "@" + cfg.bind_ip + ":" + std::to_string(cfg.port) + ">";
+    cdr_.call_id = call_id_;
+    cdr_.caller = req_.caller;
+    cdr_.dialled = req_.resource;
+    cdr_.route = "SIP/" + req_.resource;
+    cdr_.routed_to = req_.resource.substr(req_.resource.find('/') + 1);
+}
+
+OutboundCall::~OutboundCall() {
+    if (timer_) su_timer_destroy(timer_);
+    if (linger_) su_timer_destroy(linger_);
+    for (auto &f : forks_) {
+        if (f->invite) nta_outgoing_destroy(f->invite);
+        if (f->ack) nta_outgoing_destroy(f->ack);
+        if (f->bye) nta_outgoing_destroy(f->bye);
+        if (f->leg) nta_leg_destroy(f->leg);
+    }
+}
+
+std::string OutboundCall::describe() const {
+    return "call " + std::to_string(handle_) + " (" + printable(req_.call_id) + " -> SIP/" +
+           printable(req_.resource) + ")";
+}
+
+void OutboundCall::start() {
+    cdr_.started = e_.now_precise();
+    const SipConfig &cfg = e_.config();
+    const std::string domain = cfg.domain.empty() ? cfg.bind_ip : cfg.domain;
+    const std::string &res = req_.resource;
+    const size_t slash = res.find('/');
+    if (res.empty() || printable(res) != res) {
+        VCE_LOG_NOTICE("SIP: %s: not a SIP target", describe().c_str());
+    } else if (slash == std::string::npos) {
+        // SIP/<account>: every live binding of the account rings.
+        const std::string to = "sip:" + uri_user(res) + "@" + domain;
+        for (const Binding &b : e_.location().lookup(res, e_.now()))
+            add_fork(b.contact, to, next_hop(b), "SIP/" + res);
+        if (forks_.empty()) VCE_LOG_NOTICE("SIP: %s: no registered terminal", describe().c_str());
+    } else {
+        // SIP/<host:port>/<user>: a peer centre, a carrier or a SIP trunk.
+        const std::string uri =
+            "sip:" + uri_user(res.substr(slash + 1)) + "@" + res.substr(0, slash);
+        add_fork(uri, uri, "", "SIP/" + res);
+    }
+    if (forks_.empty()) return failed("CHANUNAVAIL", 480);
+    const int timeout = req_.timeout_seconds > 0 ? req_.timeout_seconds : cfg.dial_timeout;
+    timer_ = su_timer_create(su_root_task(e_.root()), static_cast<su_duration_t>(timeout) * 1000);
+    if (timer_)
+        su_timer_set(timer_, &OutboundCall::on_timeout, reinterpret_cast<su_timer_arg_t *>(this));
+    VCE_LOG_NOTICE("SIP: %s: INVITE to %zu terminal(s), timeout %d s", describe().c_str(),
+                   forks_.size(), timeout);
+}
+
+bool OutboundCall::add_fork(const std::string &request_uri, const std::string &to_uri,
+                            const std::string &hop, const std::string &target) {
+    su_home_t home[1] = {SU_HOME_INIT(home)};
+    url_t *ru = url_hdup(home, URL_STRING_MAKE(request_uri.c_str())->us_url);
+    const bool usable = ru && ru->url_host && !e_.is_self(ru);
+    su_home_deinit(home);
+    if (!usable) {
+        VCE_LOG_WARNING("SIP: %s: not calling %s (unusable, or ourselves: a loop)",
+                        describe().c_str(), printable(request_uri).c_str());
+        return false;
+    }
+    auto f = std::make_unique<Fork>();
+    f->call = this;
+    f->target = target;
+    f->hop = hop;
+    // Each fork is its own dialog: its own Call-ID, our tag, the callee's tag once it answers.
+    const std::string cid =
+        forks_.empty() ? call_id_ : std::to_string(forks_.size() + 1) + "-" + call_id_;
+    const std::string to = "<" + to_uri + ">";
+    f->leg = nta_leg_tcreate(e_.agent(), &OutboundCall::on_request,
+                             reinterpret_cast<nta_leg_magic_t *>(f.get()),
+                             SIPTAG_FROM_STR(from_.c_str()), SIPTAG_TO_STR(to.c_str()),
+                             SIPTAG_CALL_ID_STR(cid.c_str()), TAG_END());
+    if (!f->leg || !nta_leg_tag(f->leg, nullptr)) {
+        VCE_LOG_ERROR("SIP: %s: cannot create a dialog for %s", describe().c_str(),
+                      printable(request_uri).c_str());
+        if (f->leg) nta_leg_destroy(f->leg);
+        return false;
+    }
+    const std::string &sdp = req_.sdp_offer;
+    f->invite = nta_outgoing_tcreate(
+        f->leg, &OutboundCall::on_response, reinterpret_cast<nta_outgoing_magic_t *>(f.get()),
+        hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()), SIP_METHOD_INVITE,
+        URL_STRING_MAKE(request_uri.c_str()), SIPTAG_CONTACT_STR(contact_.c_str()),
+        SIPTAG_ALLOW_STR("INVITE, ACK, CANCEL, BYE, OPTIONS"), SIPTAG_MAX_FORWARDS_STR("70"),
+        TAG_IF(!sdp.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+        TAG_IF(!sdp.empty(), SIPTAG_PAYLOAD_STR(sdp.c_str())), TAG_END());
+    if (!f->invite) {
+        VCE_LOG_ERROR("SIP: %s: cannot send the INVITE to %s", describe().c_str(),
+                      printable(request_uri).c_str());
+        nta_leg_destroy(f->leg);
+        return false;
+    }
+    forks_.push_back(std::move(f));
+    return true;
+}
+
+int OutboundCall::on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip) {
+    auto *f = reinterpret_cast<Fork *>(magic);
+    const int status =
+        sip && sip->sip_status ? sip->sip_status->st_status : nta_outgoing_status(orq);
+    f->call->response(*f, sip, status);
+    return 0;
+}
+
+void OutboundCall::response(Fork &f, sip_t const *sip, int status) {
+    if (status < 200) {
+        if (status > 100 && state_ == State::Calling && !ringing_ && !f.cancelled) {
+            ringing_ = true;
+            cdr_.ring = e_.now_precise();
+            report({DialEvent::Ringing, "", status, ""});
+        }
+        return;
+    }
+    if (f.status >= 200) {
+        // A retransmitted 2xx (our ACK was lost): ACK it again.
+        if (status < 300 && f.confirmed && sip) confirm(f, sip);
+        return;
+    }
+    f.status = status;
+    if (status < 300) {
+        if (sip) confirm(f, sip);
+        if (state_ == State::Calling && !f.cancelled && sip) {
+            winner_ = &f;
+            state_ = State::Answered;
+            if (timer_) su_timer_destroy(timer_), timer_ = nullptr;
+            cancel_forks(&f);
+            cdr_.answered = e_.now_precise();
+            cdr_.status = status;
+            cdr_.disposition = "ANSWER";
+            std::string answer;
+            if (sip->sip_payload && sip->sip_payload->pl_data)
+                answer.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+            VCE_LOG_NOTICE("SIP: %s: answered by %s", describe().c_str(), f.target.c_str());
+            report({DialEvent::Answered, "ANSWER", status, answer});
+        } else {
+            send_bye(f);  // too late: another fork won, or the caller gave up
+        }
+        return check_finished();
+    }
+    if (failure_rank(status) > failure_rank(best_status_)) best_status_ = status;
+    if (state_ == State::Calling) {
+        bool all = true;
+        for (const auto &x : forks_) all = all && x->status >= 200;
+        if (all) failed(dialstatus_of(best_status_), best_status_);
+    }
+    check_finished();
+}
+
+void OutboundCall::confirm(Fork &f, sip_t const *sip) {
+    if (!f.confirmed) {
+        if (sip->sip_to && sip->sip_to->a_tag) nta_leg_rtag(f.leg, sip->sip_to->a_tag);
+        nta_leg_client_reroute(f.leg, sip->sip_record_route, sip->sip_contact, 1);
+        f.confirmed = true;
+    }
+    if (f.ack) nta_outgoing_destroy(f.ack);
+    f.ack = nta_outgoing_tcreate(f.leg, nullptr, nullptr,
+                                 f.hop.empty() ? nullptr : URL_STRING_MAKE(f.hop.c_str()),
+                                 SIP_METHOD_ACK, nullptr, TAG_END());
+    if (!f.ack) VCE_LOG_WARNING("SIP: %s: cannot send the ACK", describe().c_str());
+}
+
+void OutboundCall::send_bye(Fork &f) {
+    if (!f.confirmed || f.bye || f.byeDone) return;
+    f.bye = nta_outgoing_tcreate(f.leg, &OutboundCall::on_bye_response,
+                                 reinterpret_cast<nta_outgoing_magic_t *>(&f),
+                                 f.hop.empty() ? nullptr : URL_STRING_MAKE(f.hop.c_str()),
+                                 SIP_METHOD_BYE, nullptr, TAG_END());
+    if (!f.bye) {
+        VCE_LOG_WARNING("SIP: %s: cannot send the BYE", describe().c_str());
+        f.byeDone = true;
+    }
+}
+
+int OutboundCall::on_bye_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
+                                  sip_t const *sip) {
+    auto *f = reinterpret_cast<Fork *>(magic);
+    const int status =
+        sip && sip->sip_status ? sip->sip_status->st_status : nta_outgoing_status(orq);
+    if (status >= 200) {
+        f->byeDone = true;
+        f->call->check_finished();
+    }
+    return 0;
+}
+
+int OutboundCall::on_request(nta_leg_magic_t *magic, nta_leg_t *, nta_incoming_t *irq,
+                             sip_t const *sip) {
+    auto *f = reinterpret_cast<Fork *>(magic);
+    return f->call->request(*f, irq, sip);
+}
+
+// Requests in one of our dialogs. Answered here, never forwarded anywhere.
+int OutboundCall::request(Fork &f, nta_incoming_t *irq, sip_t const *sip) {
+    switch (sip->sip_request->rq_method) {
+        case sip_method_bye:
+            f.byeDone = true;
+            if (&f == winner_ && state_ == State::Answered) {
+                VCE_LOG_NOTICE("SIP: %s: the callee hung up", describe().c_str());
+                cdr_.ended = e_.now_precise();
+                e_.write_cdr(cdr_);
+                report({DialEvent::Ended, "", 0, ""});
+                over();
+            }
+            check_finished();  // deferred: the dialog outlives this callback
+            return 200;
+        case sip_method_ack:
+            nta_incoming_destroy(irq);
+            return 0;
+        case sip_method_invite:
+        case sip_method_update:
+            return 488;  // the media stays as negotiated
+        case sip_method_options:
+        case sip_method_info:
+            return 200;
+        default:
+            return 405;
+    }
+}
+
+void OutboundCall::cancel_forks(const Fork *except) {
+    for (auto &f : forks_) {
+        if (f.get() == except || f->status >= 200 || f->cancelled) continue;
+        f->cancelled = true;
+        if (f->invite) nta_outgoing_cancel(f->invite);
+    }
+}
+
+void OutboundCall::on_timeout(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg) {
+    auto *c = reinterpret_cast<OutboundCall *>(arg);
+    VCE_LOG_NOTICE("SIP: %s: no answer within the Dial timeout", c->describe().c_str());
+    c->failed("NOANSWER", 480);
+}
+
+void OutboundCall::failed(const std::string &dialstatus, int sip_status) {
+    if (state_ != State::Calling) return;
+    cdr_.ended = e_.now_precise();
+    cdr_.disposition = dialstatus;
+    cdr_.status = sip_status;
+    e_.write_cdr(cdr_);
+    VCE_LOG_NOTICE("SIP: %s: DIALSTATUS=%s (%d)", describe().c_str(), dialstatus.c_str(),
+                   sip_status);
+    report({DialEvent::Failed, dialstatus, sip_status, ""});
+    cancel_forks(nullptr);
+    over();
+}
+
+void OutboundCall::report(const DialEvent &ev) {
+    if (events_) events_(ev);
+}
+
+void OutboundCall::hangup() {
+    events_ = nullptr;
+    if (state_ == State::Calling) {
+        VCE_LOG_NOTICE("SIP: %s: the caller gave up; CANCEL", describe().c_str());
+        cdr_.ended = e_.now_precise();
+        cdr_.disposition = "CANCEL";
+        cdr_.status = 487;
+        e_.write_cdr(cdr_);
+        cancel_forks(nullptr);
+    } else if (state_ == State::Answered) {
+        VCE_LOG_NOTICE("SIP: %s: the caller hung up; BYE", describe().c_str());
+        cdr_.ended = e_.now_precise();
+        e_.write_cdr(cdr_);
+        if (winner_) send_bye(*winner_);
+    }
+    over();
+}
+
+void OutboundCall::shutdown() {
+    if (state_ == State::Calling)
+        report({DialEvent::Failed, "CONGESTION", 503, ""});
+    else if (state_ == State::Answered)
+        report({DialEvent::Ended, "", 0, ""});
+    hangup();
+}
+
+void OutboundCall::over() {
+    if (state_ == State::Over) return;
+    state_ = State::Over;
+    events_ = nullptr;
+    if (timer_) su_timer_destroy(timer_), timer_ = nullptr;
+    linger_ = su_timer_create(su_root_task(e_.root()), kLingerSeconds * 1000);
+    if (linger_)
+        su_timer_set(linger_, &OutboundCall::on_linger, reinterpret_cast<su_timer_arg_t *>(this));
+    check_finished();
+}
+
+void OutboundCall::on_linger(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg) {
+    auto *c = reinterpret_cast<OutboundCall *>(arg);
+    VCE_LOG_INFO("SIP: %s: stopped waiting for the callee's last answers", c->describe().c_str());
+    for (auto &f : c->forks_) {
+        if (f->status < 200) f->status = 408;
+        f->byeDone = true;
+    }
+    c->check_finished();
+}
+
+void OutboundCall::check_finished() {
+    if (state_ != State::Over || finishing_) return;
+    for (const auto &f : forks_)
+        if (f->status < 200 || (f->confirmed && !f->byeDone)) return;
+    finishing_ = true;
+    // Deferred: we may be inside one of our own transactions' callbacks.
+    auto done = finished_;
+    const unsigned long h = handle_;
+    e_.post([done, h] { done(h); });
+}
+
+}  // namespace vce::sip

@@ -1,0 +1,89 @@
+// One call placed by the SIP channel technology for another technology's caller (a TDM line
+// dialling SIP/<account> or SIP/<host:port>/<user>): a UAC INVITE with the caller's SDP offer
+// to every live binding of the account (forking, each fork its own dialog), 18x reported as
+// Ringing, the first 2xx ACKed and reported Answered with the SDP answer while the other forks
+// are cancelled, failures and the Dial timeout reported as Failed with a DIALSTATUS; CANCEL or
+// BYE when the caller hangs up, and the callee's BYE reported as Ended. One CDR row per call.
+// Lives on the SIP thread only; nothing here forwards an incoming request anywhere.
+#pragma once
+
+#include <sofia-sip/nta.h>
+#include <sofia-sip/su_wait.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Engine.h"
+#include "vce/Channels.h"
+
+namespace vce::sip {
+
+class OutboundCall {
+public:
+    // `finished` runs (on the SIP thread, from a posted task) when nothing is left to wait for:
+    // the owner then destroys the call.
+    OutboundCall(Engine &e, unsigned long handle, DialRequest req, ChannelTech::Events events,
+                 std::function<void(unsigned long)> finished);
+    ~OutboundCall();  // destroys the transactions and dialogs left (SIP thread)
+    OutboundCall(const OutboundCall &) = delete;
+    OutboundCall &operator=(const OutboundCall &) = delete;
+
+    void start();
+    // The caller hung up: CANCEL before the answer, BYE after; no more events.
+    void hangup();
+    // The module unloads: the caller is told (Failed or Ended) and the call is ended as hangup().
+    void shutdown();
+
+private:
+    struct Fork {
+        OutboundCall *call = nullptr;
+        std::string target;  // "SIP/..." for logs
+        std::string hop;     // where requests go when NAT rewrote the contact ("" = the URI)
+        nta_leg_t *leg = nullptr;
+        nta_outgoing_t *invite = nullptr, *ack = nullptr, *bye = nullptr;
+        int status = 0;          // final status of the INVITE (0 = none yet)
+        bool cancelled = false;  // CANCEL sent (or the INVITE is not wanted any more)
+        bool confirmed = false;  // 2xx ACKed: a dialog that needs a BYE
+        bool byeDone = false;    // our BYE got its final answer (or the callee sent BYE)
+    };
+    enum class State { Calling, Answered, Over };
+
+    static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip);
+    static int on_bye_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip);
+    static int on_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
+                          sip_t const *sip);
+    static void on_timeout(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
+    static void on_linger(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
+
+    bool add_fork(const std::string &request_uri, const std::string &to_uri, const std::string &hop,
+                  const std::string &target);
+    void response(Fork &f, sip_t const *sip, int status);
+    void confirm(Fork &f, sip_t const *sip);  // ACK a 2xx on the fork's dialog
+    void send_bye(Fork &f);
+    int request(Fork &f, nta_incoming_t *irq, sip_t const *sip);
+    void cancel_forks(const Fork *except);
+    void failed(const std::string &dialstatus, int sip_status);
+    void report(const DialEvent &ev);
+    void over();  // no more events; wait for the transactions, then finish
+    void check_finished();
+    std::string describe() const;
+
+    Engine &e_;
+    unsigned long handle_;
+    DialRequest req_;
+    ChannelTech::Events events_;
+    std::function<void(unsigned long)> finished_;
+    std::string call_id_, from_, contact_;
+    std::vector<std::unique_ptr<Fork>> forks_;
+    Fork *winner_ = nullptr;
+    State state_ = State::Calling;
+    bool ringing_ = false, finishing_ = false;
+    int best_status_ = 0;
+    su_timer_t *timer_ = nullptr;   // the Dial timeout
+    su_timer_t *linger_ = nullptr;  // the longest we wait for answers after the call is over
+    Engine::CdrLeg cdr_;
+};
+
+}  // namespace vce::sip

@@ -1,0 +1,218 @@
+#!/bin/bash
+# Integration: calls from the TDM side to a member's SIP phone. The PSTN simulator places calls
+# into the box on an FXO trunk ([from-trunks]) and an analog phone on an FXS port dials
+# ([from-analog]); the dialplan's Dial(SIP/<account>) goes through chan_sip's channel technology
+# "SIP" to Kim's registered softphone (a real baresip: headless, a sine as microphone, the
+# audio it receives recorded by its sndfile module). Media: chan_tdm offers RTP, the phone
+# answers, the line's audio is bridged to RTP. Cases: answered call with audio both ways and
+# the PSTN caller hanging up (BYE, CDR); Kim not registered (CHANUNAVAIL, nothing rings); no
+# answer (CANCEL, NOANSWER); the phone hangs up first (trunk released); an analog phone calls
+# Kim. Own ports: PostgreSQL 55447, SIP 55460, phones 55470+, RTP 55480-55519.
+set -u
+. "$VCE_SRCDIR/tests/lib/pg.sh"
+. "$VCE_SRCDIR/tests/lib/vced.sh"
+. "$VCE_SRCDIR/tests/lib/check.sh"
+SIM=$VCE_BUILDDIR/tests/pstnsim/vce-pstnsim
+
+T=$(mktemp -d /tmp/vce-p2s.XXXXXX)
+PGDIR=$T/pg PGP=${VCE_P2S_PGPORT:-55447}
+SIP=55460 SRV=127.0.0.1:55460
+KIM=0262006200082
+bg=()
+cleanup() {
+    for p in "${bg[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    vced_stop; pg_stop "$PGDIR"; [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
+}
+trap cleanup EXIT
+command -v baresip >/dev/null || { fail "pstn-to-sip: baresip is installed"; exit 1; }
+for m in chan_sip chan_tdm app_route; do
+    [ -e "$VCE_BUILDDIR/modules/$m/.libs/$m.so" ] || { fail "pstn-to-sip: $m is built"; exit 1; }
+done
+
+pg_start "$PGDIR" "$PGP" || { fail "pstn-to-sip: postgres starts"; exit 1; }
+pg_createdb vce
+E=$T/etc
+vced_conf "$E" "$PGDIR" "$PGP" res_pgsql app_route chan_tdm chan_sip
+vced_sip_conf "$E" "$SIP"
+sed -i 's/^DIAL_TIMEOUT=.*/DIAL_TIMEOUT=8/' "$E/extensions.conf"  # case (c) waits for it
+cat >"$E/tdm.conf" <<CONF
+[general]
+country = de
+inter_digit_ms = 1500
+media_ip = 127.0.0.1
+rtp_ports = 55500-55519
+
+[phones]
+type = virtual
+path = $T/phones.sock
+channels = 2
+signalling = fxs
+law = alaw
+group = phones
+context = from-analog
+callerid = 025551234082
+callername = Lee Jihoon
+
+[pstn]
+type = virtual
+path = $T/pstn.sock
+channels = 2
+signalling = fxo
+law = alaw
+group = pstnsim
+context = from-trunks
+CONF
+vced_start "$E" -v || { fail "pstn-to-sip: vced starts"; exit 1; }
+wait_for 30 sh -c "\"$VCECTL\" -s $E/run/vced.ctl db migrate | grep -q 'up to date'"
+psql -X -q -d vce -v ON_ERROR_STOP=1 -f "$VCE_SRCDIR/sql/demo/demo.sql" >/dev/null
+ctl route reload >/dev/null
+check_match "Kim's number routes to her SIP account" "SIP/$KIM" "$(ctl route test $KIM)"
+
+# The PSTN: two trunk channels; each case runs its own simulator (it places one call).
+start_sim() {  # LOG ARGS...
+    _n=$1; shift
+    "$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers '021000=tone' --seconds 60 "$@" >"$T/$_n.log" 2>&1 &
+    SIMPID=$!; bg+=($SIMPID)
+    wait_for 10 sh -c "\"$VCECTL\" -s $E/run/vced.ctl tdm show spans | grep -q 'pstn .* 2  *2 '"
+}
+stop_sim() { kill "$SIMPID" 2>/dev/null; wait "$SIMPID" 2>/dev/null; }
+trunk_idle() { wait_for "$1" sh -c "[ \$(\"$VCECTL\" -s $E/run/vced.ctl tdm show channels | grep -c 'TDM/pstn/.* idle ') = 2 ]"; }
+vlog() { cat "$E/vced.log"; }
+
+# Kim's softphone: a headless baresip that sends a 1 kHz sine and records what it receives.
+phone_conf() {  # NAME PORT ANSWERMODE
+    mkdir -p "$T/$1/snd"
+    cat >"$T/$1/config" <<CONF
+poll_method epoll
+net_interface 127.0.0.1
+sip_listen 127.0.0.1:$2
+sip_trans_def udp
+audio_player aubridge,$1
+audio_source ausine,1000
+audio_alert aubridge,$1-alert
+ausrc_srate 48000
+auplay_srate 48000
+ausrc_channels 2
+rtp_ports 55480-55499
+snd_path $T/$1/snd
+module_path /usr/lib/baresip/modules
+module g711.so
+module ausine.so
+module aubridge.so
+module sndfile.so
+module menu.so
+module account.so
+CONF
+    echo "<sip:$KIM@$SRV;transport=udp>;auth_pass=demo-pass-kim;answermode=$3;regint=600" >"$T/$1/accounts"
+}
+start_phone() {  # NAME SECONDS
+    stdbuf -oL baresip -s -f "$T/$1" -t "$2" >"$T/$1.log" 2>&1 &
+    PHONEPID=$!; bg+=($PHONEPID)
+    wait_for 10 sh -c "\"$VCECTL\" -s $E/run/vced.ctl sip show registrations $KIM | grep -q baresip"
+}
+registered() { ctl sip show registrations $KIM | grep -c baresip; }
+phone_log() { tr -d '\033' <"$T/$1.log"; }
+# The strongest share of HZ in 100 ms windows of the WAV files baresip recorded (received audio).
+tone_in_wavs() {  # HZ FILES...
+    python3 - "$@" <<'PY'
+import math, struct, sys, wave
+hz, best = float(sys.argv[1]), 0.0
+for f in sys.argv[2:]:
+    w = wave.open(f)
+    rate, ch, n = w.getframerate(), w.getnchannels(), w.getnframes()
+    raw = w.readframes(n)
+    x = struct.unpack('<%dh' % (len(raw) // 2), raw)[::ch]
+    win = rate // 10
+    k = 2 * math.cos(2 * math.pi * hz / rate)
+    for s in range(0, len(x) - win, win):
+        s1 = s2 = e = 0.0
+        for v in x[s:s + win]:
+            s1, s2 = v + k * s1 - s2, s1
+            e += v * v
+        if e > 1e6: best = max(best, (s1 * s1 + s2 * s2 - k * s1 * s2) / (e * win / 2))
+print('%.2f' % best)
+PY
+}
+
+# (b) Kim is not registered: the PSTN caller is released at once, nothing rings.
+check_eq "(b) nobody registered for Kim" 0 "$(registered)"
+start_sim unreg --call 1:$KIM
+check "(b) the trunk call reaches Dial(SIP/$KIM): CHANUNAVAIL" \
+    wait_for 15 grep -q "TDM/pstn/1: Dial(SIP/$KIM) -> DIALSTATUS=CHANUNAVAIL" "$E/vced.log"
+check "(b) the PSTN caller is released promptly (box on hook)" wait_for 3 grep -q "ch1: box on-hook" "$T/unreg.log"
+if vlog | grep -q "SIP: call .*SIP/$KIM.*INVITE to"; then fail "(b) no INVITE is sent"; else pass "(b) no INVITE is sent"; fi
+check "(b) trunk idle" trunk_idle 5
+stop_sim
+sleep 0.5
+check_match "(b) CDR: CHANUNAVAIL" "CHANUNAVAIL\|SIP/$KIM\|480" \
+    "$(psql -X -At -d vce -c "SELECT disposition, route, sip_status FROM cdrs WHERE route = 'SIP/$KIM' ORDER BY id DESC LIMIT 1")"
+
+# (a) The PSTN calls Kim's number; her phone rings and answers; a 600 Hz tone from the PSTN
+#     caller reaches the phone, the phone's 1 kHz reaches the PSTN caller; the caller hangs up.
+phone_conf kim 55470 auto
+start_phone kim 60
+check_eq "(a) Kim's baresip registered" 1 "$(registered)"
+start_sim answered --call 1:$KIM --talk-tone 600 --listen 1000 --hangup-after 9
+check "(a) the phone is called (INVITE with our SDP offer: PCMA first, telephone-event)" \
+    wait_for 15 sh -c "tr -d '\\033' <\"$T/kim.log\" | grep -q '^m=audio 555[01][0-9] RTP/AVP 8 0 101'"
+check "(a) the phone answers" wait_for 10 grep -q "SIP: call .*SIP/$KIM): answered by SIP/$KIM" "$E/vced.log"
+sleep 2
+check_match "(a) tdm show channels: the trunk is up with RTP to the phone" \
+    "TDM/pstn/1 .* up .*SIP/$KIM.*media: rtp 127.0.0.1:555[01][0-9] <-> 127.0.0.1:55[45][0-9]{2} PCM[AU] rx [1-9]" \
+    "$(ctl tdm show channels | tr '\n' ' ')"
+check "(a) the phone's 1 kHz reaches the PSTN caller" wait_for 8 grep -q "ch1: AUDIO: 1000 Hz heard" "$T/answered.log"
+check "(a) the PSTN caller hangs up" wait_for 10 grep -q "ch1: caller hangs up" "$T/answered.log"
+check "(a) the phone gets a BYE" wait_for 5 sh -c "tr -d '\\033' <\"$T/kim.log\" | grep -q '^BYE sip:'"
+check "(a) trunk idle again" trunk_idle 5
+sleep 1
+wavs=$(ls "$T"/kim/snd/*dec*.wav 2>/dev/null)
+if [ -n "$wavs" ]; then
+    share=$(tone_in_wavs 600 $wavs)
+    check_match "(a) the PSTN caller's 600 Hz reaches the phone (share $share in baresip's recording)" "^(0\.[5-9]|1\.)" "$share"
+else
+    fail "(a) the PSTN caller's 600 Hz reaches the phone" "no recording in $T/kim/snd" "$(ls -la "$T/kim/snd")"
+fi
+check_match "(a) CDR: answered leg to Kim's account, with billable seconds" "^ANSWER\|SIP/$KIM\|[1-9][0-9]*$" \
+    "$(psql -X -At -d vce -c "SELECT disposition, route, billable_seconds FROM cdrs WHERE route = 'SIP/$KIM' ORDER BY id DESC LIMIT 1")"
+stop_sim
+
+# (e) An analog phone on the box dials Kim's number: her SIP phone rings and answers, the
+#     analog phone gets answer supervision and hears the softphone's 1 kHz.
+"$SIM" phone --span "$T/phones.sock" --channel 1 --dial $KIM --hold 4 --seconds 25 >"$T/fxs.log" 2>&1 &
+FXS=$!; bg+=($FXS)
+wait $FXS
+check_match "(e) [from-analog] routes the analog phone's call to Kim" "TDM/phones/1: dialled $KIM, dialplan \[from-analog\]" "$(vlog)"
+check_match "(e) Kim's phone sees the line's caller id and name" 'From: "Lee Jihoon" <sip:025551234082@' "$(phone_log kim)"
+check_eq "(e) the analog phone is answered (polarity reversal)" "answer" "$(sed -n 's/^RESULT: //p' "$T/fxs.log")"
+check_match "(e) the analog phone hears the softphone's 1 kHz" "AUDIO: 1000 Hz heard" "$(cat "$T/fxs.log")"
+check_match "(e) the analog phone hangs up: BYE to the SIP phone" "SIP: call .*TDM/phones/1-.*the caller hung up; BYE" "$(vlog)"
+
+# (d) The phone hangs up first (baresip quits during the call: BYE): the trunk is released.
+start_sim phonefirst --call 1:$KIM
+check "(d) answered" wait_for 15 sh -c "tdm=\$(\"$VCECTL\" -s $E/run/vced.ctl tdm show channels); echo \"\$tdm\" | grep -q 'TDM/pstn/1 .* up '"
+sleep 1
+kill -INT "$PHONEPID"; wait "$PHONEPID" 2>/dev/null
+check "(d) chan_sip reports the callee's BYE" wait_for 5 grep -q "SIP: call .*SIP/$KIM): the callee hung up" "$E/vced.log"
+check "(d) the trunk line is released (tdm show channels: idle)" trunk_idle 5
+check "(d) the PSTN side sees the box go on hook" wait_for 3 grep -q "ch1: box on-hook" "$T/phonefirst.log"
+stop_sim
+
+# (c) The phone rings but nobody answers: after the Dial timeout (8 s) the box CANCELs and
+#     the dialplan gets NOANSWER.
+phone_conf kimslow 55474 manual
+start_phone kimslow 40
+start_sim noanswer --call 1:$KIM
+check "(c) the phone rings" wait_for 15 grep -q "Incoming call from" "$T/kimslow.log"
+t0=$(date +%s%N)
+check "(c) NOANSWER" wait_for 15 grep -q "TDM/pstn/1: Dial(SIP/$KIM) -> DIALSTATUS=NOANSWER" "$E/vced.log"
+rang=$(( ($(date +%s%N) - t0) / 100000000 ))
+if [ "$rang" -ge 65 ]; then pass "(c) the phone rang for the Dial timeout (8 s)"; else fail "(c) the phone rang for the Dial timeout (8 s)" "NOANSWER after $rang tenths of a second"; fi
+check "(c) the phone gets a CANCEL" wait_for 5 sh -c "tr -d '\\033' <\"$T/kimslow.log\" | grep -q '^CANCEL sip:'"
+check "(c) trunk idle again" trunk_idle 5
+sleep 0.5
+check_match "(c) CDR: NOANSWER" "NOANSWER\|SIP/$KIM" \
+    "$(psql -X -At -d vce -c "SELECT disposition, route FROM cdrs WHERE route = 'SIP/$KIM' ORDER BY id DESC LIMIT 1")"
+stop_sim
+kill -INT "$PHONEPID" 2>/dev/null; wait "$PHONEPID" 2>/dev/null
+
+check_match "sip show status: no call left in setup" "calls in setup: +0" "$(ctl sip show status)"
