@@ -7,7 +7,7 @@
 # answers, the line's audio is bridged to RTP. Cases: answered call with audio both ways and
 # the PSTN caller hanging up (BYE, CDR); Kim not registered (CHANUNAVAIL, nothing rings); no
 # answer (CANCEL, NOANSWER); the phone hangs up first (trunk released); an analog phone calls
-# Kim. Own ports: PostgreSQL 55447, SIP 55460, phones 55470+, RTP 55480-55519.
+# Kim; the PSTN caller gives up while the phone rings (CANCEL), from a second simulator. Own ports: PostgreSQL 55447, SIP 55460, phones 55470+, RTP 55480-55519.
 set -u
 . "$VCE_SRCDIR/tests/lib/pg.sh"
 . "$VCE_SRCDIR/tests/lib/vced.sh"
@@ -213,6 +213,26 @@ sleep 0.5
 check_match "(c) CDR: NOANSWER" "NOANSWER\|SIP/$KIM" \
     "$(psql -X -At -d vce -c "SELECT disposition, route FROM cdrs WHERE route = 'SIP/$KIM' ORDER BY id DESC LIMIT 1")"
 stop_sim
+
+# (f) README's demo: one simulator holds trunk 1, a second one calls in on trunk 2 (--first 2);
+#     the PSTN caller hangs up while Kim's phone still rings: the box CANCELs the INVITE.
+"$SIM" sim --span "$T/pstn.sock" --channels 1 --seconds 30 >"$T/resident.log" 2>&1 &
+RES=$!; bg+=($RES)
+wait_for 10 sh -c "\"$VCECTL\" -s $E/run/vced.ctl tdm show channels | grep -q 'TDM/pstn/1 .* idle '"
+invites=$(phone_log kimslow | grep -c '^INVITE sip:')
+start_sim second --channels 1 --first 2 --call 2:$KIM --hangup-after 6
+check "(f) a second simulator calls in on trunk 2 while the first holds trunk 1" \
+    wait_for 15 grep -q "TDM/pstn/2: Dial(SIP/$KIM" "$E/vced.log"
+check "(f) the phone rings" wait_for 5 sh -c "[ \$(tr -d '\\033' <\"$T/kimslow.log\" | grep -c '^INVITE sip:') -gt $invites ]"
+check "(f) the PSTN caller hangs up before the answer: CANCEL" \
+    wait_for 10 grep -q "SIP: call .*TDM/pstn/2-.*the caller gave up; CANCEL" "$E/vced.log"
+check "(f) the phone gets the CANCEL" wait_for 5 sh -c "[ \$(tr -d '\\033' <\"$T/kimslow.log\" | grep -c '^CANCEL sip:') -ge 2 ]"
+check "(f) trunk 2 idle again" wait_for 5 sh -c "\"$VCECTL\" -s $E/run/vced.ctl tdm show channels | grep -q 'TDM/pstn/2 .* idle '"
+sleep 0.5
+check_match "(f) CDR: CANCEL" "CANCEL\|SIP/$KIM" \
+    "$(psql -X -At -d vce -c "SELECT disposition, route FROM cdrs WHERE route = 'SIP/$KIM' ORDER BY id DESC LIMIT 1")"
+stop_sim
+kill "$RES" 2>/dev/null; wait "$RES" 2>/dev/null
 kill -INT "$PHONEPID" 2>/dev/null; wait "$PHONEPID" 2>/dev/null
 
 check_match "sip show status: no call left in setup" "calls in setup: +0" "$(ctl sip show status)"
