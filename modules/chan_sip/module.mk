@@ -2,7 +2,8 @@
 CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/DigestAuth.h modules/chan_sip/DigestAuth.cpp \
 	modules/chan_sip/Location.h modules/chan_sip/Location.cpp \
-	modules/chan_sip/FloodGuard.h modules/chan_sip/FloodGuard.cpp
+	modules/chan_sip/FloodGuard.h modules/chan_sip/FloodGuard.cpp \
+	modules/chan_sip/DialStatus.h modules/chan_sip/DialStatus.cpp
 mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
 modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) \
 	modules/chan_sip/chan_sip.cpp \
@@ -13,7 +14,6 @@ modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) \
 	modules/chan_sip/Registrar.cpp modules/chan_sip/Requests.cpp \
 	modules/chan_sip/CallSession.h modules/chan_sip/CallSession.cpp \
 	modules/chan_sip/Relay.h modules/chan_sip/Relay.cpp \
-	modules/chan_sip/DialStatus.h modules/chan_sip/DialStatus.cpp \
 	modules/chan_sip/OutboundCall.h modules/chan_sip/OutboundCall.cpp \
 	modules/chan_sip/SipChannel.h modules/chan_sip/SipChannel.cpp
 modules_chan_sip_chan_sip_la_CPPFLAGS = $(AM_CPPFLAGS) $(SOFIA_CFLAGS)
@@ -21,6 +21,7 @@ modules_chan_sip_chan_sip_la_LDFLAGS = $(VCE_MODFLAGS)
 modules_chan_sip_chan_sip_la_LIBADD = libvce.la $(SOFIA_LIBS)
 EXTRA_DIST += modules/chan_sip/sip.conf.sample modules/chan_sip/README.md
 
-tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp $(CHAN_SIP_PURE)
+tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDialStatusTest.cpp \
+	$(CHAN_SIP_PURE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)
