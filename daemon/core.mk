@@ -9,7 +9,8 @@ libvce_la_SOURCES += \
 	daemon/core/CoreHost.h daemon/core/CoreHost.cpp \
 	daemon/core/ControlServer.h daemon/core/ControlServer.cpp \
 	daemon/core/DialplanService.h daemon/core/DialplanService.cpp \
-	daemon/core/Daemon.h daemon/core/Daemon.cpp
+	daemon/core/Daemon.h daemon/core/Daemon.cpp \
+	daemon/include/vce/ReusePort.h daemon/net/ReusePort.cpp
 
 sbin_PROGRAMS += daemon/vced
 daemon_vced_SOURCES = daemon/main.cpp

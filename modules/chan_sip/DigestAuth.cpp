@@ -47,7 +47,7 @@ DigestAuth::DigestAuth(std::string realm, std::string secret, int ttl)
 // second never share one and their nonce counts cannot collide.
 std::string DigestAuth::make_nonce(int64_t now) const {
     char ts[25];
-    std::snprintf(ts, sizeof ts, "%016llx%08x", static_cast<unsigned long long>(now), serial_++);
+    std::snprintf(ts, sizeof ts, "%016llx%08x", static_cast<unsigned long long>(now), serial_.fetch_add(1));
     return std::string(ts) + sha256_hex(secret_ + ":" + ts + ":" + realm_).substr(0, 32);
 }
 
@@ -81,6 +81,7 @@ DigestVerdict DigestAuth::verify(const DigestResponse &r, const std::string &met
     if (now - issued > ttl_) return DigestVerdict::Stale;
     // Each (nonce, nc) is good once; without qop the nonce itself is single-use.
     uint32_t nc = r.qop.empty() ? 1 : static_cast<uint32_t>(std::strtoul(r.nc.c_str(), nullptr, 16));
+    std::lock_guard<std::mutex> lock(mutex_);
     auto [it, fresh] = counts_.emplace(r.nonce, nc);
     if (!fresh) {
         if (nc <= it->second) return DigestVerdict::Replay;
@@ -90,6 +91,7 @@ DigestVerdict DigestAuth::verify(const DigestResponse &r, const std::string &met
 }
 
 void DigestAuth::purge(int64_t now) {
+    std::lock_guard<std::mutex> lock(mutex_);
     for (auto it = counts_.begin(); it != counts_.end();) {
         int64_t issued = 0;
         if (!nonce_time(it->first, issued) || now - issued > ttl_) it = counts_.erase(it);

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <map>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -52,7 +54,8 @@ private:
     bool nonce_time(const std::string &nonce, int64_t &issued) const;
     std::string realm_, secret_;
     int ttl_;
-    mutable uint32_t serial_ = 0;
+    mutable std::atomic<uint32_t> serial_{0};
+    std::mutex mutex_;  // counts_: the SIP threads share one DigestAuth
     std::unordered_map<std::string, uint32_t> counts_;  // nonce -> highest nc seen
 };
 

@@ -24,11 +24,13 @@
 
 namespace vce::sip {
 
-Engine::Engine(Host &host, SipConfig cfg, std::string secret)
-    : host_(host), cfg_(std::move(cfg)), loop_("sip (sofia-sip nta)"), auth_(cfg_.realm, std::move(secret), cfg_.nonce_ttl),
-      flood_(cfg_.flood_rate, cfg_.flood_burst) {
-    for (const auto &ip : cfg_.flood_trusted) flood_.trust(ip);
-    self_uri_ = "sip:" + cfg_.bind_ip + ":" + std::to_string(cfg_.port);
+Engine::Engine(Host &host, SipConfig cfg, std::shared_ptr<SharedSipState> shared, unsigned worker)
+    : counters(shared->counters), host_(host), cfg_(std::move(cfg)),
+      loop_(cfg_.workers > 1 ? "sip " + std::to_string(worker) + " (sofia-sip nta)" : "sip (sofia-sip nta)"),
+      shared_(std::move(shared)), worker_(worker), location_(shared_->location), auth_(shared_->auth),
+      flood_(shared_->flood) {
+    if (cfg_.workers > 1) private_port_ = cfg_.worker_port_base + static_cast<int>(worker);
+    self_uri_ = "sip:" + cfg_.bind_ip + ":" + std::to_string(private_port_ ? private_port_ : cfg_.port);
     host_node_ = host.node();
 }
 
@@ -46,20 +48,36 @@ double Engine::now_precise() const {
 
 std::string Engine::start() {
     return loop_.start([this](su_root_t *root) -> std::string {
-        std::string transport = cfg_.udp && cfg_.tcp ? "" : cfg_.udp ? ";transport=udp" : ";transport=tcp";
-        std::string contact = self_uri_ + transport;
+        // One thread: the SIP port as configured. Several: this thread's private UDP port
+        // first (sofia sends its requests from the first transport), then the shared port
+        // (UDP in every thread; TCP only in the first, which then owns every TCP connection).
+        std::string shared = "sip:" + cfg_.bind_ip + ":" + std::to_string(cfg_.port);
+        bool tcp = cfg_.tcp && worker_ == 0, udp = cfg_.udp || private_port_;
+        std::string transport = udp && tcp ? "" : udp ? ";transport=udp" : ";transport=tcp";
+        std::string contact = private_port_ ? self_uri_ + ";transport=udp" : shared + transport;
         agent_ = nta_agent_create(root, URL_STRING_MAKE(contact.c_str()), &Engine::on_stateless,
                                   reinterpret_cast<nta_agent_magic_t *>(this), NTATAG_UA(0), NTATAG_SERVER_RPORT(1),
-                                  NTATAG_CLIENT_RPORT(1), NTATAG_TIMER_C(185 * 1000), TPTAG_UDP_RMEM(cfg_.udp_buffer),
+                                  NTATAG_CLIENT_RPORT(1), NTATAG_TIMER_C(185 * 1000),
+                                  NTATAG_SIP_T1X64(cfg_.t1x64), NTATAG_SIP_T4(cfg_.t4), TPTAG_UDP_RMEM(cfg_.udp_buffer),
                                   TPTAG_UDP_WMEM(cfg_.udp_buffer), TAG_END());
         if (!agent_) return "cannot listen for SIP on " + contact + ": " + std::strerror(errno);
+        if (private_port_) {
+            std::string shared_contact = shared + (tcp && cfg_.udp ? "" : cfg_.udp ? ";transport=udp" : ";transport=tcp");
+            if (nta_agent_add_tport(agent_, URL_STRING_MAKE(shared_contact.c_str()), TPTAG_UDP_RMEM(cfg_.udp_buffer),
+                                    TPTAG_UDP_WMEM(cfg_.udp_buffer), TAG_END()) < 0)
+                return "cannot listen for SIP on " + shared_contact + ": " + std::strerror(errno);
+        }
         leg_ = nta_leg_tcreate(agent_, &Engine::on_request, reinterpret_cast<nta_leg_magic_t *>(this),
                                NTATAG_NO_DIALOG(1), TAG_END());
         if (!leg_) return "cannot create the default SIP leg";
         timer_ = su_timer_create(su_root_task(root), 1000);
         su_timer_set_for_ever(timer_, &Engine::on_timer, reinterpret_cast<su_timer_arg_t *>(this));
-        VCE_LOG_NOTICE("SIP listening on %s (%s%s%s)", self_uri_.c_str(), cfg_.udp ? "udp" : "",
-                       cfg_.udp && cfg_.tcp ? "," : "", cfg_.tcp ? "tcp" : "");
+        if (private_port_)
+            VCE_LOG_NOTICE("SIP thread %u listening on %s (%s%s%s) and %s (udp)", worker_, shared.c_str(),
+                           cfg_.udp ? "udp" : "", cfg_.udp && tcp ? "," : "", tcp ? "tcp" : "", self_uri_.c_str());
+        else
+            VCE_LOG_NOTICE("SIP listening on %s (%s%s%s)", self_uri_.c_str(), cfg_.udp ? "udp" : "",
+                           cfg_.udp && cfg_.tcp ? "," : "", cfg_.tcp ? "tcp" : "");
         return "";
     });
 }
@@ -83,6 +101,7 @@ void Engine::on_timer(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg) {
 }
 
 void Engine::housekeeping() {
+    if (worker_ != 0) return;  // the shared state is tidied by the first SIP thread
     int64_t t = now();
     for (const Binding &b : location_.expire(t)) {
         persist_async({"DELETE FROM bindings WHERE aor = $1 AND terminal_id = $2 AND expires_at <= now()",
@@ -180,7 +199,8 @@ void Engine::show_status(std::function<void(std::string)> reply) {
         o << "listening:        " << self_uri_ << "\n"
           << "realm:            " << cfg_.realm << "\n"
           << "numbers online:   " << location_.aor_count() << " (" << location_.binding_count() << " bindings)\n"
-          << "calls in setup:   " << sessions_.size() << "\n"
+          << "SIP threads:      " << cfg_.workers << "\n"
+          << "calls in setup:   " << counters.calls_in_setup << "\n"
           << "requests:         " << counters.requests << "\n"
           << "REGISTER:         " << counters.registers << " (" << counters.register_ok << " ok)\n"
           << "auth failures:    " << counters.auth_failed << "\n"
@@ -308,7 +328,8 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
 bool Engine::is_self(const url_t *url) const {
     if (!url || !url->url_host) return false;
     std::string port = url->url_port ? url->url_port : "5060";
-    return cfg_.bind_ip == url->url_host && port == std::to_string(cfg_.port);
+    return cfg_.bind_ip == url->url_host &&
+           (port == std::to_string(cfg_.port) || (private_port_ && port == std::to_string(private_port_)));
 }
 
 std::string Engine::dialled_of(const url_t *u) const {
@@ -321,7 +342,9 @@ std::string Engine::dialled_of(const url_t *u) const {
 
 void Engine::end_session(uint64_t id) {
     // Deferred: the session may be on the stack (inside one of its own callbacks).
-    loop_.post([this, id] { sessions_.erase(id); });
+    loop_.post([this, id] {
+        if (sessions_.erase(id)) --counters.calls_in_setup;
+    });
 }
 
 int Engine::on_stateless(nta_agent_magic_t *self, nta_agent_t *, msg_t *msg, sip_t *sip) {

@@ -1,6 +1,9 @@
 // The SIP engine on one SIP thread: registrar, proxy for calls (driven by the dialplan),
 // short-message relay, OPTIONS. Everything here runs on the SIP thread except the
-// methods marked "any thread".
+// methods marked "any thread". With `workers` > 1 there is one Engine per SIP thread, all
+// on the shared SIP port (SO_REUSEPORT, steered by Call-ID) and each with a private port
+// of its own that its outgoing requests, Record-Route and Contact name, so answers and
+// in-dialog requests come back to the thread that holds the transaction.
 #pragma once
 
 #include <sofia-sip/nta.h>
@@ -18,6 +21,7 @@
 #include "Location.h"
 #include "SipConfig.h"
 #include "SipLoop.h"
+#include "SharedSipState.h"
 #include "vce/Channels.h"
 #include "vce/Database.h"
 
@@ -40,7 +44,7 @@ struct SqlWrite {
 
 class Engine {
 public:
-    Engine(Host &host, SipConfig cfg, std::string secret);
+    Engine(Host &host, SipConfig cfg, std::shared_ptr<SharedSipState> shared, unsigned worker = 0);
     ~Engine();
 
     // Any thread (core): start the SIP thread and bind; "" or why not.
@@ -83,10 +87,8 @@ public:
     void drop_own_routes(msg_t *msg, sip_t *sip) const;
     void end_session(uint64_t id);
     void deliver_queued_messages(const std::string &aor);
-    struct Counters {
-        uint64_t requests = 0, registers = 0, register_ok = 0, auth_failed = 0, invites = 0, messages = 0,
-                 messages_stored = 0, flood_dropped = 0, malformed = 0;
-    } counters;
+    SipCounters &counters;
+    unsigned worker() const { return worker_; }
 
 private:
     friend class CallSession;
@@ -111,9 +113,12 @@ private:
     su_timer_t *timer_ = nullptr;
     std::string self_uri_;
     std::string host_node_;
-    LocationStore location_;
-    DigestAuth auth_;
-    FloodGuard flood_;
+    std::shared_ptr<SharedSipState> shared_;
+    unsigned worker_;
+    int private_port_ = 0;  // workers > 1: this thread's own port
+    LocationStore &location_;
+    DigestAuth &auth_;
+    FloodGuard &flood_;
     uint64_t next_session_ = 1;
     std::unordered_map<uint64_t, std::unique_ptr<CallSession>> sessions_;
 

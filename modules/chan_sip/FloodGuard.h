@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -12,8 +13,15 @@ class FloodGuard {
 public:
     // rate: requests per second allowed on average; burst: bucket size. rate 0 = off.
     FloodGuard(double rate, double burst) : rate_(rate), burst_(burst) {}
-    void trust(const std::string &ip) { trusted_.insert(ip); }
-    bool trusted(const std::string &ip) const { return trusted_.count(ip) > 0; }
+    // Shared by the SIP threads: every method locks.
+    void trust(const std::string &ip) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        trusted_.insert(ip);
+    }
+    bool trusted(const std::string &ip) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return trusted_.count(ip) > 0;
+    }
 
     // true: let the request in. The first refusal after a good spell reports `first_block`.
     bool allow(const std::string &ip, double now, bool *first_block = nullptr);
@@ -25,6 +33,7 @@ private:
         double tokens, at;
         bool blocked;
     };
+    mutable std::mutex mutex_;
     double rate_, burst_;
     std::unordered_map<std::string, Bucket> buckets_;
     std::unordered_set<std::string> trusted_;

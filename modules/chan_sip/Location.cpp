@@ -20,6 +20,7 @@ std::string next_hop(const Binding &b) {
 
 std::vector<LocationChange> LocationStore::plan(const Binding &base, const std::vector<ContactUpdate> &contacts,
                                                 int64_t now, size_t max_contacts) const {
+    std::lock_guard<std::mutex> lock(mutex_);
     std::vector<LocationChange> out;
     std::vector<Binding> after;
     auto it = by_aor_.find(base.aor);
@@ -65,6 +66,7 @@ std::vector<LocationChange> LocationStore::plan(const Binding &base, const std::
 }
 
 std::vector<LocationChange> LocationStore::plan_remove_all(const std::string &aor) const {
+    std::lock_guard<std::mutex> lock(mutex_);
     std::vector<LocationChange> out;
     auto it = by_aor_.find(aor);
     if (it != by_aor_.end())
@@ -73,12 +75,14 @@ std::vector<LocationChange> LocationStore::plan_remove_all(const std::string &ao
 }
 
 void LocationStore::put(const Binding &b) {
+    std::lock_guard<std::mutex> lock(mutex_);
     auto &v = by_aor_[b.aor];
     v.erase(std::remove_if(v.begin(), v.end(), [&](const Binding &x) { return x.terminal_id == b.terminal_id; }), v.end());
     v.insert(v.begin(), b);
 }
 
 void LocationStore::apply(const std::vector<LocationChange> &changes) {
+    std::lock_guard<std::mutex> lock(mutex_);
     for (const auto &ch : changes) {
         if (ch.kind == LocationChange::Upsert) {
             put(ch.binding);
@@ -94,6 +98,7 @@ void LocationStore::apply(const std::vector<LocationChange> &changes) {
 }
 
 std::vector<Binding> LocationStore::lookup(const std::string &aor, int64_t now) const {
+    std::lock_guard<std::mutex> lock(mutex_);
     std::vector<Binding> out;
     auto it = by_aor_.find(aor);
     if (it == by_aor_.end()) return out;
@@ -103,6 +108,7 @@ std::vector<Binding> LocationStore::lookup(const std::string &aor, int64_t now) 
 }
 
 std::vector<Binding> LocationStore::expire(int64_t now) {
+    std::lock_guard<std::mutex> lock(mutex_);
     std::vector<Binding> gone;
     for (auto it = by_aor_.begin(); it != by_aor_.end();) {
         auto &v = it->second;
@@ -120,12 +126,14 @@ std::vector<Binding> LocationStore::expire(int64_t now) {
 }
 
 size_t LocationStore::binding_count() const {
+    std::lock_guard<std::mutex> lock(mutex_);
     size_t n = 0;
     for (const auto &[a, v] : by_aor_) n += v.size();
     return n;
 }
 
 std::vector<std::string> LocationStore::aors() const {
+    std::lock_guard<std::mutex> lock(mutex_);
     std::vector<std::string> out;
     for (const auto &[a, v] : by_aor_) out.push_back(a);
     std::sort(out.begin(), out.end());

@@ -1,8 +1,10 @@
 // The location service: where each registered terminal of a number can be reached.
-// Pure logic owned by the SIP thread; the registrar persists its changes first.
+// Pure logic, shared by the SIP threads (every method locks); the registrar persists its
+// changes first.
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -57,11 +59,15 @@ public:
     // Drops expired bindings and returns them (the caller deletes them from the database).
     std::vector<Binding> expire(int64_t now);
 
-    size_t aor_count() const { return by_aor_.size(); }
+    size_t aor_count() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return by_aor_.size();
+    }
     size_t binding_count() const;
     std::vector<std::string> aors() const;
 
 private:
+    mutable std::mutex mutex_;
     std::unordered_map<std::string, std::vector<Binding>> by_aor_;
 };
 

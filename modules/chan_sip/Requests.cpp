@@ -75,6 +75,7 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
     auto call = std::make_unique<CallSession>(*this, id, irq, sip, caller, context);
     CallSession *c = call.get();
     sessions_[id] = std::move(call);
+    ++counters.calls_in_setup;
     c->start();
     return 0;
 }

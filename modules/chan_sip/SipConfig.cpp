@@ -46,6 +46,22 @@ SipConfig SipConfig::from(const Config &conf) {
     c.require_auth = g->get_bool("require_auth", true);
     c.offer_sha256 = g->get_bool("offer_sha256", true);
     c.udp_buffer = static_cast<unsigned>(g->get_int("udp_buffer", c.udp_buffer));
+    auto refuse = [&](const std::string &key, const std::string &why) {
+        const ConfigEntry *e = g->find(key);
+        return ConfigError(e ? e->file : conf.path(), e ? e->line : g->line, why);
+    };
+    c.t1x64 = static_cast<unsigned>(g->get_int("t1x64", c.t1x64));
+    c.t4 = static_cast<unsigned>(g->get_int("t4", c.t4));
+    if (c.t1x64 < 4000 || c.t1x64 > 64000)
+        throw refuse("t1x64", "t1x64 is in milliseconds, 4000..64000 (RFC 3261: 32000)");
+    if (c.t4 < 1000 || c.t4 > c.t1x64) throw refuse("t4", "t4 is in milliseconds, 1000..t1x64 (RFC 3261: 5000)");
+    c.workers = static_cast<int>(g->get_int("workers", c.workers));
+    if (c.workers < 1 || c.workers > 16) throw refuse("workers", "workers is the number of SIP threads, 1..16");
+    c.worker_port_base = static_cast<int>(g->get_int("worker_port_base", c.port + 1));
+    if (c.workers > 1 && (c.worker_port_base < 1 || c.worker_port_base + c.workers - 1 > 65535 ||
+                          (c.port >= c.worker_port_base && c.port < c.worker_port_base + c.workers)))
+        throw refuse("worker_port_base",
+                     "worker_port_base .. worker_port_base + workers - 1 must be free ports other than the SIP port");
     if (const ConfigEntry *e = g->find("md5_only_agents")) c.md5_only_agents = split_list(e->value);
     return c;
 }

@@ -24,6 +24,15 @@ struct SipConfig {
     int message_ttl = 86400;         // how long an offline message waits
     bool require_auth = true;        // members must authenticate (INVITE, MESSAGE, REGISTER)
     unsigned udp_buffer = 4 * 1024 * 1024;  // socket buffers: absorb bursts instead of dropping
+    // Transaction timers (ms): t1x64 = Timer B/F (no final answer) and how long a completed
+    // server transaction absorbs retransmissions (H/J); t4 = Timer I/K. Shorter values hold
+    // less memory under load (Kamailio keeps transactions 5 s after completion).
+    unsigned t1x64 = 32000, t4 = 5000;
+    // SIP threads sharing the port (SO_REUSEPORT, steered by Call-ID); with more than one,
+    // thread i also listens on worker_port_base + i (its outgoing requests, Record-Route and
+    // Contact use it). Default base: port + 1.
+    int workers = 1;
+    int worker_port_base = 0;
     bool offer_sha256 = true;        // challenge with SHA-256 beside MD5 (RFC 8760)
     // User-Agent substrings of phones that fail on a SHA-256 challenge (libre 1.x gives up
     // on the whole challenge): they get MD5 only.

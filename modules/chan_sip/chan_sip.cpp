@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "CallIdSteering.h"
 #include "Engine.h"
 #include "SipChannel.h"
 #include "vce/Channels.h"
@@ -14,6 +15,7 @@
 #include "vce/Host.h"
 #include "vce/Log.h"
 #include "vce/Module.h"
+#include "vce/ReusePort.h"
 
 namespace vce::sip {
 namespace {
@@ -32,12 +34,24 @@ std::string random_secret() {
 
 class ChanSip : public Module {
 public:
-    ChanSip(Host &host, SipConfig cfg) : host_(host) {
-        engine_ = std::make_unique<Engine>(host, std::move(cfg), random_secret());
+    ChanSip(Host &host, SipConfig cfg) : host_(host), cfg_(cfg) {
+        auto shared = std::make_shared<SharedSipState>(cfg, random_secret());
+        for (int i = 0; i < cfg.workers; ++i)
+            engines_.push_back(std::make_unique<Engine>(host, cfg, shared, static_cast<unsigned>(i)));
+        engine_ = engines_.front().get();
     }
     std::string start() {
-        std::string err = engine_->start();
-        if (!err.empty()) return err;
+        // Several SIP threads share the port: every UDP socket bound to it joins one
+        // SO_REUSEPORT group, steered by Call-ID.
+        if (cfg_.workers > 1)
+            net::reuseport_expect(cfg_.bind_ip, cfg_.port, call_id_steering_candidates(static_cast<unsigned>(cfg_.workers)));
+        for (auto &e : engines_) {
+            std::string err = e->start();
+            if (!err.empty()) {
+                stop_engines();
+                return err;
+            }
+        }
         Database *db = host_.service<Database>(services::kDatabase);
         if (db) {
             conn_sub_ = db->on_connection([this](bool up) {
@@ -73,11 +87,15 @@ public:
         if (registered_)
             if (auto *reg = host_.service<ChannelRegistry>(services::kChannels)) reg->remove("SIP");
         if (channel_) channel_->close();  // calls end while the agent still runs
-        engine_->stop();
+        stop_engines();
         channel_.reset();
     }
 
 private:
+    void stop_engines() {
+        for (auto it = engines_.rbegin(); it != engines_.rend(); ++it) (*it)->stop();
+        if (cfg_.workers > 1) net::reuseport_forget(cfg_.bind_ip, cfg_.port);
+    }
     // Bindings survive a restart: read the live ones back, drop the expired.
     void restore() {
         Database *db = host_.service<Database>(services::kDatabase);
@@ -110,7 +128,9 @@ private:
     }
 
     Host &host_;
-    std::unique_ptr<Engine> engine_;
+    SipConfig cfg_;
+    std::vector<std::unique_ptr<Engine>> engines_;
+    Engine *engine_ = nullptr;  // the first SIP thread: CLI views, restored bindings, outgoing calls
     std::unique_ptr<SipChannel> channel_;
     bool registered_ = false;
     int conn_sub_ = 0;

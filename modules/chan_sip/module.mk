@@ -3,13 +3,15 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/DigestAuth.h modules/chan_sip/DigestAuth.cpp \
 	modules/chan_sip/Location.h modules/chan_sip/Location.cpp \
 	modules/chan_sip/FloodGuard.h modules/chan_sip/FloodGuard.cpp \
-	modules/chan_sip/DialStatus.h modules/chan_sip/DialStatus.cpp
+	modules/chan_sip/DialStatus.h modules/chan_sip/DialStatus.cpp \
+	modules/chan_sip/CallIdSteering.h modules/chan_sip/CallIdSteering.cpp
 mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
 modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) \
 	modules/chan_sip/chan_sip.cpp \
 	modules/chan_sip/SipConfig.h modules/chan_sip/SipConfig.cpp \
 	modules/chan_sip/SipText.h modules/chan_sip/SipText.cpp \
 	modules/chan_sip/SipLoop.h modules/chan_sip/SipLoop.cpp \
+	modules/chan_sip/SharedSipState.h \
 	modules/chan_sip/Engine.h modules/chan_sip/Engine.cpp \
 	modules/chan_sip/Registrar.cpp modules/chan_sip/Requests.cpp \
 	modules/chan_sip/CallSession.h modules/chan_sip/CallSession.cpp \
@@ -22,6 +24,6 @@ modules_chan_sip_chan_sip_la_LIBADD = libvce.la $(SOFIA_LIBS)
 EXTRA_DIST += modules/chan_sip/sip.conf.sample modules/chan_sip/README.md
 
 tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDialStatusTest.cpp \
-	$(CHAN_SIP_PURE)
+	tests/unit/CallIdSteeringTest.cpp $(CHAN_SIP_PURE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)
