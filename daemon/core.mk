@@ -14,7 +14,9 @@ libvce_la_SOURCES += \
 
 sbin_PROGRAMS += daemon/vced
 daemon_vced_SOURCES = daemon/main.cpp
-daemon_vced_LDADD = libvce.la $(LIBEVENT_LIBS)
+# mimalloc first: its malloc then serves the whole process (modules and libraries too;
+# configure --without-mimalloc for glibc's).
+daemon_vced_LDADD = $(MIMALLOC_LIBS) libvce.la $(LIBEVENT_LIBS)
 
 bin_PROGRAMS += daemon/vcectl
 daemon_vcectl_SOURCES = daemon/ctl/vcectl.cpp

@@ -76,6 +76,10 @@ std::vector<LocationChange> LocationStore::plan_remove_all(const std::string &ao
 
 void LocationStore::put(const Binding &b) {
     std::lock_guard<std::mutex> lock(mutex_);
+    put_locked(b);
+}
+
+void LocationStore::put_locked(const Binding &b) {
     auto &v = by_aor_[b.aor];
     v.erase(std::remove_if(v.begin(), v.end(), [&](const Binding &x) { return x.terminal_id == b.terminal_id; }), v.end());
     v.insert(v.begin(), b);
@@ -85,7 +89,7 @@ void LocationStore::apply(const std::vector<LocationChange> &changes) {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto &ch : changes) {
         if (ch.kind == LocationChange::Upsert) {
-            put(ch.binding);
+            put_locked(ch.binding);
             continue;
         }
         auto it = by_aor_.find(ch.binding.aor);

@@ -67,6 +67,7 @@ public:
     std::vector<std::string> aors() const;
 
 private:
+    void put_locked(const Binding &b);
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::vector<Binding>> by_aor_;
 };

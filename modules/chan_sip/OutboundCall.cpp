@@ -69,7 +69,9 @@ OutboundCall::OutboundCall(Engine &e, unsigned long handle, DialRequest req,
     const std::string user = req_.caller.empty() ? "anonymous" : uri_user(req_.caller);
     const std::string name = display_name(req_.caller_name);
     from_ = (name.empty() ? "" : "\"" + name + "\" ") + "<sip:" + user + "@" + domain + ">";
-    contact_ = "<sip:" + user + "@" + cfg.bind_ip + ":" + std::to_string(cfg.port) + ">";
+    // Our address as this SIP thread's (its private port when there are several threads), so
+    // the phone's in-dialog requests come back to the thread that holds the dialog.
+    contact_ = "<sip:" + user + "@" + e_.self_uri().substr(4) + ">";
     cdr_.call_id = call_id_;
     cdr_.caller = req_.caller;
     cdr_.dialled = req_.resource;

@@ -132,6 +132,7 @@ vced_stop
 vced_start "$T/etc"
 check "bindings are there after a restart" wait_for 10 sh -c "\"$VCECTL\" -s $T/etc/run/vced.ctl sip show registrations 2000 | grep -q 'sip:2000@127.0.0.1:$LISTEN'"
 check_match "sip show status" "numbers online" "$(ctl sip show status)"
+check_match "sip show status: SIP threads" "SIP threads: +${SIP_WORKERS:-1}\b" "$(ctl sip show status)"
 
 # --- flood protection ---
 vced_stop

@@ -1,8 +1,8 @@
 # Shell library: PASS/FAIL reporting for integration tests (sourced).
 #   check NAME CMD...      - PASS if CMD succeeds, else FAIL (with its output indented)
 #   check_eq NAME WANT GOT - PASS if equal
-pass() { echo "PASS: $1"; }
-fail() { _n=$1; shift; [ $# -gt 0 ] && printf '  %s\n' "$@"; echo "FAIL: $_n"; }
+pass() { echo "PASS: ${CHECK_PREFIX:-}$1"; }
+fail() { _n=$1; shift; [ $# -gt 0 ] && printf "  %s\n" "$@"; echo "FAIL: ${CHECK_PREFIX:-}$_n"; }
 check() {
     _name=$1; shift
     if _out=$("$@" 2>&1); then pass "$_name"; else fail "$_name" "$(printf '%s' "$_out" | tail -n 5)"; fi

@@ -70,12 +70,14 @@ vced_sanitizer_check() {
     fi
 }
 
-# vced_sip_conf DIR PORT [LINE...] : sip.conf listening on 127.0.0.1:PORT (udp+tcp),
+# vced_sip_conf DIR PORT [LINE...] : sip.conf listening on 127.0.0.1:PORT (udp+tcp), plus $VCED_SIP_EXTRA,
 # realm vce.local; extra [general] lines may follow.
 vced_sip_conf() {
     _d=$1 _p=$2
     shift 2
-    { printf '[general]\nbind = 127.0.0.1:%s\nrealm = vce.local\n' "$_p"; for _l in "$@"; do echo "$_l"; done; } >"$_d/sip.conf"
+    { printf '[general]\nbind = 127.0.0.1:%s\nrealm = vce.local\n' "$_p"; for _l in "$@"; do echo "$_l"; done
+      # e.g. VCED_SIP_EXTRA='workers = 2' runs a suite with several SIP threads
+      [ -n "${VCED_SIP_EXTRA:-}" ] && printf '%s\n' "$VCED_SIP_EXTRA"; } >"$_d/sip.conf"
 }
 
 ctl() { "$VCECTL" -s "$VCED_CONFDIR/run/vced.ctl" "$@"; }
