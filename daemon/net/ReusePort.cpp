@@ -3,8 +3,6 @@
 // UDP sockets bound to an address a module declared are changed.
 #include "vce/ReusePort.h"
 
-#include "vce/Log.h"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -16,6 +14,8 @@
 #include <map>
 #include <mutex>
 #include <utility>
+
+#include "vce/Log.h"
 
 #ifndef SO_ATTACH_REUSEPORT_CBPF
 #define SO_ATTACH_REUSEPORT_CBPF 51
@@ -43,7 +43,8 @@ std::pair<uint32_t, uint16_t> key_of(const std::string &ip, int port) {
 
 }  // namespace
 
-void reuseport_expect(const std::string &ip, int port, std::vector<std::vector<sock_filter>> programs) {
+void reuseport_expect(const std::string &ip, int port,
+                      std::vector<std::vector<sock_filter>> programs) {
     std::lock_guard<std::mutex> lock(groups_mutex());
     groups()[key_of(ip, port)] = std::move(programs);
 }
@@ -89,8 +90,9 @@ extern "C" int bind(int fd, const struct sockaddr *addr, socklen_t len) {
         }
         // The group still works then, steered by the kernel's hash of the addresses.
         if (err)
-            VCE_LOG_WARNING("SO_ATTACH_REUSEPORT_CBPF failed (%s): SIP threads are chosen by source address",
-                            std::strerror(err));
+            VCE_LOG_WARNING(
+                "SO_ATTACH_REUSEPORT_CBPF failed (%s): SIP threads are chosen by source address",
+                std::strerror(err));
     }
     return rc;
 }

@@ -12,7 +12,7 @@ sock_filter op(unsigned short code, unsigned k, unsigned char jt = 0, unsigned c
     return sock_filter{code, jt, jf, k};
 }
 
-constexpr unsigned kCall = 0x43616c6c;  // "Call" (loads are big-endian)
+constexpr unsigned kCall = 0x43616c6c;    // "Call" (loads are big-endian)
 constexpr unsigned kDashId = 0x2d49443a;  // "-ID:"
 
 }  // namespace
@@ -61,7 +61,8 @@ std::vector<sock_filter> call_id_steering(unsigned sockets, unsigned scan) {
 }
 
 std::vector<std::vector<sock_filter>> call_id_steering_candidates(unsigned sockets) {
-    return {call_id_steering(sockets, 480), call_id_steering(sockets, 240), call_id_steering(sockets, 120)};
+    return {call_id_steering(sockets, 480), call_id_steering(sockets, 240),
+            call_id_steering(sockets, 120)};
 }
 
 }  // namespace vce::sip

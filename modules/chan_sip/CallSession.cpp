@@ -17,8 +17,8 @@
 namespace vce::sip {
 
 CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip, std::string caller,
-                         std::string context)
-    : e_(e), id_(id), irq_(irq), caller_(std::move(caller)) {
+                         std::string context, std::string nat_source)
+    : e_(e), id_(id), irq_(irq), caller_(std::move(caller)), nat_source_(std::move(nat_source)) {
     request_ = nta_incoming_getrequest(irq);
     dialled_ = e.dialled_of(sip->sip_request->rq_url);
     auto *dp = e_.dialplan();
@@ -120,7 +120,7 @@ void CallSession::dial(const std::vector<std::string> &args) {
             // SIP/<account>: every live binding of the account.
             for (const Binding &b : e_.location().lookup(res, t)) {
                 std::string hop = next_hop(b);
-                add_fork(b.contact, hop, one);
+                add_fork(b.contact, hop, one, !hop.empty() && b.transport == "udp");
             }
         } else {
             // SIP/<host:port>/<user>: a peer centre, a carrier or a SIP trunk.
@@ -142,7 +142,8 @@ void CallSession::dial(const std::vector<std::string> &args) {
     su_timer_set(timer_, &CallSession::on_dial_timeout, reinterpret_cast<su_timer_arg_t *>(this));
 }
 
-bool CallSession::add_fork(const std::string &request_uri, const std::string &next_hop, const std::string &target) {
+bool CallSession::add_fork(const std::string &request_uri, const std::string &next_hop, const std::string &target,
+                           bool natted) {
     url_t *ru = url_hdup(msg_home(request_), URL_STRING_MAKE(request_uri.c_str())->us_url);
     if (!ru) return false;
     url_t ruc = *ru;
@@ -159,11 +160,14 @@ bool CallSession::add_fork(const std::string &request_uri, const std::string &ne
     e_.drop_own_routes(fwd, s);
     // Credentials were for us, not for the callee.
     while (s->sip_proxy_authorization) msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s), reinterpret_cast<msg_header_t *>(s->sip_proxy_authorization));
+    // The callee's in-dialog requests (BYE) go to the caller's Contact: its public address.
+    if (!nat_source_.empty()) fix_nated_contact(fwd, nat_source_);
     std::string rr = "<" + e_.self_uri() + ";lr>";
     sip_add_tl(fwd, s, SIPTAG_RECORD_ROUTE_STR(rr.c_str()), TAG_END());
     auto f = std::make_unique<Fork>();
     f->call = this;
     f->target = target;
+    f->natted = natted;
     f->orq = nta_outgoing_mcreate(e_.agent(), &CallSession::on_response, reinterpret_cast<nta_outgoing_magic_t *>(f.get()),
                                   next_hop.empty() ? nullptr : URL_STRING_MAKE(next_hop.c_str()), fwd, TAG_END());
     if (!f->orq) {
@@ -186,7 +190,9 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
     if (status < 200) {
         if (status > 100 && !answered_ && !responded_) {
             if (!cdr_.ring) cdr_.ring = e_.now_precise();
-            msg_t *m = copy_response(f.orq);
+            std::string from;
+            msg_t *m = copy_response(f.orq, &from);
+            if (f.natted) fix_nated_contact(m, from);
             sip_via_remove(m, sip_object(m));
             nta_incoming_mreply(irq_, m);
         }
@@ -197,7 +203,10 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
     if (status < 300) {
         if (!answered_ && !responded_) {
             answered_ = true;
-            msg_t *m = copy_response(f.orq);
+            std::string from;
+            msg_t *m = copy_response(f.orq, &from);
+            // The caller's ACK and BYE go to the callee's Contact: its public address.
+            if (f.natted) fix_nated_contact(m, from);
             sip_via_remove(m, sip_object(m));
             nta_incoming_mreply(irq_, m);
             responded_ = true;

@@ -18,8 +18,10 @@ namespace vce::sip {
 
 class CallSession {
 public:
+    // `nat_source`: a member's "ip:port" over UDP; the INVITE's Contact is forwarded with that
+    // address when it names another (NAT). Empty for peers and TCP.
     CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip, std::string caller,
-                std::string context);
+                std::string context, std::string nat_source = "");
     ~CallSession();
 
     void start();
@@ -33,6 +35,7 @@ private:
         std::string target;
         int status = 0;
         bool done = false;
+        bool natted = false;  // a binding behind NAT (over UDP): fix its answers' Contact
     };
     static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip);
     static int on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq, sip_t const *sip);
@@ -40,7 +43,8 @@ private:
 
     void step();
     void dial(const std::vector<std::string> &args);
-    bool add_fork(const std::string &request_uri, const std::string &next_hop, const std::string &target);
+    bool add_fork(const std::string &request_uri, const std::string &next_hop, const std::string &target,
+                  bool natted = false);
     void fork_response(Fork &f, sip_t const *sip);
     void dial_finished(const std::string &dialstatus);
     void cancel_forks();
@@ -51,7 +55,7 @@ private:
     uint64_t id_;
     nta_incoming_t *irq_;
     msg_t *request_;  // our reference to the caller's INVITE
-    std::string caller_, dialled_;
+    std::string caller_, dialled_, nat_source_;
     std::unique_ptr<dialplan::Execution> exec_;
     std::vector<std::unique_ptr<Fork>> forks_;
     su_timer_t *timer_ = nullptr;

@@ -47,7 +47,8 @@ std::string url_str(const url_t *u) {
 // Returns false when the request has been answered (challenge, refusal).
 static bool identify(Engine &e, nta_incoming_t *irq, sip_t const *sip, const Source &src, std::string &caller,
                      std::string &context, bool (Engine::*auth)(nta_incoming_t *, sip_t const *, const Source &, bool,
-                                                               std::string &)) {
+                                                               std::string &),
+                     bool *member = nullptr) {
     RouteService *rs = e.router();
     std::string trusted = rs ? rs->trusted_context(src.ip) : "";
     if (!trusted.empty()) {
@@ -62,6 +63,7 @@ static bool identify(Engine &e, nta_incoming_t *irq, sip_t const *sip, const Sou
     }
     if (!(e.*auth)(irq, sip, src, true, caller)) return false;
     context = e.config().member_context;
+    if (member) *member = true;
     return true;
 }
 
@@ -69,10 +71,12 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
     ++counters.invites;
     if (dialled_of(sip->sip_request->rq_url).empty()) return 404;
     std::string caller, context;
-    if (!identify(*this, irq, sip, src, caller, context, &Engine::authenticate)) return 0;
+    bool member = false;
+    if (!identify(*this, irq, sip, src, caller, context, &Engine::authenticate, &member)) return 0;
     if (!dialplan()) return 503;
     uint64_t id = next_session_++;
-    auto call = std::make_unique<CallSession>(*this, id, irq, sip, caller, context);
+    auto call = std::make_unique<CallSession>(*this, id, irq, sip, caller, context,
+                                              member && src.transport == "udp" ? src.hostport() : "");
     CallSession *c = call.get();
     sessions_[id] = std::move(call);
     ++counters.calls_in_setup;

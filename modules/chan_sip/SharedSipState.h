@@ -15,13 +15,14 @@
 namespace vce::sip {
 
 struct SipCounters {
-    std::atomic<uint64_t> requests{0}, registers{0}, register_ok{0}, auth_failed{0}, invites{0}, messages{0},
-        messages_stored{0}, flood_dropped{0}, malformed{0}, calls_in_setup{0};
+    std::atomic<uint64_t> requests{0}, registers{0}, register_ok{0}, auth_failed{0}, invites{0},
+        messages{0}, messages_stored{0}, flood_dropped{0}, malformed{0}, calls_in_setup{0};
 };
 
 struct SharedSipState {
     SharedSipState(const SipConfig &cfg, std::string secret)
-        : auth(cfg.realm, std::move(secret), cfg.nonce_ttl), flood(cfg.flood_rate, cfg.flood_burst) {
+        : auth(cfg.realm, std::move(secret), cfg.nonce_ttl),
+          flood(cfg.flood_rate, cfg.flood_burst) {
         for (const auto &ip : cfg.flood_trusted) flood.trust(ip);
     }
     LocationStore location;

@@ -1,7 +1,13 @@
 // SIP text helpers.
 #include "SipText.h"
 
+#include <netinet/in.h>
 #include <sofia-sip/msg.h>
+#include <sofia-sip/msg_addr.h>
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/sip.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/su.h>
 
 #include <cctype>
 #include <cstring>
@@ -69,11 +75,36 @@ std::vector<std::string> split_list(const std::string &text) {
     return out;
 }
 
-msg_t *copy_response(nta_outgoing_t *orq) {
+msg_t *copy_response(nta_outgoing_t *orq, std::string *source) {
     msg_t *ref = nta_outgoing_getresponse(orq);
     msg_t *copy = ref ? msg_dup(ref) : nullptr;
+    if (source) *source = ref ? source_of(ref) : "";
     if (ref) msg_destroy(ref);
     return copy;
+}
+
+std::string source_of(msg_t *msg) {
+    su_sockaddr_t su;
+    socklen_t len = sizeof su;
+    if (!msg || msg_get_address(msg, &su, &len) != 0) return "";
+    char ip[64] = "";
+    su_inet_ntop(su.su_family, SU_ADDR(&su), ip, sizeof ip);
+    if (!ip[0]) return "";
+    return std::string(ip) + ":" + std::to_string(ntohs(su.su_port));
+}
+
+bool fix_nated_contact(msg_t *msg, const std::string &source) {
+    sip_t *sip = sip_object(msg);
+    size_t colon = source.rfind(':');
+    if (!sip || !sip->sip_contact || !sip->sip_contact->m_url->url_host || colon == std::string::npos) return false;
+    url_t *u = sip->sip_contact->m_url;
+    std::string ip = source.substr(0, colon), port = source.substr(colon + 1);
+    if (ip == u->url_host && port == (u->url_port ? u->url_port : "5060")) return false;
+    u->url_host = su_strdup(msg_home(msg), ip.c_str());
+    u->url_port = su_strdup(msg_home(msg), port.c_str());
+    // The header is encoded again from its fields when the message is sent.
+    msg_fragment_clear(sip->sip_contact->m_common);
+    return true;
 }
 
 }  // namespace vce::sip

@@ -21,6 +21,14 @@ inline int db_unavailable_status() { return 503; }
 // "a, b ,c" -> {"a", "b", "c"} (empty items dropped).
 std::vector<std::string> split_list(const std::string &text);
 // Our own deep copy of an outgoing transaction's latest response (nullptr if none).
-msg_t *copy_response(nta_outgoing_t *orq);
+// `source`, when given, receives the "ip:port" the response came from.
+msg_t *copy_response(nta_outgoing_t *orq, std::string *source = nullptr);
+// A phone behind NAT names its private address in Contact; in-dialog requests sent there
+// never arrive. When `source` ("ip:port", where the message really came from) differs from
+// the first Contact's host:port, the Contact is rewritten to it (like Kamailio's
+// fix_nated_contact). Returns true when it rewrote.
+bool fix_nated_contact(msg_t *msg, const std::string &source);
+// "ip:port" a received message came from ("" when unknown).
+std::string source_of(msg_t *msg);
 
 }  // namespace vce::sip

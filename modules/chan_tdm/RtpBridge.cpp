@@ -45,14 +45,10 @@ media::OfferAnswerResult negotiateGatewayMedia(const std::string &offer, dsp::La
         const media::CryptoChoice c = media::chooseCrypto(o.crypto);
         if (!c.chosen) return refuse(c.error);
     }
-    media::LocalMedia local;
-    local.address = address;
-    local.port = port;
-    local.codecs = law == dsp::Law::Ulaw ? std::vector<int>{0, 8} : std::vector<int>{8, 0};
-    local.telephoneEventPt = 101;
+    // What we offer ourselves, plus SDES-SRTP when the caller offers it.
+    media::LocalMedia local = gatewayOfferMedia(law, address, port, sessionId);
     local.srtp = media::SrtpPolicy::Optional;
     local.srtpKey = key;
-    local.sessionId = sessionId;
     media::OfferAnswerResult r = media::answerOffer(offer, local);
     // Best-effort SRTP (a=crypto on an RTP/AVP offer): the answer keeps the offer's profile.
     const std::string savp = "m=audio " + std::to_string(port) + " RTP/SAVP ";

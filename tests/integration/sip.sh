@@ -28,7 +28,7 @@ sed -i 's/^DIAL_TIMEOUT=.*/DIAL_TIMEOUT=3/' "$T/etc/extensions.conf"
 vced_start "$T/etc" || { fail "sip: vced starts"; exit 1; }
 wait_for 20 sh -c "psql -X -At -d vce -c 'SELECT 1 FROM schema_version WHERE version = 11' | grep -q 1"
 psql -X -q -d vce -v ON_ERROR_STOP=1 -f "$VCE_SRCDIR/sql/demo/demo.sql" >/dev/null
-psql -X -q -d vce -c "SELECT sip_account_provision('1000','vce.local','pw1000'), sip_account_provision('2000','vce.local','pw2000')" >/dev/null
+psql -X -q -d vce -c "SELECT sip_account_provision('1000','vce.local','pw1000'), sip_account_provision('2000','vce.local','pw2000'), sip_account_provision('3000','vce.local','pw3000')" >/dev/null
 check "routing data loaded" wait_for 10 sh -c "\"$VCECTL\" -s $T/etc/run/vced.ctl route test 2000 | grep -q 'local -> SIP/2000'"
 
 uas() {  # SCENARIO PORT: a SIPp callee in the background for one call
@@ -71,6 +71,20 @@ check_eq "1000 calls 2000: answered through the proxy" 200 "$(uac uac_call_auth.
 check_match "the in-dialog BYE followed the Record-Route" "^BYE sip:127.0.0.1:$UAS" "$(cat "$T/call1.log")"
 sleep 0.5
 check_match "CDR: one answered leg with billable time" "^1 ANSWER 200 SIP/2000 [0-9]+$" "$(cdr)"
+
+# 3000's phone is behind NAT: it names its private address (127.0.0.2 here) in Contact, in
+# its REGISTER and in its 200 OK, and is reached at the address its REGISTER came from.
+NATUAS=55183
+check "3000's phone behind NAT registers (Contact 127.0.0.2, source 127.0.0.1:$NATUAS)" sipp -sf "$SC/uac_register_one.xml" \
+    -key domain "$SRV" -key user 3000 -key contact_host 127.0.0.2 -key contact_port $NATUAS -key expires 3600 -au 3000 -ap pw3000 \
+    -i 127.0.0.1 -p $NATUAS -m 1 -timeout 10 -timeout_error "$SRV"
+sed 's/Contact: <sip:\[local_ip\]/Contact: <sip:127.0.0.2/' "$SC/uas_call.xml" >"$T/uas_natted.xml"
+sipp -sf "$T/uas_natted.xml" -i 127.0.0.1 -p $NATUAS -m 1 -timeout 30 -timeout_error >"$T/uas-nat.out" 2>&1 &
+bg+=($!)
+check "1000 calls 3000 behind NAT: the INVITE, ACK and BYE reach its public address" sipp -sf "$SC/uac_call_auth.xml" \
+    -key domain "$SRV" -key caller 1000 -au 1000 -ap pw1000 -s 3000 -i 127.0.0.1 -m 1 -timeout 15 -timeout_error \
+    -trace_msg -message_file "$T/nat1.log" "$SRV"
+check_match "the 200 OK's Contact was rewritten to the public address" "^BYE sip:127.0.0.1:$NATUAS" "$(cat "$T/nat1.log")"
 
 uas uas_call.xml $TRUNK >/dev/null
 check_eq "Lee calls Kim, who is not registered: the PSTN trunk answers" 200 \

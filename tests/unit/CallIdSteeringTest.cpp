@@ -74,11 +74,16 @@ struct Group {
     }
 };
 
-std::string request(const std::string &method, const std::string &call_id, const std::string &extra = "") {
-    return method + " sip:2000000@127.0.0.1:5060 SIP/2.0\r\n"
-                    "Via: SIP/2.0/UDP 127.0.0.1:5090;branch=z9hG4bK-" + call_id + "\r\n"
-                    "From: <sip:1000000@127.0.0.1>;tag=1\r\nTo: <sip:2000000@127.0.0.1>\r\n" + extra +
-           "Call-ID: " + call_id + "\r\nCSeq: 1 " + method + "\r\nContent-Length: 0\r\n\r\n";
+std::string request(const std::string &method, const std::string &call_id,
+                    const std::string &extra = "") {
+    return method +
+           " sip:2000000@127.0.0.1:5060 SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP 127.0.0.1:5090;branch=z9hG4bK-" +
+           call_id +
+           "\r\n"
+           "From: <sip:1000000@127.0.0.1>;tag=1\r\nTo: <sip:2000000@127.0.0.1>\r\n" +
+           extra + "Call-ID: " + call_id + "\r\nCSeq: 1 " + method +
+           "\r\nContent-Length: 0\r\n\r\n";
 }
 
 }  // namespace
@@ -101,7 +106,8 @@ public:
         bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
         auto p = vce::sip::call_id_steering(2);
         sock_fprog prog{static_cast<unsigned short>(p.size()), p.data()};
-        CPPUNIT_ASSERT_EQUAL(0, setsockopt(fd, SOL_SOCKET, 51 /* SO_ATTACH_REUSEPORT_CBPF */, &prog, sizeof prog));
+        CPPUNIT_ASSERT_EQUAL(
+            0, setsockopt(fd, SOL_SOCKET, 51 /* SO_ATTACH_REUSEPORT_CBPF */, &prog, sizeof prog));
         close(fd);
         CPPUNIT_ASSERT(vce::sip::call_id_steering(16, 670).size() <= 4096);
         CPPUNIT_ASSERT_THROW(vce::sip::call_id_steering(0), std::invalid_argument);
@@ -115,12 +121,16 @@ public:
         std::map<int, int> per_socket;
         for (int i = 0; i < 200; ++i) {
             std::string id = std::to_string(i + 1) + "-4711@127.0.0.1";
-            int invite = g.deliver(from, request("INVITE", id, "Contact: <sip:1000000@127.0.0.1:5090>\r\n"));
+            int invite =
+                g.deliver(from, request("INVITE", id, "Contact: <sip:1000000@127.0.0.1:5090>\r\n"));
             CPPUNIT_ASSERT(invite >= 0);
             // CANCEL and BYE: other first line, other length, same Call-ID.
             CPPUNIT_ASSERT_EQUAL(invite, g.deliver(from, request("CANCEL", id)));
-            CPPUNIT_ASSERT_EQUAL(invite, g.deliver(from, request("BYE", id, "Route: <sip:127.0.0.1:5061;lr>\r\n")));
-            CPPUNIT_ASSERT_EQUAL(invite, g.deliver(from, request("INVITE", id, "Contact: <sip:1000000@127.0.0.1:5090>\r\n")));
+            CPPUNIT_ASSERT_EQUAL(
+                invite, g.deliver(from, request("BYE", id, "Route: <sip:127.0.0.1:5061;lr>\r\n")));
+            CPPUNIT_ASSERT_EQUAL(
+                invite, g.deliver(from, request("INVITE", id,
+                                                "Contact: <sip:1000000@127.0.0.1:5090>\r\n")));
             ++per_socket[invite];
         }
         close(from);

@@ -14,7 +14,8 @@ namespace vce::net {
 
 // From now on, UDP sockets bound to ip:port join one SO_REUSEPORT group steered by the
 // first of `programs` the kernel accepts (none: the kernel's own hash of the addresses).
-void reuseport_expect(const std::string &ip, int port, std::vector<std::vector<sock_filter>> programs);
+void reuseport_expect(const std::string &ip, int port,
+                      std::vector<std::vector<sock_filter>> programs);
 // Stop treating ip:port specially (sockets already bound keep their group).
 void reuseport_forget(const std::string &ip, int port);
 
