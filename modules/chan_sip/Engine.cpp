@@ -2,7 +2,6 @@
 // housekeeping, and the status views.
 #include "Engine.h"
 
-#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_util.h>
@@ -220,14 +219,7 @@ int Engine::on_request(nta_leg_magic_t *self, nta_leg_t *, nta_incoming_t *irq, 
 static Source source_of(nta_incoming_t *irq, sip_t const *sip) {
     Source s;
     msg_t *msg = nta_incoming_getrequest(irq);
-    su_sockaddr_t su;
-    socklen_t len = sizeof su;
-    if (msg && msg_get_address(msg, &su, &len) == 0) {
-        char buf[64] = "";
-        su_inet_ntop(su.su_family, SU_ADDR(&su), buf, sizeof buf);
-        s.ip = buf;
-        s.port = ntohs(su.su_port);
-    }
+    peer_of(msg, s.ip, s.port);
     if (msg) msg_destroy(msg);
     s.transport = sip->sip_via && sip->sip_via->v_protocol && strcasestr(sip->sip_via->v_protocol, "TCP") ? "tcp" : "udp";
     return s;

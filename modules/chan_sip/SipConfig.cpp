@@ -57,6 +57,8 @@ SipConfig SipConfig::from(const Config &conf) {
     if (c.t4 < 1000 || c.t4 > c.t1x64) throw refuse("t4", "t4 is in milliseconds, 1000..t1x64 (RFC 3261: 5000)");
     c.workers = static_cast<int>(g->get_int("workers", c.workers));
     if (c.workers < 1 || c.workers > 16) throw refuse("workers", "workers is the number of SIP threads, 1..16");
+    // Only UDP sockets can share the port; TCP is the first thread's.
+    if (c.workers > 1 && !c.udp) throw refuse("workers", "workers > 1 needs udp in transports");
     c.worker_port_base = static_cast<int>(g->get_int("worker_port_base", c.port + 1));
     if (c.workers > 1 && (c.worker_port_base < 1 || c.worker_port_base + c.workers - 1 > 65535 ||
                           (c.port >= c.worker_port_base && c.port < c.worker_port_base + c.workers)))

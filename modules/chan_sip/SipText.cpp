@@ -83,14 +83,22 @@ msg_t *copy_response(nta_outgoing_t *orq, std::string *source) {
     return copy;
 }
 
-std::string source_of(msg_t *msg) {
+bool peer_of(msg_t *msg, std::string &ip, int &port) {
     su_sockaddr_t su;
     socklen_t len = sizeof su;
-    if (!msg || msg_get_address(msg, &su, &len) != 0) return "";
-    char ip[64] = "";
-    su_inet_ntop(su.su_family, SU_ADDR(&su), ip, sizeof ip);
-    if (!ip[0]) return "";
-    return std::string(ip) + ":" + std::to_string(ntohs(su.su_port));
+    if (!msg || msg_get_address(msg, &su, &len) != 0) return false;
+    char buf[64] = "";
+    su_inet_ntop(su.su_family, SU_ADDR(&su), buf, sizeof buf);
+    if (!buf[0]) return false;
+    ip = buf;
+    port = ntohs(su.su_port);
+    return true;
+}
+
+std::string source_of(msg_t *msg) {
+    std::string ip;
+    int port = 0;
+    return peer_of(msg, ip, port) ? ip + ":" + std::to_string(port) : "";
 }
 
 bool fix_nated_contact(msg_t *msg, const std::string &source) {

@@ -28,7 +28,9 @@ msg_t *copy_response(nta_outgoing_t *orq, std::string *source = nullptr);
 // the first Contact's host:port, the Contact is rewritten to it (like Kamailio's
 // fix_nated_contact). Returns true when it rewrote.
 bool fix_nated_contact(msg_t *msg, const std::string &source);
-// "ip:port" a received message came from ("" when unknown).
+// Where a received message came from: false when unknown.
+bool peer_of(msg_t *msg, std::string &ip, int &port);
+// The same as "ip:port" ("" when unknown).
 std::string source_of(msg_t *msg);
 
 }  // namespace vce::sip
