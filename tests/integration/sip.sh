@@ -152,10 +152,11 @@ check_match "sip show status: SIP threads" "SIP threads: +${SIP_WORKERS:-1}\b" "
 vced_stop
 vced_sip_conf "$T/etc" "$SIP" "flood_rate = 5" "flood_burst = 10"
 vced_start "$T/etc"
-codes=$(for i in $(seq 1 30); do $UA options $SRV; done | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+# 30 requests back to back from one process: well above 5/s whatever the machine's load.
+codes=$($UA options $SRV --count 30 | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
 check_match "a source above flood_rate gets 503 (first the burst is served)" "[0-9]+ 200 .*[0-9]+ 503" "$codes"
 check_match "the flood is a security log line, once per episode" "SECURITY event=flood remote=127.0.0.1:[0-9]+" "$(cat "$T/etc/vced.log")"
 vced_stop
 vced_sip_conf "$T/etc" "$SIP" "flood_rate = 5" "flood_burst = 10" "flood_trusted = 127.0.0.1"
 vced_start "$T/etc"
-check_eq "trusted addresses are never limited" "30" "$(for i in $(seq 1 30); do $UA options $SRV; done | grep -c 200)"
+check_eq "trusted addresses are never limited" "30" "$($UA options $SRV --count 30 | grep -c 200)"

@@ -3,7 +3,7 @@
 
   siptool.py register SERVER USER PASSWORD CONTACT_PORT [--instance URN] [--expires N] [--port P]
   siptool.py message SERVER USER PASSWORD TO BODY [--port P] [--uri REQUEST-URI]
-  siptool.py options SERVER
+  siptool.py options SERVER [--count N]   N requests back to back, a code per line
   siptool.py raw SERVER FILE            send FILE's bytes as one datagram, print the reply line
   siptool.py listen PORT SECONDS        answer MESSAGE with 200, print "GOT <body>" per message
 Prints the final status line's code; exit 0 when a final response arrived.
@@ -112,6 +112,8 @@ def main():
         code, _ = ua.with_auth('MESSAGE', uri, uri, ['Content-Type: text/plain'], user, pw, body)
     elif cmd == 'options':
         ua.from_uri = f'sip:probe@{ua.domain}'
+        for _ in range(int(opt.get('count', 1)) - 1):
+            print(ua.request('OPTIONS', f'sip:{ua.domain}', f'sip:{ua.domain}', [])[0], flush=True)
         code, _ = ua.request('OPTIONS', f'sip:{ua.domain}', f'sip:{ua.domain}', [])
     elif cmd == 'raw':
         ua.sock.sendto(open(pos[2], 'rb').read(), ua.server)
