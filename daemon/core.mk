@@ -3,6 +3,7 @@ libvce_la_SOURCES += \
 	daemon/include/vce/Cli.h daemon/include/vce/Config.h daemon/include/vce/Database.h \
 	daemon/include/vce/Host.h daemon/include/vce/Log.h daemon/include/vce/Module.h \
 	daemon/include/vce/Threads.h daemon/include/vce/RouteService.h daemon/include/vce/Channels.h \
+	daemon/include/vce/Lifetime.h daemon/include/vce/WorkQueue.h daemon/core/WorkQueue.cpp \
 	daemon/core/Config.cpp daemon/core/Log.cpp daemon/core/Threads.cpp \
 	daemon/core/ModuleOrder.h daemon/core/ModuleOrder.cpp \
 	daemon/core/ModuleLoader.h daemon/core/ModuleLoader.cpp \
@@ -22,4 +23,4 @@ bin_PROGRAMS += daemon/vcectl
 daemon_vcectl_SOURCES = daemon/ctl/vcectl.cpp
 daemon_vcectl_LDADD = libvce.la
 
-tests_unit_unit_tests_SOURCES += tests/unit/ConfigTest.cpp tests/unit/ModuleLoaderTest.cpp
+tests_unit_unit_tests_SOURCES += tests/unit/ConfigTest.cpp tests/unit/ModuleLoaderTest.cpp tests/unit/WorkQueueTest.cpp

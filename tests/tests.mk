@@ -2,7 +2,8 @@
 TEST_MODFLAGS = -module -avoid-version -shared -rpath /nowhere
 TEST_MOD_SRC = tests/unit/modules/test_module.cpp
 check_LTLIBRARIES += tests/unit/modules/tm_a.la tests/unit/modules/tm_b.la tests/unit/modules/tm_c.la \
-	tests/unit/modules/tm_decline.la tests/unit/modules/tm_after_decline.la tests/unit/modules/tm_badabi.la
+	tests/unit/modules/tm_decline.la tests/unit/modules/tm_after_decline.la tests/unit/modules/tm_badabi.la \
+	tests/unit/modules/tm_opt.la
 tests_unit_modules_tm_a_la_SOURCES = $(TEST_MOD_SRC)
 tests_unit_modules_tm_a_la_CPPFLAGS = $(AM_CPPFLAGS) -DTM_NAME='"tm_a"' -DTM_PRIO=5
 tests_unit_modules_tm_a_la_LDFLAGS = $(TEST_MODFLAGS)
@@ -21,6 +22,9 @@ tests_unit_modules_tm_after_decline_la_LDFLAGS = $(TEST_MODFLAGS)
 tests_unit_modules_tm_badabi_la_SOURCES = $(TEST_MOD_SRC)
 tests_unit_modules_tm_badabi_la_CPPFLAGS = $(AM_CPPFLAGS) -DTM_NAME='"tm_badabi"' -DTM_ABI=999
 tests_unit_modules_tm_badabi_la_LDFLAGS = $(TEST_MODFLAGS)
+tests_unit_modules_tm_opt_la_SOURCES = $(TEST_MOD_SRC)
+tests_unit_modules_tm_opt_la_CPPFLAGS = $(AM_CPPFLAGS) -DTM_NAME='"tm_opt"' -DTM_OPTIONAL='"tm_a"'
+tests_unit_modules_tm_opt_la_LDFLAGS = $(TEST_MODFLAGS)
 
 EXTRA_DIST += tests/run-all
 

@@ -10,28 +10,17 @@ namespace vce {
 CoreHost::CoreHost(event_base *base, std::string confdir, std::string statedir, std::string node, Config vced_conf)
     : base_(base), confdir_(std::move(confdir)), statedir_(std::move(statedir)), node_(std::move(node)),
       vced_conf_(std::move(vced_conf)) {
-    post_ev_ = event_new(base_, -1, 0, &CoreHost::on_posted, this);
+    post_ev_ = event_new(base_, posted_.fd(), EV_READ | EV_PERSIST, &CoreHost::on_posted, this);
+    event_add(post_ev_, nullptr);
 }
 
 CoreHost::~CoreHost() { event_free(post_ev_); }
 
 void CoreHost::post(std::function<void()> fn) {
-    {
-        std::lock_guard<std::mutex> lock(post_mutex_);
-        posted_.push_back(std::move(fn));
-    }
-    event_active(post_ev_, 0, 0);  // thread-safe with evthread_use_pthreads()
+    if (!posted_.post(std::move(fn))) VCE_LOG_DEBUG("core: work posted after shutdown dropped");
 }
 
-void CoreHost::on_posted(evutil_socket_t, short, void *arg) {
-    auto *self = static_cast<CoreHost *>(arg);
-    std::vector<std::function<void()>> work;
-    {
-        std::lock_guard<std::mutex> lock(self->post_mutex_);
-        work.swap(self->posted_);
-    }
-    for (auto &fn : work) fn();
-}
+void CoreHost::on_posted(evutil_socket_t, short, void *arg) { static_cast<CoreHost *>(arg)->posted_.drain(); }
 
 Config CoreHost::config(const std::string &file) const { return Config::load(confdir_ + "/" + file); }
 
@@ -79,12 +68,14 @@ void CoreHost::dispatch(std::vector<std::string> words, CliRequest::Sink sink) {
 }
 
 bool CoreHost::provide_raw(const std::string &name, const char *type, void *svc) {
+    std::lock_guard<std::mutex> lock(services_mutex_);
     if (services_.count(name)) return false;
     services_[name] = {type, svc};
     return true;
 }
 
 void *CoreHost::service_raw(const std::string &name, const char *type) const {
+    std::lock_guard<std::mutex> lock(services_mutex_);
     auto it = services_.find(name);
     if (it == services_.end()) return nullptr;
     if (it->second.type != type) {
@@ -94,7 +85,10 @@ void *CoreHost::service_raw(const std::string &name, const char *type) const {
     return it->second.ptr;
 }
 
-void CoreHost::withdraw(const std::string &name) { services_.erase(name); }
+void CoreHost::withdraw(const std::string &name) {
+    std::lock_guard<std::mutex> lock(services_mutex_);
+    services_.erase(name);
+}
 
 void CoreHost::request_shutdown() {
     if (shutdown_) shutdown_();

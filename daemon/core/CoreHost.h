@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vce/Host.h"
+#include "vce/WorkQueue.h"
 
 namespace vce {
 
@@ -33,6 +34,10 @@ public:
     std::vector<CliCommand> commands() const;
     void set_vced_conf(Config c) { vced_conf_ = std::move(c); }
     void set_shutdown_hook(std::function<void()> fn) { shutdown_ = std::move(fn); }
+    // Shutdown: run_posts() completes what is queued while the modules still exist;
+    // close_posts() after they are unloaded drops (unrun) what they left and refuses more.
+    void run_posts() { posted_.drain(); }
+    void close_posts() { posted_.close(); }
 
 protected:
     bool provide_raw(const std::string &name, const char *type, void *svc) override;
@@ -41,9 +46,8 @@ protected:
 private:
     static void on_posted(evutil_socket_t, short, void *arg);
     event_base *base_;
+    WorkQueue posted_;
     event *post_ev_;
-    std::mutex post_mutex_;
-    std::vector<std::function<void()>> posted_;
     std::string confdir_, statedir_, node_;
     Config vced_conf_;
     std::map<std::string, CliCommand> cli_;
@@ -51,6 +55,7 @@ private:
         std::string type;
         void *ptr;
     };
+    mutable std::mutex services_mutex_;  // service() is called from SIP and TDM threads
     std::map<std::string, Service> services_;
     std::function<void()> shutdown_;
 };

@@ -185,7 +185,9 @@ int Daemon::run() {
     event_base_dispatch(base_);
     VCE_LOG_NOTICE("shutting down: unloading modules");
     control_.reset();
+    host_->run_posts();  // work already handed to the core completes while its owners exist
     modules_->unload_all();
+    host_->close_posts();
     host_->withdraw(services::kDialplan);
     host_->withdraw(services::kChannels);
     threads::leave();

@@ -187,9 +187,20 @@ std::string ModuleLoader::unload(const std::string &raw) {
     std::string name = module_name(raw);
     auto it = std::find_if(loaded_.begin(), loaded_.end(), [&](auto &l) { return name == l->c->info->name; });
     if (it == loaded_.end()) return "module " + name + " is not loaded";
-    for (const auto &l : loaded_)
+    // A dependant holds pointers to this module's services whether it required them or
+    // took them because they were there (optional), so both refuse the unload.
+    for (const auto &l : loaded_) {
         for (const auto &r : list_of(l->c->info->requires))
-            if (r == name) return "module " + name + " is in use by " + l->c->info->name + "; unload that first";
+            if (r == name)
+                return "module " + name + " is in use by " + l->c->info->name + " (which requires it); unload " +
+                       l->c->info->name + " first";
+        for (const auto &r : list_of(l->c->info->optional))
+            if (r == name)
+                return "module " + name + " is in use by " + l->c->info->name + " (which uses its services); unload " +
+                       l->c->info->name + " first";
+    }
+    const std::string busy = (*it)->instance->busy();
+    if (!busy.empty()) return "module " + name + " is busy: " + busy + "; try again when it is idle";
     loaded_.erase(it);
     VCE_LOG_NOTICE("unloaded module %s", name.c_str());
     return "";

@@ -80,7 +80,12 @@ std::vector<MigrationFile> list_migrations(const std::string &dir, std::string &
 Migrator::Migrator(event_base *base, std::map<std::string, std::string> conn, std::string dir)
     : base_(base), conn_params_(std::move(conn)), dir_(std::move(dir)) {}
 
+// Destroying a migrator cancels it: `done` is not called, so nothing runs on an owner that
+// is going away (the connection's destructor fails its pending job, which lands in finish()).
 Migrator::~Migrator() {
+    finished_ = true;
+    done_ = nullptr;
+    conn_.reset();
     if (deadline_) event_free(deadline_);
 }
 

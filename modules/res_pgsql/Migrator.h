@@ -28,7 +28,7 @@ class Migrator {
 public:
     using Done = std::function<void(bool ok, const std::string &report)>;
     Migrator(event_base *base, std::map<std::string, std::string> conn, std::string dir);
-    ~Migrator();
+    ~Migrator();  // cancels: `done` is never called after destruction begins
     // Connects, applies what is pending, disconnects, then calls done once.
     void run(Done done);
 

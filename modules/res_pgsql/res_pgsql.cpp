@@ -6,6 +6,7 @@
 #include "Migrator.h"
 #include "PgDatabase.h"
 #include "vce/Host.h"
+#include "vce/Lifetime.h"
 #include "vce/Log.h"
 #include "vce/Module.h"
 
@@ -52,6 +53,7 @@ public:
     }
 
     ~ResPgsql() override {
+        lifetime_.end();
         for (const char *c : kCommands) host_.unregister_cli(c);
         host_.withdraw(services::kDatabase);
         migrators_.clear();
@@ -65,11 +67,11 @@ private:
         std::weak_ptr<Migrator> weak = m;
         m->run([this, weak, done](bool ok, const std::string &report) {
             done(ok, report);
-            // Destroy the migrator outside its own callback.
-            host_.post([this, weak] {
+            // Destroy the migrator outside its own callback (and never after this module).
+            host_.post(lifetime_.guard([this, weak] {
                 auto sp = weak.lock();
                 migrators_.erase(std::remove(migrators_.begin(), migrators_.end(), sp), migrators_.end());
-            });
+            }));
         });
     }
 
@@ -105,6 +107,7 @@ private:
     std::string sqldir_;
     std::unique_ptr<PgDatabase> db_;
     std::vector<std::shared_ptr<Migrator>> migrators_;
+    Lifetime lifetime_;  // last member: guarded closures see every other member alive
 };
 
 Module *load(Host &host, std::string &why) {

@@ -20,6 +20,8 @@ class ModuleLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(required_module_failure_is_fatal);
     CPPUNIT_TEST(abi_mismatch_refused);
     CPPUNIT_TEST(runtime_unload_refused_while_in_use);
+    CPPUNIT_TEST(runtime_unload_refused_while_optional_user_loaded);
+    CPPUNIT_TEST(runtime_unload_refused_while_busy);
     CPPUNIT_TEST(reload_calls_module);
     CPPUNIT_TEST(unknown_keyword_names_line);
     CPPUNIT_TEST_SUITE_END();
@@ -108,10 +110,35 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("module tm_b requires tm_a, which is not loaded; load it first"), l->load("tm_b"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_a"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_b"));
-        CPPUNIT_ASSERT_EQUAL(std::string("module tm_a is in use by tm_b; unload that first"), l->unload("tm_a"));
+        CPPUNIT_ASSERT_EQUAL(std::string("module tm_a is in use by tm_b (which requires it); unload tm_b first"),
+                             l->unload("tm_a"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_b"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_a"));
         CPPUNIT_ASSERT_EQUAL(std::string("module tm_a is not loaded"), l->unload("tm_a"));
+    }
+    // A module that took another's services because they were there (optional) holds their
+    // pointers as surely as one that required them.
+    void runtime_unload_refused_while_optional_user_loaded() {
+        auto l = loader();
+        CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_a"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_opt"));
+        CPPUNIT_ASSERT_EQUAL(std::string("module tm_a is in use by tm_opt (which uses its services); unload tm_opt first"),
+                             l->unload("tm_a"));
+        CPPUNIT_ASSERT(l->loaded("tm_a"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_opt"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_a"));
+    }
+    void runtime_unload_refused_while_busy() {
+        auto l = loader();
+        std::string busy = "2 calls in progress";
+        host_->provide<std::string>("busy", &busy);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_c"));
+        CPPUNIT_ASSERT_EQUAL(std::string("module tm_c is busy: 2 calls in progress; try again when it is idle"),
+                             l->unload("tm_c"));
+        CPPUNIT_ASSERT(l->loaded("tm_c"));
+        busy.clear();
+        CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_c"));
+        host_->withdraw("busy");
     }
     void reload_calls_module() {
         auto l = loader();

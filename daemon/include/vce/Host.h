@@ -37,7 +37,9 @@ public:
     virtual void register_cli(const CliCommand &cmd) = 0;
     virtual void unregister_cli(const std::string &words) = 0;
 
-    // Services by name. provide() fails (returns false) if the name is taken.
+    // Services by name; safe from any thread. provide() fails (returns false) if the name is
+    // taken. A pointer stays valid while its module is loaded, and `module unload` refuses
+    // a module that another loaded module requires or lists as optional.
     template <class T>
     bool provide(const std::string &name, T *svc) { return provide_raw(name, typeid(T).name(), svc); }
     template <class T>

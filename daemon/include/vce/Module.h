@@ -9,7 +9,7 @@ class Host;
 
 // Bumped whenever Host, Module or ModuleInfo change incompatibly; a module built for
 // another ABI is refused with both numbers in the message.
-constexpr unsigned kModuleAbi = 4;
+constexpr unsigned kModuleAbi = 5;
 
 // A loaded module instance. Deleting it unloads the module's work (unregister
 // everything it registered); the loader does that in reverse load order.
@@ -23,6 +23,9 @@ public:
         return false;
     }
     virtual bool can_reload() const { return false; }
+    // Why the module cannot be unloaded now ("2 TDM calls hold channel technology SIP"), or
+    // "" when it can. Asked by `module unload`; shutdown unloads regardless.
+    virtual std::string busy() const { return ""; }
 };
 
 struct ModuleInfo {

@@ -21,6 +21,11 @@ public:
     explicit TraceModule(vce::Host &h) : host_(h) { trace("load"); }
     ~TraceModule() override { trace("unload"); }
     bool can_reload() const override { return true; }
+    // Busy while the test's "busy" service holds a non-empty reason.
+    std::string busy() const override {
+        auto *b = host_.service<std::string>("busy");
+        return b ? *b : "";
+    }
     bool reload(std::string &) override {
         trace("reload");
         return true;
@@ -48,7 +53,13 @@ const char *const requires_list[] = {TM_REQUIRES, nullptr};
 const char *const *requires_list = nullptr;
 #endif
 
-const vce::ModuleInfo info = {TM_ABI, TM_NAME, "loader test module", TM_PRIO, requires_list, nullptr, load};
+#ifdef TM_OPTIONAL
+const char *const optional_list[] = {TM_OPTIONAL, nullptr};
+#else
+const char *const *optional_list = nullptr;
+#endif
+
+const vce::ModuleInfo info = {TM_ABI, TM_NAME, "loader test module", TM_PRIO, requires_list, optional_list, load};
 
 }  // namespace
 
