@@ -14,7 +14,7 @@
 
 #include "core/ControlServer.h"
 #include "core/CoreHost.h"
-#include "core/DialplanService.h"
+#include "vce/DialplanService.h"
 #include "vce/Channels.h"
 #include "core/ModuleLoader.h"
 #include "vce/Log.h"

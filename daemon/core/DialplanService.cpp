@@ -1,5 +1,7 @@
 // Dialplan service: file loading (the dialplan library does no I/O), atomic swap, CLI.
-#include "core/DialplanService.h"
+#include "vce/DialplanService.h"
+
+#include "vce/CallDriver.h"
 
 #include <fstream>
 #include <sstream>
@@ -22,6 +24,7 @@ bool read_text(const std::string &path, std::string &text) {
 
 DialplanService::DialplanService(Host &host, std::string path) : host_(host), path_(std::move(path)) {
     plan_ = dialplan::Dialplan::parse("", "(empty)");
+    register_channel_functions(registry_);
     // Dial waits; the channel that owns the call performs it and resumes with DIALSTATUS.
     registry_.add_application("Dial", [](dialplan::Execution &, const std::vector<std::string> &args) {
         return args.empty() || args[0].empty() ? dialplan::AppResult::next() : dialplan::AppResult::wait();

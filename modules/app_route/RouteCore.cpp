@@ -7,7 +7,8 @@
 #include <cstdio>
 #include <sstream>
 
-#include "core/DialplanService.h"
+#include "vce/CallDriver.h"
+#include "vce/DialplanService.h"
 #include "dialplan/Execution.h"
 #include "routing/Router.h"
 #include "vce/Log.h"
@@ -115,11 +116,9 @@ bool RouteCore::start(std::string &why) {
         app_added_ = dp->registry().add_application(
             "Route", [weak](dialplan::Execution &exec, const std::vector<std::string> &args) {
                 std::string number = args.empty() || args[0].empty() ? exec.get("EXTEN") : args[0];
-                std::string caller = args.size() > 1 ? args[1] : exec.get("CALLER");
-                if (caller.empty()) {
-                    auto it = exec.variables().find("CALLERID(num)");
-                    if (it != exec.variables().end()) caller = it->second;
-                }
+                // Route(number[,caller]): the caller defaults to the channel's caller id,
+                // set the same way by every technology (vce/CallDriver.h).
+                std::string caller = args.size() > 1 ? args[1] : exec.get(channel_vars::kCallerNum);
                 auto self = weak.lock();
                 routing::Decision d = self ? self->route(number, caller) : unavailable(nullptr);
                 for (const auto &[name, value] : d.variables()) exec.set(name, value);

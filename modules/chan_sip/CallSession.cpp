@@ -11,7 +11,8 @@
 
 #include "DialStatus.h"
 #include "SipText.h"
-#include "core/DialplanService.h"
+#include "vce/CallDriver.h"
+#include "vce/DialplanService.h"
 #include "vce/Log.h"
 
 namespace vce::sip {
@@ -23,7 +24,7 @@ CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t cons
     dialled_ = e.dialled_of(sip->sip_request->rq_url);
     auto *dp = e_.dialplan();
     exec_ = std::make_unique<dialplan::Execution>(dp->current(), dp->registry(), context, dialled_);
-    exec_->set("CALLER", caller_);
+    exec_->set(channel_vars::kCallerNum, caller_);
     exec_->set("CALLID", sip->sip_call_id ? sip->sip_call_id->i_id : "");
     cdr_.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : "";
     cdr_.caller = caller_;

@@ -16,7 +16,7 @@
 
 #include "CallSession.h"
 #include "SipText.h"
-#include "core/DialplanService.h"
+#include "vce/DialplanService.h"
 #include "vce/Host.h"
 #include "vce/Log.h"
 #include "vce/RouteService.h"

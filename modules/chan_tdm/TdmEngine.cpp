@@ -11,7 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "core/DialplanService.h"
+#include "vce/CallDriver.h"
+#include "vce/DialplanService.h"
 #include "spandsp_glue/SpanWire.h"
 #include "spandsp_glue/VirtualSpan.h"
 #include "vce/Log.h"
@@ -533,8 +534,8 @@ void TdmEngine::startCall(Line &l, const std::string &exten) {
     l.exec =
         std::make_unique<dialplan::Execution>(plan, dialplan_->registry(), l.cfg.context, exten);
     l.overlap.reset();
-    l.exec->set("CALLERID", l.cfg.callerid);
-    l.exec->set("CALLERID_NAME", l.cfg.callername);
+    l.exec->set(channel_vars::kCallerNum, l.cfg.callerid);
+    l.exec->set(channel_vars::kCallerName, l.cfg.callername);
     l.exec->set("TDM_CHANNEL", l.name);
     l.exec->set("TDM_GROUP", l.cfg.group);
     l.exec->set("TDM_SIGNALLING", l.cfg.role == dsp::ChannelRole::Fxs ? "fxs" : "fxo");
@@ -620,8 +621,8 @@ void TdmEngine::startDial(Line &l, const std::vector<std::string> &args) {
     DialRequest req;
     req.call_id = l.name + "-" + std::to_string(gen);
     req.resource = resource;
-    req.caller = l.exec->get("CALLERID");
-    req.caller_name = l.exec->get("CALLERID_NAME");
+    req.caller = l.exec->get(channel_vars::kCallerNum);
+    req.caller_name = l.exec->get(channel_vars::kCallerName);
     req.timeout_seconds = timeout;
     VCE_LOG_NOTICE("chan_tdm: %s: Dial(%s,%d)", l.name.c_str(), target.c_str(), timeout);
     l.peer = target;

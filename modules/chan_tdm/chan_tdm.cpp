@@ -4,7 +4,7 @@
 
 #include "TdmConfig.h"
 #include "TdmEngine.h"
-#include "core/DialplanService.h"
+#include "vce/DialplanService.h"
 #include "vce/Channels.h"
 #include "vce/Host.h"
 #include "vce/Log.h"

@@ -7,7 +7,7 @@
 #include <map>
 #include <thread>
 
-#include "core/DialplanService.h"
+#include "vce/DialplanService.h"
 #include "dialplan/Execution.h"
 #include "modules/app_route/ReloadPacer.h"
 #include "modules/app_route/RouteCore.h"
@@ -437,7 +437,7 @@ public:
         // The caller's country picks the branch of a company number.
         auto plan2 = dialplan::Dialplan::parse("[c]\nexten => _X.,1,Route(${EXTEN})\n", "t2.conf");
         dialplan::Execution e2(plan2, dp_->registry(), "c", "62006200");
-        e2.set("CALLER", "0262006200082");
+        e2.set("CALLERID_NUM", "0262006200082");
         e2.run();
         CPPUNIT_ASSERT_EQUAL(std::string("62006200#082"), e2.get("ROUTE_NUMBER"));
     }

@@ -56,7 +56,7 @@ public:
         snap_ = snapshot();
         reg_ = std::make_unique<Registry>();
         reg_->add_application("Route", [this](Execution &x, const std::vector<std::string> &a) {
-            Decision d = router_.route(*snap_, a.empty() ? "" : a[0], x.get("CALLERID"), "");
+            Decision d = router_.route(*snap_, a.empty() ? "" : a[0], x.get("CALLERID_NUM"), "");
             for (const auto &[k, v] : d.variables()) x.set(k, v);
             return AppResult::next();
         });

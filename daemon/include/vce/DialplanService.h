@@ -18,6 +18,7 @@ public:
     ~DialplanService();
 
     dialplan::Registry &registry() { return registry_; }
+    const dialplan::Registry &registry() const { return registry_; }
     // The plan new calls start on; calls in progress keep the one they started with.
     // Safe from any thread.
     std::shared_ptr<const dialplan::Dialplan> current() const;
