@@ -39,26 +39,39 @@ public:
     virtual void hangup(unsigned long handle) = 0;
 };
 
-// Registry of technologies by name; thread-safe.
+// Registry of technologies by name; thread-safe. A call that uses another module's
+// technology holds it with acquire(): the owning module's busy() counts those holders
+// (users()), so `module unload` is refused while a call holds its technology.
 class ChannelRegistry {
 public:
     bool add(const std::string &tech, ChannelTech *t) {
         std::lock_guard<std::mutex> lock(mutex_);
-        return techs_.emplace(tech, t).second;
+        if (techs_.count(tech)) return false;
+        techs_.emplace(tech, std::shared_ptr<ChannelTech>(t, [](ChannelTech *) {}));
+        return true;
     }
     void remove(const std::string &tech) {
         std::lock_guard<std::mutex> lock(mutex_);
         techs_.erase(tech);
     }
-    ChannelTech *find(const std::string &tech) const {
+    // A counted reference for the length of a call (null if no module offers `tech`).
+    std::shared_ptr<ChannelTech> acquire(const std::string &tech) const {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = techs_.find(tech);
         return it == techs_.end() ? nullptr : it->second;
     }
+    // An uncounted pointer, for a look that ends before the caller returns.
+    ChannelTech *find(const std::string &tech) const { return acquire(tech).get(); }
+    // How many calls hold `tech` now.
+    long users(const std::string &tech) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = techs_.find(tech);
+        return it == techs_.end() ? 0 : it->second.use_count() - 1;
+    }
 
 private:
     mutable std::mutex mutex_;
-    std::map<std::string, ChannelTech *> techs_;
+    std::map<std::string, std::shared_ptr<ChannelTech>> techs_;
 };
 
 }  // namespace vce
