@@ -3,9 +3,9 @@ TEST_MODFLAGS = -module -avoid-version -shared -rpath /nowhere
 TEST_MOD_SRC = tests/unit/modules/test_module.cpp
 check_LTLIBRARIES += tests/unit/modules/tm_a.la tests/unit/modules/tm_b.la tests/unit/modules/tm_c.la \
 	tests/unit/modules/tm_decline.la tests/unit/modules/tm_after_decline.la tests/unit/modules/tm_badabi.la \
-	tests/unit/modules/tm_opt.la
+	tests/unit/modules/tm_opt.la tests/unit/modules/tm_opt_c.la
 tests_unit_modules_tm_a_la_SOURCES = $(TEST_MOD_SRC)
-tests_unit_modules_tm_a_la_CPPFLAGS = $(AM_CPPFLAGS) -DTM_NAME='"tm_a"' -DTM_PRIO=5
+tests_unit_modules_tm_a_la_CPPFLAGS = $(AM_CPPFLAGS) -DTM_NAME='"tm_a"' -DTM_PRIO=5 -DTM_PROVIDES='"svc_a"'
 tests_unit_modules_tm_a_la_LDFLAGS = $(TEST_MODFLAGS)
 tests_unit_modules_tm_b_la_SOURCES = $(TEST_MOD_SRC)
 tests_unit_modules_tm_b_la_CPPFLAGS = $(AM_CPPFLAGS) -DTM_NAME='"tm_b"' -DTM_PRIO=1 -DTM_REQUIRES='"tm_a"'
@@ -25,6 +25,9 @@ tests_unit_modules_tm_badabi_la_LDFLAGS = $(TEST_MODFLAGS)
 tests_unit_modules_tm_opt_la_SOURCES = $(TEST_MOD_SRC)
 tests_unit_modules_tm_opt_la_CPPFLAGS = $(AM_CPPFLAGS) -DTM_NAME='"tm_opt"' -DTM_OPTIONAL='"tm_a"'
 tests_unit_modules_tm_opt_la_LDFLAGS = $(TEST_MODFLAGS)
+tests_unit_modules_tm_opt_c_la_SOURCES = $(TEST_MOD_SRC)
+tests_unit_modules_tm_opt_c_la_CPPFLAGS = $(AM_CPPFLAGS) -DTM_NAME='"tm_opt_c"' -DTM_OPTIONAL='"tm_c"'
+tests_unit_modules_tm_opt_c_la_LDFLAGS = $(TEST_MODFLAGS)
 
 EXTRA_DIST += tests/run-all
 

@@ -85,6 +85,13 @@ void *CoreHost::service_raw(const std::string &name, const char *type) const {
     return it->second.ptr;
 }
 
+std::vector<std::string> CoreHost::service_names() const {
+    std::lock_guard<std::mutex> lock(services_mutex_);
+    std::vector<std::string> out;
+    for (const auto &[name, svc] : services_) out.push_back(name);
+    return out;
+}
+
 void CoreHost::withdraw(const std::string &name) {
     std::lock_guard<std::mutex> lock(services_mutex_);
     services_.erase(name);

@@ -32,6 +32,7 @@ public:
     // Runs a command line (already split into words); unknown commands get status 2.
     void dispatch(std::vector<std::string> words, CliRequest::Sink sink);
     std::vector<CliCommand> commands() const;
+    std::vector<std::string> service_names() const;
     void set_vced_conf(Config c) { vced_conf_ = std::move(c); }
     void set_shutdown_hook(std::function<void()> fn) { shutdown_ = std::move(fn); }
     // Shutdown: run_posts() completes what is queued while the modules still exist;

@@ -1,6 +1,8 @@
 // Module loader: dlopen, ABI check, requirement ordering, decline propagation, unload.
 #include "core/ModuleLoader.h"
 
+#include "core/CoreHost.h"
+
 #include <dirent.h>
 #include <dlfcn.h>
 #include <sys/stat.h>
@@ -27,6 +29,7 @@ struct ModuleLoader::Candidate {
 struct ModuleLoader::Loaded {
     std::unique_ptr<Candidate> c;
     Module *instance = nullptr;
+    std::vector<std::string> services;  // the host services it provided while loading
     ~Loaded() {
         delete instance;  // the module's own destructor unregisters its work
     }
@@ -85,6 +88,8 @@ std::string ModuleLoader::open(const std::string &name, std::unique_ptr<Candidat
 std::string ModuleLoader::start(std::unique_ptr<Candidate> c) {
     std::string why;
     Module *m = nullptr;
+    auto *core = dynamic_cast<CoreHost *>(&host_);
+    const std::vector<std::string> before = core ? core->service_names() : std::vector<std::string>{};
     try {
         m = c->info->load(host_, why);
     } catch (const std::exception &e) {
@@ -94,6 +99,9 @@ std::string ModuleLoader::start(std::unique_ptr<Candidate> c) {
     auto l = std::make_unique<Loaded>();
     l->c = std::move(c);
     l->instance = m;
+    if (core)
+        for (const auto &n : core->service_names())
+            if (std::find(before.begin(), before.end(), n) == before.end()) l->services.push_back(n);
     VCE_LOG_NOTICE("loaded module %s (%s)", l->c->info->name, l->c->info->description);
     loaded_.push_back(std::move(l));
     return "";
@@ -188,15 +196,18 @@ std::string ModuleLoader::unload(const std::string &raw) {
     auto it = std::find_if(loaded_.begin(), loaded_.end(), [&](auto &l) { return name == l->c->info->name; });
     if (it == loaded_.end()) return "module " + name + " is not loaded";
     // A dependant holds pointers to this module's services whether it required them or
-    // took them because they were there (optional), so both refuse the unload.
+    // took them because they were there (optional), so both refuse the unload. (Channel
+    // technologies are counted per call instead: see busy() and ChannelRegistry.)
+    const bool provides = !(*it)->services.empty();
     for (const auto &l : loaded_) {
         for (const auto &r : list_of(l->c->info->requires))
             if (r == name)
                 return "module " + name + " is in use by " + l->c->info->name + " (which requires it); unload " +
                        l->c->info->name + " first";
         for (const auto &r : list_of(l->c->info->optional))
-            if (r == name)
-                return "module " + name + " is in use by " + l->c->info->name + " (which uses its services); unload " +
+            if (r == name && provides)
+                return "module " + name + " is in use by " + l->c->info->name + " (which uses its service " +
+                       (*it)->services.front() + "); unload " +
                        l->c->info->name + " first";
     }
     const std::string busy = (*it)->instance->busy();

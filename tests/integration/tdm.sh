@@ -44,8 +44,8 @@ exten => _023X.,1,Dial(TDM/pstnsim/${EXTEN},10)
  same => n,Hangup()
 
 [tdm-test-trunks]
-exten => 4711,1,Set(CALLERID=0212345678)
- same => n,Set(CALLERID_NAME=Hong Gildong)
+exten => 4711,1,Set(CALLERID(num)=0212345678)
+ same => n,Set(CALLERID(name)=Hong Gildong)
  same => n,Dial(TDM/phones/4711,20)
  same => n,Hangup()
 ; a careless entry: chan_tdm itself refuses to send a trunk call back out on a trunk

@@ -122,11 +122,16 @@ public:
         auto l = loader();
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_a"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_opt"));
-        CPPUNIT_ASSERT_EQUAL(std::string("module tm_a is in use by tm_opt (which uses its services); unload tm_opt first"),
-                             l->unload("tm_a"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("module tm_a is in use by tm_opt (which uses its service svc_a); unload tm_opt first"),
+            l->unload("tm_a"));
         CPPUNIT_ASSERT(l->loaded("tm_a"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_opt"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_a"));
+        // Optional only for its order (no service of tm_c is held): the unload goes ahead.
+        CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_c"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_opt_c"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_c"));
     }
     void runtime_unload_refused_while_busy() {
         auto l = loader();

@@ -18,8 +18,18 @@ namespace {
 // Appends "load NAME" / "unload NAME" to the test's trace service.
 class TraceModule : public vce::Module {
 public:
-    explicit TraceModule(vce::Host &h) : host_(h) { trace("load"); }
-    ~TraceModule() override { trace("unload"); }
+    explicit TraceModule(vce::Host &h) : host_(h) {
+        trace("load");
+#ifdef TM_PROVIDES
+        host_.provide<int>(TM_PROVIDES, &service_);
+#endif
+    }
+    ~TraceModule() override {
+#ifdef TM_PROVIDES
+        host_.withdraw(TM_PROVIDES);
+#endif
+        trace("unload");
+    }
     bool can_reload() const override { return true; }
     // Busy while the test's "busy" service holds a non-empty reason.
     std::string busy() const override {
@@ -36,6 +46,7 @@ private:
         if (auto *t = host_.service<std::vector<std::string>>("trace")) t->push_back(std::string(what) + " " + TM_NAME);
     }
     vce::Host &host_;
+    int service_ = 0;
 };
 
 vce::Module *load(vce::Host &host, std::string &why) {
