@@ -30,8 +30,29 @@ synchronous_commit = on
 log_min_messages = warning
 CONF
     fi
-    _pg_as_postgres "$PG_BIN/pg_ctl" -D "$_dir/data" -l "$_dir/server.log" -w -t 60 start >/dev/null \
-        || { tail -n 20 "$_dir/server.log" >&2; return 1; }
+    # A server left running by an earlier run (crash, kill -9 of its parent) is reused; a
+    # postmaster.pid whose process is gone (reboot, kill -9 of postgres) is stale and
+    # PostgreSQL replaces it itself.
+    _reuse=
+    if _pg_as_postgres "$PG_BIN/pg_ctl" -D "$_dir/data" status >/dev/null 2>&1; then
+        # Running, or dying (a postmaster killed a moment ago still has its pid): reuse it
+        # only if it accepts connections.
+        for _i in $(seq 1 30); do
+            "$PG_BIN/pg_isready" -q -h "$_dir" -p "$_port" && { _reuse=1; break; }
+            sleep 0.2
+        done
+    fi
+    if [ -n "$_reuse" ]; then
+        echo "pg: reusing the PostgreSQL already running in $_dir (pid $(pg_pid "$_dir"))" >&2
+    else
+        # After a kill -9 of the postmaster its backends may hold the old shared memory for
+        # a moment ("pre-existing shared memory block is still in use"): try again.
+        for _try in 1 2 3 4 5; do
+            _pg_as_postgres "$PG_BIN/pg_ctl" -D "$_dir/data" -l "$_dir/server.log" -w -t 60 start >/dev/null && break
+            [ "$_try" = 5 ] && { tail -n 20 "$_dir/server.log" >&2; return 1; }
+            sleep 1
+        done
+    fi
     export PGHOST=$_dir PGPORT=$_port PGUSER=postgres
     export PGDATABASE=${PGDATABASE:-postgres}
 }
