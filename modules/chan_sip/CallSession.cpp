@@ -269,7 +269,7 @@ void CallSession::dial_finished(const std::string &dialstatus) {
 
 bool CallSession::start_gateway(const std::string &tech, const std::string &resource, int timeout) {
     auto *reg = e_.channels();
-    ChannelTech *t = reg ? reg->find(tech) : nullptr;
+    std::shared_ptr<ChannelTech> t = reg ? reg->acquire(tech) : nullptr;
     if (!t) return false;
     DialRequest req;
     req.call_id = cdr_.call_id;

@@ -66,7 +66,7 @@ private:
     // A leg on another technology (Dial(TDM/...)): we answer the caller ourselves with
     // that technology's media (this box terminates the call).
     bool start_gateway(const std::string &tech, const std::string &resource, int timeout);
-    ChannelTech *gw_tech_ = nullptr;
+    std::shared_ptr<ChannelTech> gw_tech_;  // counted reference (ChannelRegistry::acquire)
     unsigned long gw_handle_ = 0;
     Engine::CdrLeg cdr_;
 };

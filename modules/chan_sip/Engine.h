@@ -134,7 +134,7 @@ public:
     std::unordered_map<std::string, CdrLeg> answered_;
     // A call this box answered for another technology (SIP caller -> TDM trunk).
     struct GatewayCall {
-        ChannelTech *tech = nullptr;
+        std::shared_ptr<ChannelTech> tech;  // counted: its module stays busy while we hold it
         unsigned long handle = 0;
         CdrLeg cdr;
         std::string remote_target, their_from, our_to;

@@ -80,6 +80,12 @@ public:
                             }});
         return "";
     }
+    std::string busy() const override {
+        auto *reg = host_.service<ChannelRegistry>(services::kChannels);
+        const long n = reg && registered_ ? reg->users("SIP") : 0;
+        return n ? std::to_string(n) + " call(s) of another module hold channel technology SIP" : "";
+    }
+
     ~ChanSip() override {
         host_.unregister_cli("sip show registrations");
         host_.unregister_cli("sip show status");

@@ -650,7 +650,7 @@ void TdmEngine::startDial(Line &l, const std::vector<std::string> &args) {
         l.legHandle = h;
         return;
     }
-    ChannelTech *ct = channels_ ? channels_->find(tech) : nullptr;
+    std::shared_ptr<ChannelTech> ct = channels_ ? channels_->acquire(tech) : nullptr;
     if (!ct) return fail("CHANUNAVAIL", "no channel technology " + tech);
     // Another module's technology (SIP): the media first. Our RTP offer travels in the request;
     // the answer arrives with Answered, and the line's audio is then bridged to RTP.

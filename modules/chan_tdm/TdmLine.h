@@ -55,7 +55,7 @@ struct Line {
     std::unique_ptr<dialplan::Execution> exec;
     int legLine = -1;                // the leg we dialled on this engine
     unsigned long legHandle = 0;     // its handle (this engine or another technology)
-    ChannelTech *legTech = nullptr;  // the other technology, when not TDM
+    std::shared_ptr<ChannelTech> legTech;  // counted reference (ChannelRegistry::acquire)  // the other technology, when not TDM
     bool legAnswered = false;
 
     // As a dialled leg (Dial(TDM/...) from a line here or from another module).

@@ -57,6 +57,11 @@ public:
                        engine_->config().country.c_str());
     }
 
+    std::string busy() const override {
+        const long n = registered_ ? channels_->users("TDM") : 0;
+        return n ? std::to_string(n) + " call(s) of another module hold channel technology TDM" : "";
+    }
+
     ~ChanTdm() override {
         for (const char *c : kCommands) host_.unregister_cli(c);
         if (registered_) channels_->remove("TDM");
