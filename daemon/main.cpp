@@ -17,7 +17,9 @@ static const char *allocator() {
     return name;
 }
 #else
-static const char *allocator() { return "glibc malloc"; }
+static const char *allocator() {
+    return "glibc malloc";
+}
 #endif
 
 static void usage(FILE *out) {
@@ -36,13 +38,27 @@ int main(int argc, char **argv) {
     int c;
     while ((c = getopt(argc, argv, "c:fvmVh")) != -1) {
         switch (c) {
-            case 'c': opts.confdir = optarg; break;
-            case 'f': opts.foreground = true; break;
-            case 'v': ++opts.verbose; break;
-            case 'm': opts.migrate_only = true; break;
-            case 'V': std::printf("vced %s (%s)\n", PACKAGE_VERSION, allocator()); return 0;
-            case 'h': usage(stdout); return 0;
-            default: usage(stderr); return 2;
+            case 'c':
+                opts.confdir = optarg;
+                break;
+            case 'f':
+                opts.foreground = true;
+                break;
+            case 'v':
+                ++opts.verbose;
+                break;
+            case 'm':
+                opts.migrate_only = true;
+                break;
+            case 'V':
+                std::printf("vced %s (%s)\n", PACKAGE_VERSION, allocator());
+                return 0;
+            case 'h':
+                usage(stdout);
+                return 0;
+            default:
+                usage(stderr);
+                return 2;
         }
     }
     if (optind != argc) {

@@ -20,7 +20,8 @@ int spanStandard(CallerIdStandard s) {
 
 }  // namespace
 
-CallerIdGenerator::CallerIdGenerator(CallerIdStandard standard) : standard_(spanStandard(standard)) {
+CallerIdGenerator::CallerIdGenerator(CallerIdStandard standard)
+    : standard_(spanStandard(standard)) {
     tx_.reset(adsi_tx_init(nullptr, standard_));
     if (!tx_) throw std::runtime_error("caller id: cannot initialise SpanDSP adsi_tx");
 }
@@ -83,7 +84,8 @@ void CallerIdDecoder::onMessage(void *user, const uint8_t *msg, int len) {
         const uint8_t type = msg[pos];
         const int flen = msg[pos + 1];
         if (pos + 2 + flen > end) return;  // corrupt
-        std::string body(reinterpret_cast<const char *>(msg + pos + 2), static_cast<std::size_t>(flen));
+        std::string body(reinterpret_cast<const char *>(msg + pos + 2),
+                         static_cast<std::size_t>(flen));
         if (type == kFieldDateTime) info.dateTime = body;
         if (type == kFieldNumber) info.number = body;
         if (type == kFieldName) info.name = body;

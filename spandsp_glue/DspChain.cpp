@@ -19,17 +19,16 @@ const TonePlan &planFor(const std::string &country) {
 }  // namespace
 
 DspChain::DspChain(const DspChainConfig &config)
-    : cfg_(config),
-      plan_(&planFor(config.country)),
-      tones_(*plan_),
-      cidTx_(plan_->callerId) {
+    : cfg_(config), plan_(&planFor(config.country)), tones_(*plan_), cidTx_(plan_->callerId) {
     if (cfg_.echo == EchoMode::Nlms) ec_ = std::make_unique<EchoCanceller>(cfg_.echoConfig);
     if (cfg_.echo == EchoMode::SpanDspModem) {
         modemEc_.reset(modem_echo_can_init(cfg_.echoConfig.taps));
-        if (!modemEc_) throw std::runtime_error("dsp chain: cannot initialise SpanDSP modem_echo_can");
+        if (!modemEc_)
+            throw std::runtime_error("dsp chain: cannot initialise SpanDSP modem_echo_can");
     }
     if (cfg_.detectDtmf) dtmfRx_ = std::make_unique<DtmfDetector>(events_);
-    if (cfg_.detectCallProgress) progress_ = std::make_unique<CallProgressDetector>(*plan_, events_);
+    if (cfg_.detectCallProgress)
+        progress_ = std::make_unique<CallProgressDetector>(*plan_, events_);
     if (cfg_.detectFax) fax_ = std::make_unique<FaxDetector>(events_);
     events_.reserve(16);
 }
@@ -55,7 +54,8 @@ void DspChain::process(const uint8_t *fromLine, int16_t *toNetwork, const int16_
         if (ec_) {
             ec_->process(tx, rx, clean, m);
         } else if (modemEc_) {
-            for (std::size_t i = 0; i < m; ++i) clean[i] = modem_echo_can_update(modemEc_.get(), tx[i], rx[i]);
+            for (std::size_t i = 0; i < m; ++i)
+                clean[i] = modem_echo_can_update(modemEc_.get(), tx[i], rx[i]);
         } else {
             std::memcpy(clean, rx, m * sizeof(int16_t));
         }

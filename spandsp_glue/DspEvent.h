@@ -9,12 +9,12 @@ namespace vce::dsp {
 enum class Tone { None, Dial, Ringback, Busy, Congestion };
 
 enum class DspEventType {
-    DtmfDigit,      // digit: '0'-'9', '*', '#', 'A'-'D'
-    ToneDetected,   // tone: a call-progress tone matched its cadence
-    ToneEnded,      // tone: the previously detected tone stopped
-    Answered,       // call progress: speech-like energy after dialling (far end answered)
-    FaxCng,         // calling fax tone (1100 Hz) heard
-    FaxCed,         // called fax / answer tone (2100 Hz) heard
+    DtmfDigit,     // digit: '0'-'9', '*', '#', 'A'-'D'
+    ToneDetected,  // tone: a call-progress tone matched its cadence
+    ToneEnded,     // tone: the previously detected tone stopped
+    Answered,      // call progress: speech-like energy after dialling (far end answered)
+    FaxCng,        // calling fax tone (1100 Hz) heard
+    FaxCed,        // called fax / answer tone (2100 Hz) heard
 };
 
 struct DspEvent {

@@ -1,4 +1,5 @@
-// Line echo canceller: NLMS adaptive filter with Geigel double-talk detection, NLP and comfort noise.
+// Line echo canceller: NLMS adaptive filter with Geigel double-talk detection, NLP and comfort
+// noise.
 #include "spandsp_glue/EchoCanceller.h"
 
 #include <algorithm>
@@ -23,7 +24,9 @@ __attribute__((always_inline)) inline v8sf load8(const float *p) {
     std::memcpy(&v, p, sizeof v);
     return v;
 }
-__attribute__((always_inline)) inline void store8(float *p, const v8sf &v) { std::memcpy(p, &v, sizeof v); }
+__attribute__((always_inline)) inline void store8(float *p, const v8sf &v) {
+    std::memcpy(p, &v, sizeof v);
+}
 
 inline int16_t saturate(float v) {
     if (v > 32767.0f) return 32767;
@@ -157,7 +160,9 @@ void EchoCanceller::processChunk(const int16_t *far, const int16_t *near, int16_
     // filter is far from converged, smaller steps once it cancels well (lower misadjustment,
     // and less damage from the few samples of double talk before Geigel notices).
     const float erle = pNearSlow_ / (pErrSlow_ + 1.0f);
-    const float mu = erle < 10.0f ? cfg_.stepSize : erle < 100.0f ? 0.5f * cfg_.stepSize : 0.2f * cfg_.stepSize;
+    const float mu = erle < 10.0f    ? cfg_.stepSize
+                     : erle < 100.0f ? 0.5f * cfg_.stepSize
+                                     : 0.2f * cfg_.stepSize;
     Kernel::run(w_.data(), h, y, e, adapt, den, mu, taps_, n);
 
     // Pass 3 (scalar): NLP and comfort noise.
@@ -183,7 +188,8 @@ void EchoCanceller::processChunk(const int16_t *far, const int16_t *near, int16_
             ++stats_.nlpSamples;
             if (cfg_.comfortNoise) {
                 seed_ = seed_ * 1664525u + 1013904223u;
-                const float u = static_cast<float>(static_cast<int32_t>(seed_)) * (1.0f / 2147483648.0f);
+                const float u =
+                    static_cast<float>(static_cast<int32_t>(seed_)) * (1.0f / 2147483648.0f);
                 o = u * std::sqrt(3.0f * pNoise_);
             } else {
                 o = 0;

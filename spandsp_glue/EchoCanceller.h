@@ -1,4 +1,5 @@
-// Line echo canceller: NLMS adaptive filter with Geigel double-talk detection, NLP and comfort noise.
+// Line echo canceller: NLMS adaptive filter with Geigel double-talk detection, NLP and comfort
+// noise.
 //
 // Why our own: Debian's SpanDSP 0.0.6 echo_can_update() prints two debug lines per sample on
 // stdout, and modem_echo_can_update() has no double-talk detection, NLP or comfort noise.

@@ -7,10 +7,12 @@
 namespace vce::dsp {
 
 FaxDetector::FaxDetector(DspEventQueue &events) : events_(events) {
-    cngRx_.reset(modem_connect_tones_rx_init(nullptr, MODEM_CONNECT_TONES_FAX_CNG, &FaxDetector::onCng, this));
+    cngRx_.reset(modem_connect_tones_rx_init(nullptr, MODEM_CONNECT_TONES_FAX_CNG,
+                                             &FaxDetector::onCng, this));
     cedRx_.reset(modem_connect_tones_rx_init(nullptr, MODEM_CONNECT_TONES_FAX_CED_OR_PREAMBLE,
                                              &FaxDetector::onCed, this));
-    if (!cngRx_ || !cedRx_) throw std::runtime_error("fax detect: cannot initialise SpanDSP modem_connect_tones_rx");
+    if (!cngRx_ || !cedRx_)
+        throw std::runtime_error("fax detect: cannot initialise SpanDSP modem_connect_tones_rx");
 }
 
 void FaxDetector::process(const int16_t *amp, std::size_t n) {
@@ -28,7 +30,8 @@ void FaxDetector::onCng(void *user, int code, int, int) {
 
 void FaxDetector::onCed(void *user, int code, int, int) {
     auto *self = static_cast<FaxDetector *>(user);
-    if ((code == MODEM_CONNECT_TONES_FAX_CED || code == MODEM_CONNECT_TONES_FAX_PREAMBLE) && !self->ced_) {
+    if ((code == MODEM_CONNECT_TONES_FAX_CED || code == MODEM_CONNECT_TONES_FAX_PREAMBLE) &&
+        !self->ced_) {
         self->ced_ = true;
         self->events_.push_back({DspEventType::FaxCed});
     }

@@ -1,12 +1,12 @@
 // A hybrid echo path built from the G.168 Annex D impulse responses shipped with SpanDSP.
 #include "spandsp_glue/G168EchoPath.h"
 
+#include <spandsp.h>
+#include <spandsp/g168models.h>
+
 #include <cmath>
 #include <stdexcept>
 #include <string>
-
-#include <spandsp.h>
-#include <spandsp/g168models.h>
 
 namespace vce::dsp {
 namespace {
@@ -23,16 +23,25 @@ Model model(const int32_t (&c)[N]) {
 
 Model pick(int m) {
     switch (m) {
-    case 2: return model(line_model_d2_coeffs);
-    case 3: return model(line_model_d3_coeffs);
-    case 4: return model(line_model_d4_coeffs);
-    case 5: return model(line_model_d5_coeffs);
-    case 6: return model(line_model_d6_coeffs);
-    case 7: return model(line_model_d7_coeffs);
-    case 8: return model(line_model_d8_coeffs);
-    case 9: return model(line_model_d9_coeffs);
+        case 2:
+            return model(line_model_d2_coeffs);
+        case 3:
+            return model(line_model_d3_coeffs);
+        case 4:
+            return model(line_model_d4_coeffs);
+        case 5:
+            return model(line_model_d5_coeffs);
+        case 6:
+            return model(line_model_d6_coeffs);
+        case 7:
+            return model(line_model_d7_coeffs);
+        case 8:
+            return model(line_model_d8_coeffs);
+        case 9:
+            return model(line_model_d9_coeffs);
     }
-    throw std::invalid_argument("G.168 echo path: model " + std::to_string(m) + " unknown, expected 2..9");
+    throw std::invalid_argument("G.168 echo path: model " + std::to_string(m) +
+                                " unknown, expected 2..9");
 }
 
 }  // namespace
@@ -62,7 +71,10 @@ float G168EchoPath::echo(int16_t far) {
 void G168EchoPath::addEcho(const int16_t *far, int16_t *near, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
         const float v = near[i] + echo(far[i]);
-        near[i] = static_cast<int16_t>(v > 32767.f ? 32767 : v < -32768.f ? -32768 : static_cast<int>(v >= 0 ? v + 0.5f : v - 0.5f));
+        near[i] =
+            static_cast<int16_t>(v > 32767.f    ? 32767
+                                 : v < -32768.f ? -32768
+                                                : static_cast<int>(v >= 0 ? v + 0.5f : v - 0.5f));
     }
 }
 

@@ -1,9 +1,9 @@
 // G.711 A-law / μ-law conversion of whole frames (table-driven decode, SpanDSP encode).
 #include "spandsp_glue/G711.h"
 
-#include <array>
-
 #include <spandsp.h>
+
+#include <array>
 
 namespace vce::dsp {
 namespace {
@@ -45,9 +45,13 @@ void g711Decode(Law law, const uint8_t *in, int16_t *out, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) out[i] = t[in[i]];
 }
 
-uint8_t g711Silence(Law law) { return g711Encode(law, 0); }
+uint8_t g711Silence(Law law) {
+    return g711Encode(law, 0);
+}
 
-const char *lawName(Law law) { return law == Law::Alaw ? "alaw" : "ulaw"; }
+const char *lawName(Law law) {
+    return law == Law::Alaw ? "alaw" : "ulaw";
+}
 
 bool parseLaw(const std::string &t, Law &out) {
     if (t == "alaw" || t == "pcma" || t == "PCMA" || t == "a-law") {

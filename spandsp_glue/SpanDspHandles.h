@@ -1,9 +1,9 @@
 // RAII owners for the SpanDSP C states used by the DSP chain (one deleter per type).
 #pragma once
 
-#include <memory>
-
 #include <spandsp.h>
+
+#include <memory>
 
 namespace vce::dsp {
 
@@ -21,12 +21,15 @@ using AdsiRxPtr = std::unique_ptr<adsi_rx_state_t, SpanFree<adsi_rx_state_t, ads
 using ToneGenPtr = std::unique_ptr<tone_gen_state_t, SpanFree<tone_gen_state_t, tone_gen_free>>;
 using SuperToneRxPtr =
     std::unique_ptr<super_tone_rx_state_t, SpanFree<super_tone_rx_state_t, super_tone_rx_free>>;
-using SuperToneDescPtr = std::unique_ptr<super_tone_rx_descriptor_t,
-                                         SpanFree<super_tone_rx_descriptor_t, super_tone_rx_free_descriptor>>;
-using ModemTonesRxPtr = std::unique_ptr<modem_connect_tones_rx_state_t,
-                                        SpanFree<modem_connect_tones_rx_state_t, modem_connect_tones_rx_free>>;
-using ModemTonesTxPtr = std::unique_ptr<modem_connect_tones_tx_state_t,
-                                        SpanFree<modem_connect_tones_tx_state_t, modem_connect_tones_tx_free>>;
+using SuperToneDescPtr =
+    std::unique_ptr<super_tone_rx_descriptor_t,
+                    SpanFree<super_tone_rx_descriptor_t, super_tone_rx_free_descriptor>>;
+using ModemTonesRxPtr =
+    std::unique_ptr<modem_connect_tones_rx_state_t,
+                    SpanFree<modem_connect_tones_rx_state_t, modem_connect_tones_rx_free>>;
+using ModemTonesTxPtr =
+    std::unique_ptr<modem_connect_tones_tx_state_t,
+                    SpanFree<modem_connect_tones_tx_state_t, modem_connect_tones_tx_free>>;
 
 struct ModemEchoFree {
     void operator()(modem_echo_can_state_t *p) const noexcept {

@@ -45,23 +45,23 @@ std::optional<Message> decode(const uint8_t *d, std::size_t len) {
     m.channel = static_cast<uint16_t>((d[4] << 8) | d[5]);
     const uint8_t *p = d + kHeaderSize;
     switch (d[2]) {
-    case uint8_t(Type::Hello):
-        if (payload != 2 || p[0] > 1 || p[1] > 1) return std::nullopt;
-        m.type = Type::Hello;
-        m.law = static_cast<Law>(p[0]);
-        m.role = static_cast<ChannelRole>(p[1]);
-        return m;
-    case uint8_t(Type::Audio):
-        if (payload == 0 || payload > kMaxAudio) return std::nullopt;
-        m.type = Type::Audio;
-        m.audio = p;
-        m.audioLen = payload;
-        return m;
-    case uint8_t(Type::Event):
-        if (payload != 1 || p[0] < 1 || p[0] > 7) return std::nullopt;
-        m.type = Type::Event;
-        m.event = static_cast<TdmEvent>(p[0]);
-        return m;
+        case uint8_t(Type::Hello):
+            if (payload != 2 || p[0] > 1 || p[1] > 1) return std::nullopt;
+            m.type = Type::Hello;
+            m.law = static_cast<Law>(p[0]);
+            m.role = static_cast<ChannelRole>(p[1]);
+            return m;
+        case uint8_t(Type::Audio):
+            if (payload == 0 || payload > kMaxAudio) return std::nullopt;
+            m.type = Type::Audio;
+            m.audio = p;
+            m.audioLen = payload;
+            return m;
+        case uint8_t(Type::Event):
+            if (payload != 1 || p[0] < 1 || p[0] > 7) return std::nullopt;
+            m.type = Type::Event;
+            m.event = static_cast<TdmEvent>(p[0]);
+            return m;
     }
     return std::nullopt;
 }
@@ -72,14 +72,22 @@ namespace vce::dsp {
 
 const char *tdmEventName(TdmEvent e) {
     switch (e) {
-    case TdmEvent::OffHook: return "off-hook";
-    case TdmEvent::OnHook: return "on-hook";
-    case TdmEvent::RingStart: return "ring-start";
-    case TdmEvent::RingStop: return "ring-stop";
-    case TdmEvent::Answer: return "answer";
-    case TdmEvent::Polarity: return "polarity";
-    case TdmEvent::Flash: return "flash";
-    default: return "none";
+        case TdmEvent::OffHook:
+            return "off-hook";
+        case TdmEvent::OnHook:
+            return "on-hook";
+        case TdmEvent::RingStart:
+            return "ring-start";
+        case TdmEvent::RingStop:
+            return "ring-stop";
+        case TdmEvent::Answer:
+            return "answer";
+        case TdmEvent::Polarity:
+            return "polarity";
+        case TdmEvent::Flash:
+            return "flash";
+        default:
+            return "none";
     }
 }
 

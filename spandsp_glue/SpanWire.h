@@ -44,10 +44,10 @@ enum class Type : uint8_t { Hello = 1, Audio = 2, Event = 3 };
 struct Message {
     Type type = Type::Audio;
     uint16_t channel = 0;
-    Law law = Law::Alaw;                 // Hello
+    Law law = Law::Alaw;                  // Hello
     ChannelRole role = ChannelRole::Fxs;  // Hello
-    TdmEvent event = TdmEvent::None;     // Event
-    const uint8_t *audio = nullptr;      // Audio: points into the decoded buffer
+    TdmEvent event = TdmEvent::None;      // Event
+    const uint8_t *audio = nullptr;       // Audio: points into the decoded buffer
     std::size_t audioLen = 0;
 };
 

@@ -11,8 +11,8 @@ void ToneGenerator::start(Tone tone) {
     const ToneSpec &s = plan_->spec(tone);
     // A continuous tone is one long "on" period repeated.
     const int on1 = s.continuous() ? 1000 : s.on1;
-    desc_.reset(tone_gen_descriptor_init(nullptr, s.f1, s.level, s.f2 ? s.f2 : 0, s.f2 ? s.level : 0, on1, s.off1,
-                             s.on2, s.off2, 1));
+    desc_.reset(tone_gen_descriptor_init(nullptr, s.f1, s.level, s.f2 ? s.f2 : 0,
+                                         s.f2 ? s.level : 0, on1, s.off1, s.on2, s.off2, 1));
     if (!desc_) return;
     gen_.reset(tone_gen_init(nullptr, desc_.get()));
     if (gen_) tone_ = tone;

@@ -1,14 +1,15 @@
 // The virtual TDM backend: channels as AF_UNIX SOCK_SEQPACKET sockets speaking SpanWire.h.
 #include "spandsp_glue/VirtualSpan.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdexcept>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 
 #include "spandsp_glue/SpanWire.h"
 
@@ -71,15 +72,16 @@ std::pair<std::unique_ptr<VirtualChannel>, std::unique_ptr<VirtualChannel>> Virt
             std::make_unique<VirtualChannel>(UniqueFd(sv[1]), number, law, far)};
 }
 
-std::unique_ptr<VirtualChannel> VirtualChannel::connect(const std::string &path, int number, Law law,
-                                                        int timeoutMs) {
+std::unique_ptr<VirtualChannel> VirtualChannel::connect(const std::string &path, int number,
+                                                        Law law, int timeoutMs) {
     UniqueFd fd(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
     if (!fd) throw sysError("virtual channel: socket");
     const sockaddr_un a = unixAddress(path);
     if (::connect(fd.get(), reinterpret_cast<const sockaddr *>(&a), sizeof a) != 0)
         throw sysError("virtual channel " + std::to_string(number) + ": connect " + path);
     uint8_t buf[wire::kMaxMessage];
-    const std::size_t n = wire::encodeHello(buf, static_cast<uint16_t>(number), law, ChannelRole::Fxs);
+    const std::size_t n =
+        wire::encodeHello(buf, static_cast<uint16_t>(number), law, ChannelRole::Fxs);
     if (send(fd.get(), buf, n, MSG_NOSIGNAL) != static_cast<ssize_t>(n))
         throw sysError("virtual channel " + std::to_string(number) + ": send HELLO to " + path);
     const ssize_t got = recvWithin(fd.get(), buf, sizeof buf, timeoutMs);
@@ -93,7 +95,9 @@ std::unique_ptr<VirtualChannel> VirtualChannel::connect(const std::string &path,
     return std::make_unique<VirtualChannel>(std::move(fd), number, m->law, far);
 }
 
-short VirtualChannel::pollEvents() const { return POLLIN; }
+short VirtualChannel::pollEvents() const {
+    return POLLIN;
+}
 
 TdmChannel::ReadStatus VirtualChannel::read(uint8_t *frame, std::size_t cap, std::size_t &len,
                                             TdmEvent &event) {
@@ -142,7 +146,9 @@ VirtualSpan::VirtualSpan(const std::string &path, int channels, Law law, Channel
     setNonBlocking(listen_.get());
 }
 
-VirtualSpan::~VirtualSpan() { ::unlink(path_.c_str()); }
+VirtualSpan::~VirtualSpan() {
+    ::unlink(path_.c_str());
+}
 
 std::vector<int> VirtualSpan::service(int helloTimeoutMs) {
     std::vector<int> attached;
@@ -157,7 +163,8 @@ std::vector<int> VirtualSpan::service(int helloTimeoutMs) {
             continue;  // refused: closing the socket tells the far end
         const std::size_t r = wire::encodeHello(buf, m->channel, law_, role_);
         if (send(c.get(), buf, r, MSG_NOSIGNAL) != static_cast<ssize_t>(r)) continue;
-        slots_[m->channel - 1] = std::make_unique<VirtualChannel>(std::move(c), m->channel, law_, role_);
+        slots_[m->channel - 1] =
+            std::make_unique<VirtualChannel>(std::move(c), m->channel, law_, role_);
         attached.push_back(m->channel);
     }
     return attached;

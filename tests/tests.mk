@@ -29,7 +29,7 @@ tests_unit_modules_tm_opt_c_la_SOURCES = $(TEST_MOD_SRC)
 tests_unit_modules_tm_opt_c_la_CPPFLAGS = $(AM_CPPFLAGS) -DTM_NAME='"tm_opt_c"' -DTM_OPTIONAL='"tm_c"'
 tests_unit_modules_tm_opt_c_la_LDFLAGS = $(TEST_MODFLAGS)
 
-EXTRA_DIST += tests/run-all
+EXTRA_DIST += tests/run-all tests/format/run
 
 # The fuzz run's build and corpora, and tests/run-all's logs, live in the build tree.
 clean-local:

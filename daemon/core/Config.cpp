@@ -10,7 +10,9 @@
 namespace vce {
 
 ConfigError::ConfigError(const std::string &file, int line, const std::string &what)
-    : std::runtime_error(file + ":" + std::to_string(line) + ": " + what), file_(file), line_(line) {}
+    : std::runtime_error(file + ":" + std::to_string(line) + ": " + what),
+      file_(file),
+      line_(line) {}
 
 namespace {
 
@@ -40,8 +42,10 @@ std::string strip_comment(const std::string &line) {
 std::string read_file(const std::string &path, const std::string &from, int from_line) {
     std::ifstream in(path);
     if (!in) {
-        if (from.empty()) throw ConfigError(path, 0, std::string("cannot open: ") + std::strerror(errno));
-        throw ConfigError(from, from_line, "cannot open included file " + path + ": " + std::strerror(errno));
+        if (from.empty())
+            throw ConfigError(path, 0, std::string("cannot open: ") + std::strerror(errno));
+        throw ConfigError(from, from_line,
+                          "cannot open included file " + path + ": " + std::strerror(errno));
     }
     std::stringstream ss;
     ss << in.rdbuf();
@@ -75,7 +79,8 @@ struct Parser {
                 if (close == std::string::npos)
                     throw ConfigError(name, lineno, "expected ']' to close the section name");
                 std::string sec = trim(line.substr(1, close - 1));
-                if (sec.empty()) throw ConfigError(name, lineno, "expected a section name between [ and ]");
+                if (sec.empty())
+                    throw ConfigError(name, lineno, "expected a section name between [ and ]");
                 std::string rest = trim(line.substr(close + 1));
                 if (!rest.empty() && rest[0] != '(')
                     throw ConfigError(name, lineno, "unexpected text after [" + sec + "]: " + rest);
@@ -84,7 +89,9 @@ struct Parser {
             }
             size_t eq = line.find('=');
             if (eq == std::string::npos)
-                throw ConfigError(name, lineno, "expected 'key = value', 'key => value' or '[section]', got: " + line);
+                throw ConfigError(
+                    name, lineno,
+                    "expected 'key = value', 'key => value' or '[section]', got: " + line);
             ConfigEntry e;
             e.key = trim(line.substr(0, eq));
             e.arrow = eq + 1 < line.size() && line[eq + 1] == '>';
@@ -93,20 +100,24 @@ struct Parser {
             e.line = lineno;
             if (e.key.empty()) throw ConfigError(name, lineno, "expected a key before '='");
             if (sections.empty())
-                throw ConfigError(name, lineno, "'" + e.key + "' is outside any [section]; expected a [section] first");
+                throw ConfigError(
+                    name, lineno,
+                    "'" + e.key + "' is outside any [section]; expected a [section] first");
             sections.back().entries.push_back(std::move(e));
         }
         --depth;
     }
 
-    void directive(const std::string &line, const std::string &name, int lineno, const std::string &dir) {
+    void directive(const std::string &line, const std::string &name, int lineno,
+                   const std::string &dir) {
         std::string word, arg;
         size_t sp = line.find_first_of(" \t");
         word = line.substr(0, sp);
         if (sp != std::string::npos) arg = trim(line.substr(sp));
         if (word != "#include" && word != "#tryinclude")
             throw ConfigError(name, lineno, "unknown directive " + word + "; expected #include");
-        if (arg.size() >= 2 && (arg.front() == '"' || arg.front() == '<')) arg = arg.substr(1, arg.size() - 2);
+        if (arg.size() >= 2 && (arg.front() == '"' || arg.front() == '<'))
+            arg = arg.substr(1, arg.size() - 2);
         if (arg.empty()) throw ConfigError(name, lineno, "expected a file name after " + word);
         std::string path = arg[0] == '/' ? arg : dir + "/" + arg;
         std::ifstream probe(path);
@@ -117,7 +128,8 @@ struct Parser {
 
 }  // namespace
 
-Config Config::parse(const std::string &text, const std::string &name, const std::string &include_dir) {
+Config Config::parse(const std::string &text, const std::string &name,
+                     const std::string &include_dir) {
     Parser p;
     p.parse(text, name, include_dir);
     Config c;
@@ -162,7 +174,8 @@ long ConfigSection::get_int(const std::string &key, long fallback) const {
     errno = 0;
     long v = std::strtol(e->value.c_str(), &end, 10);
     if (e->value.empty() || *end != '\0' || errno)
-        throw ConfigError(e->file, e->line, "expected a whole number for '" + key + "', got '" + e->value + "'");
+        throw ConfigError(e->file, e->line,
+                          "expected a whole number for '" + key + "', got '" + e->value + "'");
     return v;
 }
 

@@ -74,7 +74,8 @@ void on_read(bufferevent *bev, void *arg) {
 ControlServer::ControlServer(CoreHost &host, const std::string &path) : host_(host), path_(path) {
     sockaddr_un sun{};
     sun.sun_family = AF_UNIX;
-    if (path.size() >= sizeof sun.sun_path) throw std::runtime_error("control socket path too long: " + path);
+    if (path.size() >= sizeof sun.sun_path)
+        throw std::runtime_error("control socket path too long: " + path);
     std::strcpy(sun.sun_path, path.c_str());
     unlink(path.c_str());
     mode_t old = umask(0117);  // socket created as 0660
@@ -84,7 +85,8 @@ ControlServer::ControlServer(CoreHost &host, const std::string &path) : host_(ho
     int err = errno;
     umask(old);
     if (!listener_)
-        throw std::runtime_error("cannot listen on control socket " + path + ": " + std::strerror(err));
+        throw std::runtime_error("cannot listen on control socket " + path + ": " +
+                                 std::strerror(err));
     chmod(path.c_str(), 0660);
 }
 

@@ -7,22 +7,32 @@
 
 namespace vce {
 
-CoreHost::CoreHost(event_base *base, std::string confdir, std::string statedir, std::string node, Config vced_conf)
-    : base_(base), confdir_(std::move(confdir)), statedir_(std::move(statedir)), node_(std::move(node)),
+CoreHost::CoreHost(event_base *base, std::string confdir, std::string statedir, std::string node,
+                   Config vced_conf)
+    : base_(base),
+      confdir_(std::move(confdir)),
+      statedir_(std::move(statedir)),
+      node_(std::move(node)),
       vced_conf_(std::move(vced_conf)) {
     post_ev_ = event_new(base_, posted_.fd(), EV_READ | EV_PERSIST, &CoreHost::on_posted, this);
     event_add(post_ev_, nullptr);
 }
 
-CoreHost::~CoreHost() { event_free(post_ev_); }
+CoreHost::~CoreHost() {
+    event_free(post_ev_);
+}
 
 void CoreHost::post(std::function<void()> fn) {
     if (!posted_.post(std::move(fn))) VCE_LOG_DEBUG("core: work posted after shutdown dropped");
 }
 
-void CoreHost::on_posted(evutil_socket_t, short, void *arg) { static_cast<CoreHost *>(arg)->posted_.drain(); }
+void CoreHost::on_posted(evutil_socket_t, short, void *arg) {
+    static_cast<CoreHost *>(arg)->posted_.drain();
+}
 
-Config CoreHost::config(const std::string &file) const { return Config::load(confdir_ + "/" + file); }
+Config CoreHost::config(const std::string &file) const {
+    return Config::load(confdir_ + "/" + file);
+}
 
 const ConfigSection &CoreHost::general() const {
     static const ConfigSection empty;
@@ -30,8 +40,12 @@ const ConfigSection &CoreHost::general() const {
     return s ? *s : empty;
 }
 
-void CoreHost::register_cli(const CliCommand &cmd) { cli_[cmd.words] = cmd; }
-void CoreHost::unregister_cli(const std::string &words) { cli_.erase(words); }
+void CoreHost::register_cli(const CliCommand &cmd) {
+    cli_[cmd.words] = cmd;
+}
+void CoreHost::unregister_cli(const std::string &words) {
+    cli_.erase(words);
+}
 
 std::vector<CliCommand> CoreHost::commands() const {
     std::vector<CliCommand> out;
@@ -57,8 +71,8 @@ void CoreHost::dispatch(std::vector<std::string> words, CliRequest::Sink sink) {
         sink(2, "No such command '" + line + "' (try 'help')\n");
         return;
     }
-    auto req = std::make_shared<CliRequest>(std::vector<std::string>(words.begin() + best_len, words.end()),
-                                            std::move(sink));
+    auto req = std::make_shared<CliRequest>(
+        std::vector<std::string>(words.begin() + best_len, words.end()), std::move(sink));
     CliHandler handler = best->handler;  // the handler may unregister itself
     try {
         handler(req);
@@ -79,7 +93,8 @@ void *CoreHost::service_raw(const std::string &name, const char *type) const {
     auto it = services_.find(name);
     if (it == services_.end()) return nullptr;
     if (it->second.type != type) {
-        VCE_LOG_ERROR("service %s has type %s, asked for %s", name.c_str(), it->second.type.c_str(), type);
+        VCE_LOG_ERROR("service %s has type %s, asked for %s", name.c_str(), it->second.type.c_str(),
+                      type);
         return nullptr;
     }
     return it->second.ptr;

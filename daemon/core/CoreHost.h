@@ -14,7 +14,8 @@ namespace vce {
 
 class CoreHost : public Host {
 public:
-    CoreHost(event_base *base, std::string confdir, std::string statedir, std::string node, Config vced_conf);
+    CoreHost(event_base *base, std::string confdir, std::string statedir, std::string node,
+             Config vced_conf);
     ~CoreHost() override;
 
     event_base *loop() override { return base_; }

@@ -14,9 +14,9 @@
 
 #include "core/ControlServer.h"
 #include "core/CoreHost.h"
-#include "vce/DialplanService.h"
-#include "vce/Channels.h"
 #include "core/ModuleLoader.h"
+#include "vce/Channels.h"
+#include "vce/DialplanService.h"
 #include "vce/Log.h"
 #include "vce/Threads.h"
 
@@ -74,7 +74,8 @@ Daemon::~Daemon() {
 
 int Daemon::run() {
     log::to_stderr(true);
-    log::set_level(static_cast<LogLevel>(std::min(4, static_cast<int>(LogLevel::Notice) + opts_.verbose)));
+    log::set_level(
+        static_cast<LogLevel>(std::min(4, static_cast<int>(LogLevel::Notice) + opts_.verbose)));
     try {
         conf_ = Config::load(opts_.confdir + "/vced.conf");
     } catch (const ConfigError &e) {
@@ -95,11 +96,14 @@ int Daemon::run() {
         static const char *names[] = {"error", "warning", "notice", "info", "debug"};
         bool ok = false;
         for (int i = 0; i < 5; ++i)
-            if (lvl == names[i]) log::set_level(static_cast<LogLevel>(std::min(4, i + opts_.verbose))), ok = true;
+            if (lvl == names[i])
+                log::set_level(static_cast<LogLevel>(std::min(4, i + opts_.verbose))), ok = true;
         if (!ok) {
             const ConfigEntry *e = g->find("log_level");
-            VCE_LOG_ERROR("not starting: %s:%d: expected log_level error, warning, notice, info or debug, got '%s'",
-                          e->file.c_str(), e->line, lvl.c_str());
+            VCE_LOG_ERROR(
+                "not starting: %s:%d: expected log_level error, warning, notice, info or debug, "
+                "got '%s'",
+                e->file.c_str(), e->line, lvl.c_str());
             return 1;
         }
     }
@@ -135,7 +139,8 @@ int Daemon::run() {
     sig_int_ = evsignal_new(base_, SIGINT, &Daemon::on_signal, this);
     for (event *e : {sig_hup_, sig_term_, sig_int_}) event_add(e, nullptr);
 
-    dialplan_ = std::make_unique<DialplanService>(*host_, g->get("dialplan", opts_.confdir + "/extensions.conf"));
+    dialplan_ = std::make_unique<DialplanService>(
+        *host_, g->get("dialplan", opts_.confdir + "/extensions.conf"));
     if (!opts_.migrate_only) {
         std::string err = dialplan_->reload();
         if (!err.empty()) {
@@ -180,8 +185,8 @@ int Daemon::run() {
     }
     started_ = reloaded_ = time(nullptr);
     if (!opts_.migrate_only)
-        VCE_LOG_NOTICE("vced %s running (pid %d, node %s, control socket %s)", PACKAGE_VERSION, getpid(),
-                       node.c_str(), socket_.c_str());
+        VCE_LOG_NOTICE("vced %s running (pid %d, node %s, control socket %s)", PACKAGE_VERSION,
+                       getpid(), node.c_str(), socket_.c_str());
     event_base_dispatch(base_);
     VCE_LOG_NOTICE("shutting down: unloading modules");
     control_.reset();
@@ -197,8 +202,10 @@ int Daemon::run() {
 
 void Daemon::on_signal(evutil_socket_t sig, short, void *arg) {
     auto *self = static_cast<Daemon *>(arg);
-    if (sig == SIGHUP) self->reload();
-    else self->shutdown(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    if (sig == SIGHUP)
+        self->reload();
+    else
+        self->shutdown(sig == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
 void Daemon::shutdown(const char *why) {
@@ -224,20 +231,24 @@ void Daemon::reload() {
 }
 
 void Daemon::register_builtin_cli() {
-    auto reply_err = [](const std::shared_ptr<CliRequest> &r, const std::string &err, const std::string &ok) {
-        if (err.empty()) r->reply(0, ok);
-        else r->reply(1, err + "\n");
+    auto reply_err = [](const std::shared_ptr<CliRequest> &r, const std::string &err,
+                        const std::string &ok) {
+        if (err.empty())
+            r->reply(0, ok);
+        else
+            r->reply(1, err + "\n");
     };
     host_->register_cli({"module show", "module show", "list loaded modules", [this](auto r) {
                              std::ostringstream o;
                              char line[256];
-                             std::snprintf(line, sizeof line, "%-16s %-8s %5s  %s\n", "Module", "State", "Prio",
-                                           "Description");
+                             std::snprintf(line, sizeof line, "%-16s %-8s %5s  %s\n", "Module",
+                                           "State", "Prio", "Description");
                              o << line;
                              auto rows = modules_->show();
                              for (const auto &m : rows) {
-                                 std::snprintf(line, sizeof line, "%-16s %-8s %5d  %s\n", m.name.c_str(),
-                                               m.state.c_str(), m.priority, m.description.c_str());
+                                 std::snprintf(line, sizeof line, "%-16s %-8s %5d  %s\n",
+                                               m.name.c_str(), m.state.c_str(), m.priority,
+                                               m.description.c_str());
                                  o << line;
                              }
                              o << rows.size() << " modules loaded\n";
@@ -245,30 +256,34 @@ void Daemon::register_builtin_cli() {
                          }});
     for (const char *verb : {"load", "unload", "reload"}) {
         std::string v = verb;
-        host_->register_cli({"module " + v, "module " + v + " NAME", v + " a module", [this, v, reply_err](auto r) {
-                                 if (r->args().size() != 1) return r->reply(1, "usage: module " + v + " NAME\n");
-                                 const std::string &n = r->args()[0];
-                                 std::string err = v == "load"     ? modules_->load(n)
-                                                   : v == "unload" ? modules_->unload(n)
-                                                                   : modules_->reload(n);
-                                 reply_err(r, err, "module " + module_name(n) + " " + v + "ed\n");
-                             }});
+        host_->register_cli(
+            {"module " + v, "module " + v + " NAME", v + " a module", [this, v, reply_err](auto r) {
+                 if (r->args().size() != 1) return r->reply(1, "usage: module " + v + " NAME\n");
+                 const std::string &n = r->args()[0];
+                 std::string err = v == "load"     ? modules_->load(n)
+                                   : v == "unload" ? modules_->unload(n)
+                                                   : modules_->reload(n);
+                 reply_err(r, err, "module " + module_name(n) + " " + v + "ed\n");
+             }});
     }
     host_->register_cli({"core show version", "core show version", "version", [](auto r) {
                              r->reply(0, std::string("vced ") + PACKAGE_VERSION + "\n");
                          }});
-    host_->register_cli({"core show uptime", "core show uptime", "time since start and last reload", [this](auto r) {
+    host_->register_cli({"core show uptime", "core show uptime", "time since start and last reload",
+                         [this](auto r) {
                              time_t now = time(nullptr);
                              r->reply(0, "System uptime: " + duration(now - started_) +
                                              "\nLast reload: " + duration(now - reloaded_) + "\n");
                          }});
-    host_->register_cli({"core show threads", "core show threads", "the daemon's threads", [](auto r) {
-                             std::string out;
-                             auto list = threads::list();
-                             for (const auto &t : list) out += t + "\n";
-                             r->reply(0, out + std::to_string(list.size()) + " threads\n");
-                         }});
-    host_->register_cli({"core reload", "core reload", "reload vced.conf and every module that can", [this](auto r) {
+    host_->register_cli(
+        {"core show threads", "core show threads", "the daemon's threads", [](auto r) {
+             std::string out;
+             auto list = threads::list();
+             for (const auto &t : list) out += t + "\n";
+             r->reply(0, out + std::to_string(list.size()) + " threads\n");
+         }});
+    host_->register_cli({"core reload", "core reload", "reload vced.conf and every module that can",
+                         [this](auto r) {
                              reload();
                              r->reply(0, "reload requested; see the log for refusals\n");
                          }});
@@ -280,7 +295,8 @@ void Daemon::register_builtin_cli() {
                              std::string out;
                              for (const auto &c : host_->commands()) {
                                  char line[256];
-                                 std::snprintf(line, sizeof line, "%-40s %s\n", c.usage.c_str(), c.help.c_str());
+                                 std::snprintf(line, sizeof line, "%-40s %s\n", c.usage.c_str(),
+                                               c.help.c_str());
                                  out += line;
                              }
                              r->reply(0, out);

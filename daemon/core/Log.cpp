@@ -1,6 +1,7 @@
 // Process-wide logger (see vce/Log.h).
 #include "vce/Log.h"
 
+#include <sys/time.h>
 #include <syslog.h>
 
 #include <atomic>
@@ -8,7 +9,6 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
-#include <sys/time.h>
 
 namespace vce {
 namespace log {
@@ -24,8 +24,12 @@ void to_stderr(bool on) {
     if (!on) openlog("vced", LOG_PID | LOG_NDELAY, LOG_DAEMON);
     g_stderr = on;
 }
-void set_level(LogLevel l) { g_level = static_cast<int>(l); }
-LogLevel level() { return static_cast<LogLevel>(g_level.load(std::memory_order_relaxed)); }
+void set_level(LogLevel l) {
+    g_level = static_cast<int>(l);
+}
+LogLevel level() {
+    return static_cast<LogLevel>(g_level.load(std::memory_order_relaxed));
+}
 
 static void vwrite(LogLevel lvl, const char *fmt, va_list ap) {
     if (static_cast<int>(lvl) > g_level.load(std::memory_order_relaxed)) return;
@@ -43,7 +47,8 @@ static void vwrite(LogLevel lvl, const char *fmt, va_list ap) {
     char ts[32];
     std::strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
     std::lock_guard<std::mutex> lock(g_mutex);
-    std::fprintf(stderr, "[%s.%03ld] %s: %s\n", ts, static_cast<long>(tv.tv_usec / 1000), kNames[i], msg);
+    std::fprintf(stderr, "[%s.%03ld] %s: %s\n", ts, static_cast<long>(tv.tv_usec / 1000), kNames[i],
+                 msg);
 }
 
 void write(LogLevel lvl, const char *fmt, ...) {
@@ -53,8 +58,10 @@ void write(LogLevel lvl, const char *fmt, ...) {
     va_end(ap);
 }
 
-void security(const std::string &event, const std::string &ip, int port, const std::string &detail) {
-    write(LogLevel::Warning, "SECURITY event=%s remote=%s:%d %s", event.c_str(), ip.c_str(), port, detail.c_str());
+void security(const std::string &event, const std::string &ip, int port,
+              const std::string &detail) {
+    write(LogLevel::Warning, "SECURITY event=%s remote=%s:%d %s", event.c_str(), ip.c_str(), port,
+          detail.c_str());
 }
 
 }  // namespace log

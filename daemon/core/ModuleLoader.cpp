@@ -1,8 +1,6 @@
 // Module loader: dlopen, ABI check, requirement ordering, decline propagation, unload.
 #include "core/ModuleLoader.h"
 
-#include "core/CoreHost.h"
-
 #include <dirent.h>
 #include <dlfcn.h>
 #include <sys/stat.h>
@@ -11,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "core/CoreHost.h"
 #include "core/ModuleOrder.h"
 #include "vce/Host.h"
 #include "vce/Log.h"
@@ -47,14 +46,18 @@ static std::vector<std::string> list_of(const char *const *names) {
     return out;
 }
 
-ModuleLoader::ModuleLoader(Host &host, std::vector<std::string> dirs) : host_(host), dirs_(std::move(dirs)) {}
+ModuleLoader::ModuleLoader(Host &host, std::vector<std::string> dirs)
+    : host_(host), dirs_(std::move(dirs)) {}
 
-ModuleLoader::~ModuleLoader() { unload_all(); }
+ModuleLoader::~ModuleLoader() {
+    unload_all();
+}
 
 std::string ModuleLoader::find_file(const std::string &name) const {
     struct stat st;
     for (const auto &d : dirs_) {
-        for (const std::string &p : {d + "/" + name + ".so", d + "/" + name + "/.libs/" + name + ".so"})
+        for (const std::string &p :
+             {d + "/" + name + ".so", d + "/" + name + "/.libs/" + name + ".so"})
             if (stat(p.c_str(), &st) == 0) return p;
     }
     return "";
@@ -76,10 +79,11 @@ std::string ModuleLoader::open(const std::string &name, std::unique_ptr<Candidat
     c->info = entry();
     if (!c->info) return path + ": entry point returned no descriptor";
     if (c->info->abi != kModuleAbi)
-        return path + " was built for module ABI " + std::to_string(c->info->abi) + ", this vced has ABI " +
-               std::to_string(kModuleAbi) + "; rebuild the module";
+        return path + " was built for module ABI " + std::to_string(c->info->abi) +
+               ", this vced has ABI " + std::to_string(kModuleAbi) + "; rebuild the module";
     if (!c->info->name || name != c->info->name)
-        return path + " calls itself " + (c->info->name ? c->info->name : "(null)") + ", expected " + name;
+        return path + " calls itself " + (c->info->name ? c->info->name : "(null)") +
+               ", expected " + name;
     if (!c->info->load) return path + " has no load function";
     out = std::move(c);
     return "";
@@ -89,7 +93,8 @@ std::string ModuleLoader::start(std::unique_ptr<Candidate> c) {
     std::string why;
     Module *m = nullptr;
     auto *core = dynamic_cast<CoreHost *>(&host_);
-    const std::vector<std::string> before = core ? core->service_names() : std::vector<std::string>{};
+    const std::vector<std::string> before =
+        core ? core->service_names() : std::vector<std::string>{};
     try {
         m = c->info->load(host_, why);
     } catch (const std::exception &e) {
@@ -101,7 +106,8 @@ std::string ModuleLoader::start(std::unique_ptr<Candidate> c) {
     l->instance = m;
     if (core)
         for (const auto &n : core->service_names())
-            if (std::find(before.begin(), before.end(), n) == before.end()) l->services.push_back(n);
+            if (std::find(before.begin(), before.end(), n) == before.end())
+                l->services.push_back(n);
     VCE_LOG_NOTICE("loaded module %s (%s)", l->c->info->name, l->c->info->description);
     loaded_.push_back(std::move(l));
     return "";
@@ -119,7 +125,8 @@ std::string ModuleLoader::load_configured(const Config &conf) {
             if (!dir) continue;
             while (dirent *e = readdir(dir)) {
                 std::string f = e->d_name;
-                if (f.size() > 3 && f.compare(f.size() - 3, 3, ".so") == 0) wanted.insert(module_name(f));
+                if (f.size() > 3 && f.compare(f.size() - 3, 3, ".so") == 0)
+                    wanted.insert(module_name(f));
             }
             closedir(dir);
         }
@@ -127,16 +134,21 @@ std::string ModuleLoader::load_configured(const Config &conf) {
     for (const auto &e : sec->entries) {
         if (e.key == "autoload") continue;
         if (e.key != "load" && e.key != "noload" && e.key != "require" && e.key != "preload")
-            throw ConfigError(e.file, e.line, "unknown keyword '" + e.key + "' in [modules]; expected load, noload or require");
+            throw ConfigError(
+                e.file, e.line,
+                "unknown keyword '" + e.key + "' in [modules]; expected load, noload or require");
         std::string n = module_name(e.value);
         if (n.empty()) throw ConfigError(e.file, e.line, "expected a module name after " + e.key);
-        if (e.key == "noload") noload.insert(n);
-        else wanted.insert(n);
+        if (e.key == "noload")
+            noload.insert(n);
+        else
+            wanted.insert(n);
         if (e.key == "require") required.insert(n);
     }
     for (const auto &n : noload) wanted.erase(n);
     for (const auto &n : required)
-        if (noload.count(n)) return "module " + n + " is both required and noload in " + conf.path();
+        if (noload.count(n))
+            return "module " + n + " is both required and noload in " + conf.path();
 
     std::map<std::string, std::unique_ptr<Candidate>> cands;
     std::map<std::string, std::string> failed;
@@ -148,7 +160,8 @@ std::string ModuleLoader::load_configured(const Config &conf) {
             failed[n] = err;
             continue;
         }
-        specs.push_back({n, c->info->priority, list_of(c->info->requires), list_of(c->info->optional)});
+        specs.push_back(
+            {n, c->info->priority, list_of(c->info->requires), list_of(c->info->optional)});
         cands[n] = std::move(c);
     }
     ModulePlan plan = plan_module_order(specs);
@@ -165,7 +178,8 @@ std::string ModuleLoader::load_configured(const Config &conf) {
     for (const auto &[n, why] : failed) {
         if (required.count(n)) {
             VCE_LOG_ERROR("required module %s failed to load: %s", n.c_str(), why.c_str());
-            fatal += (fatal.empty() ? "" : "; ") + ("required module " + n + " failed to load: " + why);
+            fatal +=
+                (fatal.empty() ? "" : "; ") + ("required module " + n + " failed to load: " + why);
         } else {
             VCE_LOG_WARNING("module %s not loaded: %s", n.c_str(), why.c_str());
         }
@@ -186,14 +200,16 @@ std::string ModuleLoader::load(const std::string &raw) {
     std::string err = open(name, c);
     if (!err.empty()) return err;
     for (const auto &r : list_of(c->info->requires))
-        if (!loaded(r)) return "module " + name + " requires " + r + ", which is not loaded; load it first";
+        if (!loaded(r))
+            return "module " + name + " requires " + r + ", which is not loaded; load it first";
     err = start(std::move(c));
     return err.empty() ? "" : "module " + name + " declined to load: " + err;
 }
 
 std::string ModuleLoader::unload(const std::string &raw) {
     std::string name = module_name(raw);
-    auto it = std::find_if(loaded_.begin(), loaded_.end(), [&](auto &l) { return name == l->c->info->name; });
+    auto it = std::find_if(loaded_.begin(), loaded_.end(),
+                           [&](auto &l) { return name == l->c->info->name; });
     if (it == loaded_.end()) return "module " + name + " is not loaded";
     // A dependant holds pointers to this module's services whether it required them or
     // took them because they were there (optional), so both refuse the unload. (Channel
@@ -202,16 +218,17 @@ std::string ModuleLoader::unload(const std::string &raw) {
     for (const auto &l : loaded_) {
         for (const auto &r : list_of(l->c->info->requires))
             if (r == name)
-                return "module " + name + " is in use by " + l->c->info->name + " (which requires it); unload " +
-                       l->c->info->name + " first";
+                return "module " + name + " is in use by " + l->c->info->name +
+                       " (which requires it); unload " + l->c->info->name + " first";
         for (const auto &r : list_of(l->c->info->optional))
             if (r == name && provides)
-                return "module " + name + " is in use by " + l->c->info->name + " (which uses its service " +
-                       (*it)->services.front() + "); unload " +
+                return "module " + name + " is in use by " + l->c->info->name +
+                       " (which uses its service " + (*it)->services.front() + "); unload " +
                        l->c->info->name + " first";
     }
     const std::string busy = (*it)->instance->busy();
-    if (!busy.empty()) return "module " + name + " is busy: " + busy + "; try again when it is idle";
+    if (!busy.empty())
+        return "module " + name + " is busy: " + busy + "; try again when it is idle";
     loaded_.erase(it);
     VCE_LOG_NOTICE("unloaded module %s", name.c_str());
     return "";
@@ -223,7 +240,8 @@ std::string ModuleLoader::reload(const std::string &raw) {
         if (name != l->c->info->name) continue;
         if (!l->instance->can_reload()) return "module " + name + " does not support reload";
         std::string err;
-        if (!l->instance->reload(err)) return "module " + name + " kept its old configuration: " + err;
+        if (!l->instance->reload(err))
+            return "module " + name + " kept its old configuration: " + err;
         VCE_LOG_NOTICE("reloaded module %s", name.c_str());
         return "";
     }
@@ -251,8 +269,8 @@ void ModuleLoader::unload_all() {
 std::vector<ModuleLoader::Row> ModuleLoader::show() const {
     std::vector<Row> rows;
     for (const auto &l : loaded_)
-        rows.push_back({l->c->info->name, l->c->info->description ? l->c->info->description : "", "running",
-                        l->c->info->priority, list_of(l->c->info->requires)});
+        rows.push_back({l->c->info->name, l->c->info->description ? l->c->info->description : "",
+                        "running", l->c->info->priority, list_of(l->c->info->requires)});
     return rows;
 }
 

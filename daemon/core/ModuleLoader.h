@@ -33,7 +33,8 @@ public:
     struct Row {
         std::string name, description, state;
         int priority;
-        std::vector<std::string> requires;
+        std::vector<std::string>
+        requires;
     };
     std::vector<Row> show() const;
     bool loaded(const std::string &name) const;

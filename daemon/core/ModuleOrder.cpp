@@ -21,9 +21,10 @@ ModulePlan plan_module_order(const std::vector<ModuleSpec> &specs) {
             for (const auto &r : s.requires) {
                 if (alive.count(r)) continue;
                 auto why = plan.refused.find(r);
-                plan.refused[s.name] = why != plan.refused.end()
-                                           ? "requires " + r + ", which cannot load (" + why->second + ")"
-                                           : "requires " + r + ", which is not available";
+                plan.refused[s.name] =
+                    why != plan.refused.end()
+                        ? "requires " + r + ", which cannot load (" + why->second + ")"
+                        : "requires " + r + ", which is not available";
                 alive.erase(s.name);
                 changed = true;
                 break;
@@ -57,7 +58,8 @@ ModulePlan plan_module_order(const std::vector<ModuleSpec> &specs) {
             if (dropped) continue;
             std::string members;
             for (const auto &[name, w] : waits) members += (members.empty() ? "" : ", ") + name;
-            for (const auto &[name, w] : waits) plan.refused[name] = "requirement cycle among " + members;
+            for (const auto &[name, w] : waits)
+                plan.refused[name] = "requirement cycle among " + members;
             break;
         }
         std::string next = *std::min_element(ready.begin(), ready.end(), before);

@@ -10,7 +10,8 @@ namespace vce {
 struct ModuleSpec {
     std::string name;
     int priority = 0;
-    std::vector<std::string> requires;
+    std::vector<std::string>
+    requires;
     std::vector<std::string> optional;
 };
 

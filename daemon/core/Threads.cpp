@@ -12,7 +12,9 @@ namespace threads {
 namespace {
 std::mutex g_mutex;
 std::map<long, std::string> g_threads;
-long tid() { return static_cast<long>(syscall(SYS_gettid)); }
+long tid() {
+    return static_cast<long>(syscall(SYS_gettid));
+}
 }  // namespace
 
 void enter(const std::string &name) {

@@ -39,11 +39,16 @@ int main(int argc, char **argv) {
     int c;
     while ((c = getopt(argc, argv, "+s:c:h")) != -1) {
         switch (c) {
-            case 's': sock = optarg; break;
-            case 'c': confdir = optarg; break;
+            case 's':
+                sock = optarg;
+                break;
+            case 'c':
+                confdir = optarg;
+                break;
             default:
                 std::fprintf(c == 'h' ? stdout : stderr,
-                             "usage: vcectl [-s SOCKET] [-c CONFDIR] COMMAND...   (vcectl help lists commands)\n");
+                             "usage: vcectl [-s SOCKET] [-c CONFDIR] COMMAND...   (vcectl help "
+                             "lists commands)\n");
                 return c == 'h' ? 0 : 2;
         }
     }
@@ -63,9 +68,11 @@ int main(int argc, char **argv) {
     if (fd < 0 || connect(fd, reinterpret_cast<sockaddr *>(&sun), sizeof sun) != 0) {
         int err = errno;
         if (err == ENOENT || err == ECONNREFUSED)
-            std::fprintf(stderr, "vcectl: vced is not running (no daemon listening on %s)\n", sock.c_str());
+            std::fprintf(stderr, "vcectl: vced is not running (no daemon listening on %s)\n",
+                         sock.c_str());
         else
-            std::fprintf(stderr, "vcectl: cannot connect to %s: %s\n", sock.c_str(), std::strerror(err));
+            std::fprintf(stderr, "vcectl: cannot connect to %s: %s\n", sock.c_str(),
+                         std::strerror(err));
         return 3;
     }
     if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {

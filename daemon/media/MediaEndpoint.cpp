@@ -2,11 +2,12 @@
 #include "daemon/media/MediaEndpoint.h"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace vce::media {
 namespace {
@@ -29,7 +30,8 @@ UdpSocket::UdpSocket(const std::string &address, uint16_t port) {
     if (bind(fd_, reinterpret_cast<const sockaddr *>(&a), sizeof a) != 0) {
         const int e = errno;
         ::close(fd_);
-        throw std::runtime_error("media: bind " + address + ":" + std::to_string(port) + ": " + std::strerror(e));
+        throw std::runtime_error("media: bind " + address + ":" + std::to_string(port) + ": " +
+                                 std::strerror(e));
     }
     sockaddr_in bound{};
     socklen_t len = sizeof bound;
@@ -54,7 +56,8 @@ long UdpSocket::receive(uint8_t *buf, std::size_t cap, sockaddr_in *from) {
     return n;
 }
 
-MediaEndpoint::MediaEndpoint(const std::string &localAddress, uint16_t port) : socket_(localAddress, port) {}
+MediaEndpoint::MediaEndpoint(const std::string &localAddress, uint16_t port)
+    : socket_(localAddress, port) {}
 
 void MediaEndpoint::start(const NegotiatedMedia &m) {
     remote_ = ipv4(m.remoteAddress, m.remotePort);
@@ -63,8 +66,10 @@ void MediaEndpoint::start(const NegotiatedMedia &m) {
     c.telephoneEventPayloadType = m.telephoneEventPt;
     session_ = std::make_unique<RtpSession>(c);
     if (m.suite) {
-        srtpOut_ = std::make_unique<SrtpContext>(*m.suite, m.localKey, SrtpContext::Direction::Outbound);
-        srtpIn_ = std::make_unique<SrtpContext>(*m.suite, m.remoteKey, SrtpContext::Direction::Inbound);
+        srtpOut_ =
+            std::make_unique<SrtpContext>(*m.suite, m.localKey, SrtpContext::Direction::Outbound);
+        srtpIn_ =
+            std::make_unique<SrtpContext>(*m.suite, m.remoteKey, SrtpContext::Direction::Inbound);
     }
 }
 

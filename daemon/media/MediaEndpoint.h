@@ -4,8 +4,9 @@
 // Errors: the constructor and start() throw std::runtime_error (bind failure, bad address/key).
 #pragma once
 
-#include <memory>
 #include <netinet/in.h>
+
+#include <memory>
 #include <optional>
 #include <string>
 

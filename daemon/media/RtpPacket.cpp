@@ -25,15 +25,17 @@ std::optional<RtpView> parseRtp(const uint8_t *d, std::size_t len) {
     v.header.marker = d[1] & 0x80;
     v.header.payloadType = d[1] & 0x7f;
     v.header.sequence = static_cast<uint16_t>((d[2] << 8) | d[3]);
-    v.header.timestamp = (uint32_t(d[4]) << 24) | (uint32_t(d[5]) << 16) | (uint32_t(d[6]) << 8) | d[7];
-    v.header.ssrc = (uint32_t(d[8]) << 24) | (uint32_t(d[9]) << 16) | (uint32_t(d[10]) << 8) | d[11];
+    v.header.timestamp =
+        (uint32_t(d[4]) << 24) | (uint32_t(d[5]) << 16) | (uint32_t(d[6]) << 8) | d[7];
+    v.header.ssrc =
+        (uint32_t(d[8]) << 24) | (uint32_t(d[9]) << 16) | (uint32_t(d[10]) << 8) | d[11];
     v.payload = d + off;
     v.payloadLen = end - off;
     return v;
 }
 
-std::size_t writeRtp(const RtpHeader &h, const uint8_t *payload, std::size_t payloadLen, uint8_t *out,
-                     std::size_t cap) {
+std::size_t writeRtp(const RtpHeader &h, const uint8_t *payload, std::size_t payloadLen,
+                     uint8_t *out, std::size_t cap) {
     if (kRtpHeaderSize + payloadLen > cap) return 0;
     out[0] = 0x80;
     out[1] = static_cast<uint8_t>((h.marker ? 0x80 : 0) | (h.payloadType & 0x7f));

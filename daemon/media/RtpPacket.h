@@ -28,7 +28,7 @@ struct RtpView {
 // Version 2 only; skips CSRCs and a header extension, removes padding. nullopt if malformed.
 std::optional<RtpView> parseRtp(const uint8_t *data, std::size_t len);
 // Writes header + payload into out (cap bytes); returns the length, or 0 if it does not fit.
-std::size_t writeRtp(const RtpHeader &h, const uint8_t *payload, std::size_t payloadLen, uint8_t *out,
-                     std::size_t cap);
+std::size_t writeRtp(const RtpHeader &h, const uint8_t *payload, std::size_t payloadLen,
+                     uint8_t *out, std::size_t cap);
 
 }  // namespace vce::media

@@ -27,7 +27,8 @@ bool RtpSession::sendDtmf(const std::string &digits) {
     return true;
 }
 
-std::size_t RtpSession::nextPacket(const uint8_t *g711, std::size_t samples, uint8_t *out, std::size_t cap) {
+std::size_t RtpSession::nextPacket(const uint8_t *g711, std::size_t samples, uint8_t *out,
+                                   std::size_t cap) {
     RtpHeader h;
     h.ssrc = ssrc_;
     std::size_t n = 0;

@@ -7,7 +7,9 @@
 namespace vce::media {
 namespace {
 
-std::string codecName(int pt) { return pt == 0 ? "PCMU" : "PCMA"; }
+std::string codecName(int pt) {
+    return pt == 0 ? "PCMU" : "PCMA";
+}
 
 std::vector<std::string> lines(const std::string &sdp) {
     std::vector<std::string> out;
@@ -25,7 +27,8 @@ std::string render(const LocalMedia &local, const std::vector<int> &pts, int teP
     std::ostringstream s;
     const bool savp = answerCrypto.has_value() || (offer && local.srtp == SrtpPolicy::Required);
     s << "v=0\r\n"
-      << "o=vce " << local.sessionId << " " << local.sessionId << " IN IP4 " << local.address << "\r\n"
+      << "o=vce " << local.sessionId << " " << local.sessionId << " IN IP4 " << local.address
+      << "\r\n"
       << "s=vce\r\n"
       << "c=IN IP4 " << local.address << "\r\n"
       << "t=0 0\r\n"
@@ -34,10 +37,12 @@ std::string render(const LocalMedia &local, const std::vector<int> &pts, int teP
     if (tePt >= 0) s << " " << tePt;
     s << "\r\n";
     for (int pt : pts) s << "a=rtpmap:" << pt << " " << codecName(pt) << "/8000\r\n";
-    if (tePt >= 0) s << "a=rtpmap:" << tePt << " telephone-event/8000\r\na=fmtp:" << tePt << " 0-16\r\n";
+    if (tePt >= 0)
+        s << "a=rtpmap:" << tePt << " telephone-event/8000\r\na=fmtp:" << tePt << " 0-16\r\n";
     if (answerCrypto) {
         s << formatCryptoAttribute(*answerCrypto) << "\r\n";
-    } else if (offer && local.srtp != SrtpPolicy::Off && local.srtpKey.size() == kSrtpMasterKeyLen) {
+    } else if (offer && local.srtp != SrtpPolicy::Off &&
+               local.srtpKey.size() == kSrtpMasterKeyLen) {
         int tag = 1;
         for (SrtpSuite suite : local.suites) {
             CryptoAttribute a;
@@ -96,7 +101,8 @@ SdpParseResult parseSdpAudio(const std::string &sdp) {
                 try {
                     a.payloadTypes.push_back(std::stoi(pt));
                 } catch (const std::exception &) {
-                    r.error = "SDP m=audio line '" + l + "': payload type '" + pt + "' is not a number";
+                    r.error =
+                        "SDP m=audio line '" + l + "': payload type '" + pt + "' is not a number";
                     return r;
                 }
             }
@@ -181,7 +187,9 @@ OfferAnswerResult answerOffer(const std::string &offerSdp, const LocalMedia &loc
             }
         }
     } else if (local.srtp == SrtpPolicy::Required) {
-        return refuse("SRTP is required here but the offer has no a=crypto (RTP/SAVP with AES_CM_128_HMAC_SHA1_80 or _32)");
+        return refuse(
+            "SRTP is required here but the offer has no a=crypto (RTP/SAVP with "
+            "AES_CM_128_HMAC_SHA1_80 or _32)");
     }
     r.ok = true;
     r.status = 200;
@@ -198,8 +206,8 @@ OfferAnswerResult acceptAnswer(const LocalMedia &local, const std::string &answe
     if (!p.audio) return refuse("unreadable answer: " + p.error);
     const SdpAudio &a = *p.audio;
     OfferAnswerResult r;
-    if (a.payloadTypes.empty() ||
-        std::find(local.codecs.begin(), local.codecs.end(), a.payloadTypes.front()) == local.codecs.end())
+    if (a.payloadTypes.empty() || std::find(local.codecs.begin(), local.codecs.end(),
+                                            a.payloadTypes.front()) == local.codecs.end())
         return refuse("answer chose a codec we did not offer");
     r.media.audioPt = static_cast<uint8_t>(a.payloadTypes.front());
     r.media.telephoneEventPt = local.telephoneEventPt >= 0 ? a.telephoneEventPt : -1;
@@ -207,7 +215,8 @@ OfferAnswerResult acceptAnswer(const LocalMedia &local, const std::string &answe
     r.media.remotePort = a.port;
     if (!a.crypto.empty()) {
         const CryptoAttribute &c = a.crypto.front();
-        if (!c.suite || std::find(local.suites.begin(), local.suites.end(), *c.suite) == local.suites.end())
+        if (!c.suite ||
+            std::find(local.suites.begin(), local.suites.end(), *c.suite) == local.suites.end())
             return refuse("answer chose crypto suite " + c.suiteName + " which we did not offer");
         r.media.suite = c.suite;
         r.media.remoteKey = c.key;

@@ -1,5 +1,6 @@
 // A minimal SDP offer/answer (RFC 3264) for one audio stream: PCMU/PCMA, telephone-event and
-// optional SDES-SRTP. Pure. Errors: results carry a SIP status (488) and a reason a person can act on.
+// optional SDES-SRTP. Pure. Errors: results carry a SIP status (488) and a reason a person can act
+// on.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +13,9 @@
 namespace vce::media {
 
 struct SdpAudio {
-    std::string address;   // c= (session or media level)
+    std::string address;  // c= (session or media level)
     uint16_t port = 0;
-    std::string profile;   // "RTP/AVP" or "RTP/SAVP"
+    std::string profile;            // "RTP/AVP" or "RTP/SAVP"
     std::vector<int> payloadTypes;  // m= order
     int telephoneEventPt = -1;      // from a=rtpmap:<pt> telephone-event/8000
     std::vector<CryptoAttribute> crypto;
@@ -35,8 +36,9 @@ struct LocalMedia {
     std::vector<int> codecs = {8, 0};  // our preference: PCMA then PCMU
     int telephoneEventPt = 101;        // -1: do not offer/accept telephone-event
     SrtpPolicy srtp = SrtpPolicy::Optional;
-    std::vector<SrtpSuite> suites = {SrtpSuite::AesCm128HmacSha1_80, SrtpSuite::AesCm128HmacSha1_32};
-    std::vector<uint8_t> srtpKey;      // our master key (30 bytes) if SRTP may be used
+    std::vector<SrtpSuite> suites = {SrtpSuite::AesCm128HmacSha1_80,
+                                     SrtpSuite::AesCm128HmacSha1_32};
+    std::vector<uint8_t> srtpKey;  // our master key (30 bytes) if SRTP may be used
     uint64_t sessionId = 1;
 };
 
@@ -51,9 +53,9 @@ struct NegotiatedMedia {
 
 struct OfferAnswerResult {
     bool ok = false;
-    int status = 200;       // 488 Not Acceptable Here when refused
-    std::string reason;     // why refused
-    std::string sdp;        // the answer (answerOffer) when ok
+    int status = 200;    // 488 Not Acceptable Here when refused
+    std::string reason;  // why refused
+    std::string sdp;     // the answer (answerOffer) when ok
     NegotiatedMedia media;
 };
 

@@ -79,7 +79,8 @@ CryptoParseResult parseCryptoAttribute(const std::string &line) {
         a.tag = std::stoi(tag, &used);
         if (used != tag.size() || a.tag < 0 || a.tag > 999999999) throw std::invalid_argument(tag);
     } catch (const std::exception &) {
-        r.error = "crypto attribute '" + line + "': tag '" + tag + "' is not a number of 1-9 digits";
+        r.error =
+            "crypto attribute '" + line + "': tag '" + tag + "' is not a number of 1-9 digits";
         return r;
     }
     a.suiteName = suite;
@@ -123,8 +124,8 @@ CryptoParseResult parseCryptoAttribute(const std::string &line) {
 
 std::string formatCryptoAttribute(const CryptoAttribute &a) {
     std::string s = "a=crypto:" + std::to_string(a.tag) + " " +
-                    (a.suite ? std::string(srtpSuiteName(*a.suite)) : a.suiteName) + " inline:" +
-                    base64Encode(a.key);
+                    (a.suite ? std::string(srtpSuiteName(*a.suite)) : a.suiteName) +
+                    " inline:" + base64Encode(a.key);
     if (!a.lifetime.empty()) s += "|" + a.lifetime;
     return s;
 }
@@ -139,9 +140,11 @@ CryptoChoice chooseCrypto(const std::vector<CryptoAttribute> &offered) {
         }
         names += (names.empty() ? "" : ", ") + a.suiteName;
     }
-    c.error = offered.empty() ? "no a=crypto attribute offered"
-                              : "no supported SRTP crypto suite offered (we support AES_CM_128_HMAC_SHA1_80 "
-                                "and AES_CM_128_HMAC_SHA1_32; offered: " + names + ")";
+    c.error = offered.empty()
+                  ? "no a=crypto attribute offered"
+                  : "no supported SRTP crypto suite offered (we support AES_CM_128_HMAC_SHA1_80 "
+                    "and AES_CM_128_HMAC_SHA1_32; offered: " +
+                        names + ")";
     return c;
 }
 

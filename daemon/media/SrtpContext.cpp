@@ -1,12 +1,12 @@
 // SRTP protect/unprotect for one direction of a call leg through libsrtp2 (RAII srtp_t).
 #include "daemon/media/SrtpContext.h"
 
+#include <srtp2/srtp.h>
+#include <sys/random.h>
+
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
-#include <sys/random.h>
-
-#include <srtp2/srtp.h>
 
 namespace vce::media {
 namespace {
@@ -16,13 +16,15 @@ void initLibrary() {
     static srtp_err_status_t status = srtp_err_status_ok;
     std::call_once(once, [] { status = srtp_init(); });
     if (status != srtp_err_status_ok)
-        throw std::runtime_error("srtp: srtp_init failed (libsrtp2 status " + std::to_string(status) + ")");
+        throw std::runtime_error("srtp: srtp_init failed (libsrtp2 status " +
+                                 std::to_string(status) + ")");
 }
 
 }  // namespace
 
 const char *srtpSuiteName(SrtpSuite s) {
-    return s == SrtpSuite::AesCm128HmacSha1_80 ? "AES_CM_128_HMAC_SHA1_80" : "AES_CM_128_HMAC_SHA1_32";
+    return s == SrtpSuite::AesCm128HmacSha1_80 ? "AES_CM_128_HMAC_SHA1_80"
+                                               : "AES_CM_128_HMAC_SHA1_32";
 }
 
 std::optional<SrtpSuite> parseSrtpSuite(const std::string &name) {
@@ -31,9 +33,12 @@ std::optional<SrtpSuite> parseSrtpSuite(const std::string &name) {
     return std::nullopt;
 }
 
-std::size_t srtpTagLen(SrtpSuite s) { return s == SrtpSuite::AesCm128HmacSha1_80 ? 10 : 4; }
+std::size_t srtpTagLen(SrtpSuite s) {
+    return s == SrtpSuite::AesCm128HmacSha1_80 ? 10 : 4;
+}
 
-SrtpContext::SrtpContext(SrtpSuite suite, const std::vector<uint8_t> &masterKey, Direction dir) : suite_(suite) {
+SrtpContext::SrtpContext(SrtpSuite suite, const std::vector<uint8_t> &masterKey, Direction dir)
+    : suite_(suite) {
     if (masterKey.size() != kSrtpMasterKeyLen)
         throw std::runtime_error("srtp: master key must be 30 bytes (16 key + 14 salt), got " +
                                  std::to_string(masterKey.size()));
@@ -54,7 +59,8 @@ SrtpContext::SrtpContext(SrtpSuite suite, const std::vector<uint8_t> &masterKey,
     const srtp_err_status_t st = srtp_create(&s, &policy);
     std::memset(key.data(), 0, key.size());
     if (st != srtp_err_status_ok)
-        throw std::runtime_error("srtp: srtp_create failed (libsrtp2 status " + std::to_string(st) + ")");
+        throw std::runtime_error("srtp: srtp_create failed (libsrtp2 status " + std::to_string(st) +
+                                 ")");
     session_ = s;
 }
 

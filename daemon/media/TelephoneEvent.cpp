@@ -32,7 +32,9 @@ int dtmfToEvent(char d) {
     return p ? static_cast<int>(p - kDigits) : -1;
 }
 
-char eventToDtmf(uint8_t e) { return e < 16 ? kDigits[e] : 0; }
+char eventToDtmf(uint8_t e) {
+    return e < 16 ? kDigits[e] : 0;
+}
 
 TelephoneEventSender::TelephoneEventSender(char digit, int durationMs, uint8_t volume)
     : event_(dtmfToEvent(digit)), volume_(volume), total_(std::max(40, durationMs) * 8) {}

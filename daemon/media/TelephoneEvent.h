@@ -11,7 +11,7 @@
 namespace vce::media {
 
 struct TelephoneEvent {
-    uint8_t event = 0;      // 0-9, 10 '*', 11 '#', 12-15 'A'-'D'
+    uint8_t event = 0;  // 0-9, 10 '*', 11 '#', 12-15 'A'-'D'
     bool end = false;
     uint8_t volume = 10;    // -dBm0, 0..63
     uint16_t duration = 0;  // in timestamp units (8 kHz)
@@ -40,9 +40,9 @@ public:
 private:
     int event_;
     uint8_t volume_;
-    int total_;      // duration in samples
-    int sent_ = 0;   // packets sent
-    int ends_ = 0;   // end packets sent
+    int total_;     // duration in samples
+    int sent_ = 0;  // packets sent
+    int ends_ = 0;  // end packets sent
 };
 
 class TelephoneEventReceiver {

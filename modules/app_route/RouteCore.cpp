@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <sstream>
 
-#include "vce/CallDriver.h"
-#include "vce/DialplanService.h"
 #include "dialplan/Execution.h"
 #include "routing/Router.h"
+#include "vce/CallDriver.h"
+#include "vce/DialplanService.h"
 #include "vce/Log.h"
 
 namespace vce::approute {

@@ -17,8 +17,8 @@
 
 namespace vce::sip {
 
-CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip, std::string caller,
-                         std::string context, std::string nat_source)
+CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip,
+                         std::string caller, std::string context, std::string nat_source)
     : e_(e), id_(id), irq_(irq), caller_(std::move(caller)), nat_source_(std::move(nat_source)) {
     request_ = nta_incoming_getrequest(irq);
     dialled_ = e.dialled_of(sip->sip_request->rq_url);
@@ -29,7 +29,8 @@ CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t cons
     cdr_.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : "";
     cdr_.caller = caller_;
     cdr_.dialled = dialled_;
-    nta_incoming_bind(irq_, &CallSession::on_cancel, reinterpret_cast<nta_incoming_magic_t *>(this));
+    nta_incoming_bind(irq_, &CallSession::on_cancel,
+                      reinterpret_cast<nta_incoming_magic_t *>(this));
 }
 
 CallSession::~CallSession() {
@@ -56,7 +57,8 @@ void CallSession::step() {
         auto state = exec_->run();
         if (state == dialplan::Execution::State::Waiting) {
             if (cancelled_) return finish();
-            if (strcasecmp(exec_->waiting_app().c_str(), "Dial") == 0) return dial(exec_->waiting_args());
+            if (strcasecmp(exec_->waiting_app().c_str(), "Dial") == 0)
+                return dial(exec_->waiting_args());
             exec_->resume();  // an app this channel does not perform: move on
             continue;
         }
@@ -64,7 +66,8 @@ void CallSession::step() {
         if (!answered_ && !responded_) {
             std::string cause = exec_->get("HANGUPCAUSE");
             int code = cause.empty() ? 0 : std::atoi(cause.c_str());
-            if (code >= 300 && code < 700) respond(code, nullptr);
+            if (code >= 300 && code < 700)
+                respond(code, nullptr);
             else if (best_) {
                 msg_t *m = best_;
                 best_ = nullptr;
@@ -74,8 +77,9 @@ void CallSession::step() {
                 responded_ = true;
             } else {
                 const std::string why = exec_->end_reason();
-                if (why != "hangup") VCE_LOG_INFO("SIP: call %s to %s: dialplan ended (%s)", cdr_.call_id.c_str(),
-                                                  printable(dialled_).c_str(), why.c_str());
+                if (why != "hangup")
+                    VCE_LOG_INFO("SIP: call %s to %s: dialplan ended (%s)", cdr_.call_id.c_str(),
+                                 printable(dialled_).c_str(), why.c_str());
                 respond(480, "Temporarily Unavailable");
             }
         }
@@ -85,7 +89,8 @@ void CallSession::step() {
 
 void CallSession::dial(const std::vector<std::string> &args) {
     std::string targets = args.empty() ? "" : args[0];
-    int timeout = args.size() > 1 && !args[1].empty() ? std::atoi(args[1].c_str()) : e_.config().dial_timeout;
+    int timeout =
+        args.size() > 1 && !args[1].empty() ? std::atoi(args[1].c_str()) : e_.config().dial_timeout;
     if (timeout <= 0) timeout = e_.config().dial_timeout;
     if (best_) {
         msg_destroy(best_);
@@ -106,13 +111,16 @@ void CallSession::dial(const std::vector<std::string> &args) {
     size_t start = 0;
     while (start <= targets.size()) {
         size_t amp = targets.find('&', start);
-        std::string one = targets.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+        std::string one =
+            targets.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
         start = amp == std::string::npos ? targets.size() + 1 : amp + 1;
         if (one.rfind("SIP/", 0) != 0) {
             size_t slash = one.find('/');
-            if (slash != std::string::npos && forks_.empty() && start_gateway(one.substr(0, slash), one.substr(slash + 1), timeout))
+            if (slash != std::string::npos && forks_.empty() &&
+                start_gateway(one.substr(0, slash), one.substr(slash + 1), timeout))
                 return;  // one gateway leg at a time; its events drive the call
-            VCE_LOG_INFO("SIP: Dial(%s): no channel technology to reach it", printable(one).c_str());
+            VCE_LOG_INFO("SIP: Dial(%s): no channel technology to reach it",
+                         printable(one).c_str());
             continue;
         }
         std::string res = one.substr(4);
@@ -143,24 +151,31 @@ void CallSession::dial(const std::vector<std::string> &args) {
     su_timer_set(timer_, &CallSession::on_dial_timeout, reinterpret_cast<su_timer_arg_t *>(this));
 }
 
-bool CallSession::add_fork(const std::string &request_uri, const std::string &next_hop, const std::string &target,
-                           bool natted) {
+bool CallSession::add_fork(const std::string &request_uri, const std::string &next_hop,
+                           const std::string &target, bool natted) {
     url_t *ru = url_hdup(msg_home(request_), URL_STRING_MAKE(request_uri.c_str())->us_url);
     if (!ru) return false;
     url_t ruc = *ru;
     if (e_.is_self(&ruc)) {
-        VCE_LOG_WARNING("SIP: not forwarding a call to ourselves (%s): loop", printable(request_uri).c_str());
+        VCE_LOG_WARNING("SIP: not forwarding a call to ourselves (%s): loop",
+                        printable(request_uri).c_str());
         return false;
     }
     msg_t *fwd = msg_dup(request_);
     sip_t *s = sip_object(fwd);
-    sip_request_t *rq = sip_request_create(msg_home(fwd), SIP_METHOD_INVITE, URL_STRING_MAKE(request_uri.c_str()), nullptr);
-    msg_header_replace(fwd, nullptr, reinterpret_cast<msg_header_t *>(s->sip_request), reinterpret_cast<msg_header_t *>(rq));
-    if (s->sip_max_forwards) s->sip_max_forwards->mf_count--;
-    else sip_add_tl(fwd, s, SIPTAG_MAX_FORWARDS_STR("69"), TAG_END());
+    sip_request_t *rq = sip_request_create(msg_home(fwd), SIP_METHOD_INVITE,
+                                           URL_STRING_MAKE(request_uri.c_str()), nullptr);
+    msg_header_replace(fwd, nullptr, reinterpret_cast<msg_header_t *>(s->sip_request),
+                       reinterpret_cast<msg_header_t *>(rq));
+    if (s->sip_max_forwards)
+        s->sip_max_forwards->mf_count--;
+    else
+        sip_add_tl(fwd, s, SIPTAG_MAX_FORWARDS_STR("69"), TAG_END());
     e_.drop_own_routes(fwd, s);
     // Credentials were for us, not for the callee.
-    while (s->sip_proxy_authorization) msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s), reinterpret_cast<msg_header_t *>(s->sip_proxy_authorization));
+    while (s->sip_proxy_authorization)
+        msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s),
+                          reinterpret_cast<msg_header_t *>(s->sip_proxy_authorization));
     // The callee's in-dialog requests (BYE) go to the caller's Contact: its public address.
     if (!nat_source_.empty()) fix_nated_contact(fwd, nat_source_);
     std::string rr = "<" + e_.self_uri() + ";lr>";
@@ -169,8 +184,9 @@ bool CallSession::add_fork(const std::string &request_uri, const std::string &ne
     f->call = this;
     f->target = target;
     f->natted = natted;
-    f->orq = nta_outgoing_mcreate(e_.agent(), &CallSession::on_response, reinterpret_cast<nta_outgoing_magic_t *>(f.get()),
-                                  next_hop.empty() ? nullptr : URL_STRING_MAKE(next_hop.c_str()), fwd, TAG_END());
+    f->orq = nta_outgoing_mcreate(
+        e_.agent(), &CallSession::on_response, reinterpret_cast<nta_outgoing_magic_t *>(f.get()),
+        next_hop.empty() ? nullptr : URL_STRING_MAKE(next_hop.c_str()), fwd, TAG_END());
     if (!f->orq) {
         msg_destroy(fwd);
         return false;
@@ -301,9 +317,11 @@ void CallSession::gateway_event(const DialEvent &ev) {
             return;
         case DialEvent::Answered: {
             std::string contact = "<" + e_.self_uri() + ">";
-            nta_incoming_treply(irq_, 200, "OK", SIPTAG_CONTACT_STR(contact.c_str()),
-                                TAG_IF(!ev.sdp_answer.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
-                                TAG_IF(!ev.sdp_answer.empty(), SIPTAG_PAYLOAD_STR(ev.sdp_answer.c_str())), TAG_END());
+            nta_incoming_treply(
+                irq_, 200, "OK", SIPTAG_CONTACT_STR(contact.c_str()),
+                TAG_IF(!ev.sdp_answer.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+                TAG_IF(!ev.sdp_answer.empty(), SIPTAG_PAYLOAD_STR(ev.sdp_answer.c_str())),
+                TAG_END());
             responded_ = answered_ = true;
             cdr_.answered = e_.now_precise();
             cdr_.status = 200;
@@ -313,11 +331,15 @@ void CallSession::gateway_event(const DialEvent &ev) {
             g.tech = gw_tech_;
             g.handle = gw_handle_;
             g.cdr = cdr_;
-            g.remote_target = s->sip_contact ? url_as_string(msg_home(request_), s->sip_contact->m_url) : "";
-            char *from = sip_header_as_string(msg_home(request_), reinterpret_cast<sip_header_t const *>(s->sip_from));
-            char *to = sip_header_as_string(msg_home(request_), reinterpret_cast<sip_header_t const *>(s->sip_to));
+            g.remote_target =
+                s->sip_contact ? url_as_string(msg_home(request_), s->sip_contact->m_url) : "";
+            char *from = sip_header_as_string(msg_home(request_),
+                                              reinterpret_cast<sip_header_t const *>(s->sip_from));
+            char *to = sip_header_as_string(msg_home(request_),
+                                            reinterpret_cast<sip_header_t const *>(s->sip_to));
             g.their_from = from ? from : "";
-            g.our_to = std::string(to ? to : "") + ";tag=" + (nta_incoming_gettag(irq_) ? nta_incoming_gettag(irq_) : "vce");
+            g.our_to = std::string(to ? to : "") +
+                       ";tag=" + (nta_incoming_gettag(irq_) ? nta_incoming_gettag(irq_) : "vce");
             gw_tech_ = nullptr;  // the engine owns the leg from now on
             e_.gateway_answered(id_, cdr_.call_id, std::move(g));
             dial_finished("ANSWER");
@@ -338,8 +360,10 @@ int CallSession::on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *, sip_t 
     c->cancelled_ = true;
     c->cancel_forks();
     c->respond(487, "Request Terminated");
-    if (c->dialling_) c->dial_finished("CANCEL");
-    else c->finish();
+    if (c->dialling_)
+        c->dial_finished("CANCEL");
+    else
+        c->finish();
     return 0;
 }
 

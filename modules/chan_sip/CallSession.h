@@ -43,8 +43,8 @@ private:
 
     void step();
     void dial(const std::vector<std::string> &args);
-    bool add_fork(const std::string &request_uri, const std::string &next_hop, const std::string &target,
-                  bool natted = false);
+    bool add_fork(const std::string &request_uri, const std::string &next_hop,
+                  const std::string &target, bool natted = false);
     void fork_response(Fork &f, sip_t const *sip);
     void dial_finished(const std::string &dialstatus);
     void cancel_forks();
@@ -59,7 +59,8 @@ private:
     std::unique_ptr<dialplan::Execution> exec_;
     std::vector<std::unique_ptr<Fork>> forks_;
     su_timer_t *timer_ = nullptr;
-    bool dialling_ = false, answered_ = false, responded_ = false, cancelled_ = false, finished_ = false;
+    bool dialling_ = false, answered_ = false, responded_ = false, cancelled_ = false,
+         finished_ = false;
     int best_status_ = 0;
     msg_t *best_ = nullptr;  // best final response so far (forwarded if the plan ends)
     int legs_ = 0;

@@ -3,8 +3,8 @@
 // Authorization is refused. Pure logic; the registrar and proxy feed it.
 #pragma once
 
-#include <cstdint>
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -26,12 +26,12 @@ struct DigestResponse {
 
 enum class DigestVerdict {
     Ok,
-    Stale,         // nonce expired: challenge again with stale=true
-    BadNonce,      // not one of ours (forged or from before a restart with another secret)
-    Replay,        // nonce count not increasing
+    Stale,     // nonce expired: challenge again with stale=true
+    BadNonce,  // not one of ours (forged or from before a restart with another secret)
+    Replay,    // nonce count not increasing
     WrongRealm,
     UnknownAlgorithm,
-    BadResponse,   // wrong password
+    BadResponse,  // wrong password
 };
 const char *to_string(DigestVerdict v);
 
@@ -44,8 +44,8 @@ public:
     // The challenge header values: MD5 and SHA-256 offered together (SHA-256 first).
     std::string challenge(const std::string &algorithm, int64_t now, bool stale) const;
 
-    DigestVerdict verify(const DigestResponse &r, const std::string &method, const Credentials &creds,
-                         int64_t now);
+    DigestVerdict verify(const DigestResponse &r, const std::string &method,
+                         const Credentials &creds, int64_t now);
     // Forget nonce counts of expired nonces.
     void purge(int64_t now);
     const std::string &realm() const { return realm_; }

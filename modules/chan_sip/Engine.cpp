@@ -2,12 +2,12 @@
 // housekeeping, and the status views.
 #include "Engine.h"
 
+#include <sofia-sip/nta_stateless.h>
+#include <sofia-sip/nta_tport.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_util.h>
 #include <sofia-sip/su_tag.h>
-#include <sofia-sip/nta_stateless.h>
-#include <sofia-sip/nta_tport.h>
 #include <sofia-sip/tport_tag.h>
 #include <sys/time.h>
 
@@ -24,21 +24,36 @@
 namespace vce::sip {
 
 Engine::Engine(Host &host, SipConfig cfg, std::shared_ptr<SharedSipState> shared, unsigned worker)
-    : counters(shared->counters), host_(host), cfg_(std::move(cfg)),
-      loop_(cfg_.workers > 1 ? "sip " + std::to_string(worker) + " (sofia-sip nta)" : "sip (sofia-sip nta)"),
-      shared_(std::move(shared)), worker_(worker), location_(shared_->location), auth_(shared_->auth),
+    : counters(shared->counters),
+      host_(host),
+      cfg_(std::move(cfg)),
+      loop_(cfg_.workers > 1 ? "sip " + std::to_string(worker) + " (sofia-sip nta)"
+                             : "sip (sofia-sip nta)"),
+      shared_(std::move(shared)),
+      worker_(worker),
+      location_(shared_->location),
+      auth_(shared_->auth),
       flood_(shared_->flood) {
     if (cfg_.workers > 1) private_port_ = cfg_.worker_port_base + static_cast<int>(worker);
-    self_uri_ = "sip:" + cfg_.bind_ip + ":" + std::to_string(private_port_ ? private_port_ : cfg_.port);
+    self_uri_ =
+        "sip:" + cfg_.bind_ip + ":" + std::to_string(private_port_ ? private_port_ : cfg_.port);
     host_node_ = host.node();
 }
 
-Engine::~Engine() { stop(); }
+Engine::~Engine() {
+    stop();
+}
 
-RouteService *Engine::router() const { return host_.service<RouteService>(services::kRouter); }
-DialplanService *Engine::dialplan() const { return host_.service<DialplanService>(services::kDialplan); }
+RouteService *Engine::router() const {
+    return host_.service<RouteService>(services::kRouter);
+}
+DialplanService *Engine::dialplan() const {
+    return host_.service<DialplanService>(services::kDialplan);
+}
 
-int64_t Engine::now() const { return static_cast<int64_t>(time(nullptr)); }
+int64_t Engine::now() const {
+    return static_cast<int64_t>(time(nullptr));
+}
 double Engine::now_precise() const {
     timeval tv;
     gettimeofday(&tv, nullptr);
@@ -55,25 +70,31 @@ std::string Engine::start() {
         std::string transport = udp && tcp ? "" : udp ? ";transport=udp" : ";transport=tcp";
         std::string contact = private_port_ ? self_uri_ + ";transport=udp" : shared + transport;
         agent_ = nta_agent_create(root, URL_STRING_MAKE(contact.c_str()), &Engine::on_stateless,
-                                  reinterpret_cast<nta_agent_magic_t *>(this), NTATAG_UA(0), NTATAG_SERVER_RPORT(1),
-                                  NTATAG_CLIENT_RPORT(1), NTATAG_TIMER_C(185 * 1000),
-                                  NTATAG_SIP_T1X64(cfg_.t1x64), NTATAG_SIP_T4(cfg_.t4), TPTAG_UDP_RMEM(cfg_.udp_buffer),
+                                  reinterpret_cast<nta_agent_magic_t *>(this), NTATAG_UA(0),
+                                  NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
+                                  NTATAG_TIMER_C(185 * 1000), NTATAG_SIP_T1X64(cfg_.t1x64),
+                                  NTATAG_SIP_T4(cfg_.t4), TPTAG_UDP_RMEM(cfg_.udp_buffer),
                                   TPTAG_UDP_WMEM(cfg_.udp_buffer), TAG_END());
         if (!agent_) return "cannot listen for SIP on " + contact + ": " + std::strerror(errno);
         if (private_port_) {
-            std::string shared_contact = shared + (tcp && cfg_.udp ? "" : cfg_.udp ? ";transport=udp" : ";transport=tcp");
-            if (nta_agent_add_tport(agent_, URL_STRING_MAKE(shared_contact.c_str()), TPTAG_UDP_RMEM(cfg_.udp_buffer),
+            std::string shared_contact = shared + (tcp && cfg_.udp ? ""
+                                                   : cfg_.udp      ? ";transport=udp"
+                                                                   : ";transport=tcp");
+            if (nta_agent_add_tport(agent_, URL_STRING_MAKE(shared_contact.c_str()),
+                                    TPTAG_UDP_RMEM(cfg_.udp_buffer),
                                     TPTAG_UDP_WMEM(cfg_.udp_buffer), TAG_END()) < 0)
                 return "cannot listen for SIP on " + shared_contact + ": " + std::strerror(errno);
         }
-        leg_ = nta_leg_tcreate(agent_, &Engine::on_request, reinterpret_cast<nta_leg_magic_t *>(this),
-                               NTATAG_NO_DIALOG(1), TAG_END());
+        leg_ =
+            nta_leg_tcreate(agent_, &Engine::on_request, reinterpret_cast<nta_leg_magic_t *>(this),
+                            NTATAG_NO_DIALOG(1), TAG_END());
         if (!leg_) return "cannot create the default SIP leg";
         timer_ = su_timer_create(su_root_task(root), 1000);
         su_timer_set_for_ever(timer_, &Engine::on_timer, reinterpret_cast<su_timer_arg_t *>(this));
         if (private_port_)
-            VCE_LOG_NOTICE("SIP thread %u listening on %s (%s%s%s) and %s (udp)", worker_, shared.c_str(),
-                           cfg_.udp ? "udp" : "", cfg_.udp && tcp ? "," : "", tcp ? "tcp" : "", self_uri_.c_str());
+            VCE_LOG_NOTICE("SIP thread %u listening on %s (%s%s%s) and %s (udp)", worker_,
+                           shared.c_str(), cfg_.udp ? "udp" : "", cfg_.udp && tcp ? "," : "",
+                           tcp ? "tcp" : "", self_uri_.c_str());
         else
             VCE_LOG_NOTICE("SIP listening on %s (%s%s%s)", self_uri_.c_str(), cfg_.udp ? "udp" : "",
                            cfg_.udp && cfg_.tcp ? "," : "", cfg_.tcp ? "tcp" : "");
@@ -103,8 +124,9 @@ void Engine::housekeeping() {
     if (worker_ != 0) return;  // the shared state is tidied by the first SIP thread
     int64_t t = now();
     for (const Binding &b : location_.expire(t)) {
-        persist_async({"DELETE FROM bindings WHERE aor = $1 AND terminal_id = $2 AND expires_at <= now()",
-                       {b.aor, b.terminal_id}});
+        persist_async(
+            {"DELETE FROM bindings WHERE aor = $1 AND terminal_id = $2 AND expires_at <= now()",
+             {b.aor, b.terminal_id}});
     }
     static int ticks = 0;
     if (++ticks % 30 == 0) {
@@ -133,10 +155,11 @@ void Engine::persist(std::vector<SqlWrite> writes, std::function<void(int)> done
             }
         };
         for (auto &w : writes) {
-            WriteAdmission a = db->write(w.sql, std::move(w.params), [finish](bool ok, const std::string &err) {
-                if (!ok) VCE_LOG_ERROR("SIP: durable write refused: %s", err.c_str());
-                finish(ok ? 0 : 500);
-            });
+            WriteAdmission a =
+                db->write(w.sql, std::move(w.params), [finish](bool ok, const std::string &err) {
+                    if (!ok) VCE_LOG_ERROR("SIP: durable write refused: %s", err.c_str());
+                    finish(ok ? 0 : 500);
+                });
             if (a != WriteAdmission::Accepted) finish(503);
         }
     });
@@ -148,23 +171,26 @@ void Engine::persist_async(SqlWrite write) {
         if (!db) return VCE_LOG_ERROR("SIP: no database; dropped write: %s", write.sql.c_str());
         std::string sql = write.sql;
         if (db->write(write.sql, std::move(write.params), [sql](bool ok, const std::string &err) {
-                if (!ok) VCE_LOG_ERROR("SIP: durable write refused: %s (%s)", err.c_str(), sql.c_str());
+                if (!ok)
+                    VCE_LOG_ERROR("SIP: durable write refused: %s (%s)", err.c_str(), sql.c_str());
             }) != WriteAdmission::Accepted)
             VCE_LOG_ERROR("SIP: durable queue full; write refused: %s", sql.c_str());
     });
 }
 
 void Engine::query(std::string sql, SqlParams params, std::function<void(SqlResult)> done) {
-    host_.post([this, sql = std::move(sql), params = std::move(params), done = std::move(done)]() mutable {
-        Database *db = host_.service<Database>(services::kDatabase);
-        if (!db) {
-            SqlResult r;
-            r.error = "no database module";
-            loop_.post([done, r] { done(r); });
-            return;
-        }
-        db->query(sql, std::move(params), [this, done](const SqlResult &r) { loop_.post([done, r] { done(r); }); });
-    });
+    host_.post(
+        [this, sql = std::move(sql), params = std::move(params), done = std::move(done)]() mutable {
+            Database *db = host_.service<Database>(services::kDatabase);
+            if (!db) {
+                SqlResult r;
+                r.error = "no database module";
+                loop_.post([done, r] { done(r); });
+                return;
+            }
+            db->query(sql, std::move(params),
+                      [this, done](const SqlResult &r) { loop_.post([done, r] { done(r); }); });
+        });
 }
 
 void Engine::load_bindings(std::vector<Binding> bindings) {
@@ -181,8 +207,8 @@ void Engine::show_registrations(const std::string &aor, std::function<void(std::
         size_t n = 0;
         for (const auto &a : aor.empty() ? location_.aors() : std::vector<std::string>{aor}) {
             for (const auto &b : location_.lookup(a, t)) {
-                o << b.aor << "  " << b.contact << "  via " << b.transport << " " << b.received << "  expires in "
-                  << (b.expires_at - t) << "s  terminal " << b.terminal_id
+                o << b.aor << "  " << b.contact << "  via " << b.transport << " " << b.received
+                  << "  expires in " << (b.expires_at - t) << "s  terminal " << b.terminal_id
                   << (b.user_agent.empty() ? "" : "  (" + b.user_agent + ")") << "\n";
                 ++n;
             }
@@ -197,14 +223,16 @@ void Engine::show_status(std::function<void(std::string)> reply) {
         std::ostringstream o;
         o << "listening:        " << self_uri_ << "\n"
           << "realm:            " << cfg_.realm << "\n"
-          << "numbers online:   " << location_.aor_count() << " (" << location_.binding_count() << " bindings)\n"
+          << "numbers online:   " << location_.aor_count() << " (" << location_.binding_count()
+          << " bindings)\n"
           << "SIP threads:      " << cfg_.workers << "\n"
           << "calls in setup:   " << counters.calls_in_setup << "\n"
           << "requests:         " << counters.requests << "\n"
           << "REGISTER:         " << counters.registers << " (" << counters.register_ok << " ok)\n"
           << "auth failures:    " << counters.auth_failed << "\n"
           << "INVITE:           " << counters.invites << "\n"
-          << "MESSAGE:          " << counters.messages << " (" << counters.messages_stored << " stored)\n"
+          << "MESSAGE:          " << counters.messages << " (" << counters.messages_stored
+          << " stored)\n"
           << "flood dropped:    " << counters.flood_dropped << "\n";
         reply(o.str());
     });
@@ -221,7 +249,10 @@ static Source source_of(nta_incoming_t *irq, sip_t const *sip) {
     msg_t *msg = nta_incoming_getrequest(irq);
     peer_of(msg, s.ip, s.port);
     if (msg) msg_destroy(msg);
-    s.transport = sip->sip_via && sip->sip_via->v_protocol && strcasestr(sip->sip_via->v_protocol, "TCP") ? "tcp" : "udp";
+    s.transport =
+        sip->sip_via && sip->sip_via->v_protocol && strcasestr(sip->sip_via->v_protocol, "TCP")
+            ? "tcp"
+            : "udp";
     return s;
 }
 
@@ -232,9 +263,11 @@ int Engine::handle(nta_incoming_t *irq, sip_t const *sip) {
     bool first_block = false;
     if (!flood_.allow(src.ip, now_precise(), &first_block)) {
         ++counters.flood_dropped;
-        if (first_block) log::security("flood", src.ip, src.port, "request rate above the limit; dropping");
+        if (first_block)
+            log::security("flood", src.ip, src.port, "request rate above the limit; dropping");
         if (m == sip_method_ack) return nta_incoming_destroy(irq), 0;
-        nta_incoming_treply(irq, 503, "Service Unavailable", SIPTAG_RETRY_AFTER_STR("5"), TAG_END());
+        nta_incoming_treply(irq, 503, "Service Unavailable", SIPTAG_RETRY_AFTER_STR("5"),
+                            TAG_END());
         nta_incoming_destroy(irq);
         return 0;
     }
@@ -242,30 +275,42 @@ int Engine::handle(nta_incoming_t *irq, sip_t const *sip) {
         m != sip_method_options && m != sip_method_ack)
         return 483;
     bool in_dialog = sip->sip_to && sip->sip_to->a_tag;
-    if (in_dialog || m == sip_method_ack || m == sip_method_bye) return handle_in_dialog(irq, sip, src);
+    if (in_dialog || m == sip_method_ack || m == sip_method_bye)
+        return handle_in_dialog(irq, sip, src);
     switch (m) {
-        case sip_method_register: return handle_register(irq, sip, src);
-        case sip_method_invite: return handle_invite(irq, sip, src);
-        case sip_method_message: return handle_message(irq, sip, src);
+        case sip_method_register:
+            return handle_register(irq, sip, src);
+        case sip_method_invite:
+            return handle_invite(irq, sip, src);
+        case sip_method_message:
+            return handle_message(irq, sip, src);
         case sip_method_options:
-            nta_incoming_treply(irq, 200, "OK", SIPTAG_ALLOW_STR("INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER"),
-                                SIPTAG_ACCEPT_STR("text/plain, application/sdp"), TAG_END());
+            nta_incoming_treply(
+                irq, 200, "OK",
+                SIPTAG_ALLOW_STR("INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER"),
+                SIPTAG_ACCEPT_STR("text/plain, application/sdp"), TAG_END());
             nta_incoming_destroy(irq);
             return 0;
-        case sip_method_cancel: return 481;  // a CANCEL that matched no INVITE
+        case sip_method_cancel:
+            return 481;  // a CANCEL that matched no INVITE
         default:
-            nta_incoming_treply(irq, 405, "Method Not Allowed",
-                                SIPTAG_ALLOW_STR("INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER"), TAG_END());
+            nta_incoming_treply(
+                irq, 405, "Method Not Allowed",
+                SIPTAG_ALLOW_STR("INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, REGISTER"),
+                TAG_END());
             nta_incoming_destroy(irq);
             return 0;
     }
 }
 
-bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &src, bool proxy, std::string &user) {
-    const sip_authorization_t *au = proxy ? reinterpret_cast<const sip_authorization_t *>(sip->sip_proxy_authorization)
-                                          : sip->sip_authorization;
+bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &src, bool proxy,
+                          std::string &user) {
+    const sip_authorization_t *au =
+        proxy ? reinterpret_cast<const sip_authorization_t *>(sip->sip_proxy_authorization)
+              : sip->sip_authorization;
     for (; au; au = au->au_next)
-        if (au->au_scheme && strcasecmp(au->au_scheme, "Digest") == 0 && param(au->au_params, "realm") == cfg_.realm)
+        if (au->au_scheme && strcasecmp(au->au_scheme, "Digest") == 0 &&
+            param(au->au_params, "realm") == cfg_.realm)
             break;
     int64_t t = now();
     bool sha256 = cfg_.offer_sha256;
@@ -275,15 +320,18 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
     auto challenge = [&](bool stale) {
         // MD5 first: many phones (and SIPp) take the first challenge and know only MD5;
         // clients that prefer SHA-256 (RFC 8760) pick it from the second header.
-        std::string md5 = auth_.challenge("MD5", t, stale), sha = auth_.challenge("SHA-256", t, stale);
+        std::string md5 = auth_.challenge("MD5", t, stale),
+                    sha = auth_.challenge("SHA-256", t, stale);
         int status = proxy ? 407 : 401;
         const char *phrase = proxy ? "Proxy Authentication Required" : "Unauthorized";
         if (proxy)
             nta_incoming_treply(irq, status, phrase, SIPTAG_PROXY_AUTHENTICATE_STR(md5.c_str()),
-                                TAG_IF(sha256, SIPTAG_PROXY_AUTHENTICATE_STR(sha.c_str())), TAG_END());
+                                TAG_IF(sha256, SIPTAG_PROXY_AUTHENTICATE_STR(sha.c_str())),
+                                TAG_END());
         else
             nta_incoming_treply(irq, status, phrase, SIPTAG_WWW_AUTHENTICATE_STR(md5.c_str()),
-                                TAG_IF(sha256, SIPTAG_WWW_AUTHENTICATE_STR(sha.c_str())), TAG_END());
+                                TAG_IF(sha256, SIPTAG_WWW_AUTHENTICATE_STR(sha.c_str())),
+                                TAG_END());
         nta_incoming_destroy(irq);
     };
     if (!au) {
@@ -294,7 +342,8 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
     RouteService *rs = router();
     std::optional<AccountAuth> acct = rs ? rs->account(r.username) : std::nullopt;
     DigestVerdict v = DigestVerdict::BadResponse;
-    if (acct) v = auth_.verify(r, sip->sip_request->rq_method_name, {acct->ha1_md5, acct->ha1_sha256}, t);
+    if (acct)
+        v = auth_.verify(r, sip->sip_request->rq_method_name, {acct->ha1_md5, acct->ha1_sha256}, t);
     if (v == DigestVerdict::Ok) {
         user = r.username;
         return true;
@@ -306,8 +355,8 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
     ++counters.auth_failed;
     // The password is never logged; the user name and the reason are.
     log::security("auth_failed", src.ip, src.port,
-                  "user=" + printable(r.username) + " method=" + sip->sip_request->rq_method_name + " reason=" +
-                      (acct ? to_string(v) : "unknown or disabled account"));
+                  "user=" + printable(r.username) + " method=" + sip->sip_request->rq_method_name +
+                      " reason=" + (acct ? to_string(v) : "unknown or disabled account"));
     if (v == DigestVerdict::BadNonce || v == DigestVerdict::Replay) {
         challenge(false);
         return false;
@@ -321,7 +370,8 @@ bool Engine::is_self(const url_t *url) const {
     if (!url || !url->url_host) return false;
     std::string port = url->url_port ? url->url_port : "5060";
     return cfg_.bind_ip == url->url_host &&
-           (port == std::to_string(cfg_.port) || (private_port_ && port == std::to_string(private_port_)));
+           (port == std::to_string(cfg_.port) ||
+            (private_port_ && port == std::to_string(private_port_)));
 }
 
 std::string Engine::dialled_of(const url_t *u) const {
@@ -351,13 +401,16 @@ int Engine::on_stateless(nta_agent_magic_t *self, nta_agent_t *, msg_t *msg, sip
     return 0;
 }
 
-ChannelRegistry *Engine::channels() const { return host_.service<ChannelRegistry>(services::kChannels); }
+ChannelRegistry *Engine::channels() const {
+    return host_.service<ChannelRegistry>(services::kChannels);
+}
 
 void Engine::post_gateway_event(uint64_t session, DialEvent ev) {
     loop_.post([this, session, ev] {
         auto answered = gateway_by_session_.find(session);
         if (answered != gateway_by_session_.end()) {
-            if (ev.kind == DialEvent::Ended || ev.kind == DialEvent::Failed) end_gateway_from_far_end(answered->second);
+            if (ev.kind == DialEvent::Ended || ev.kind == DialEvent::Failed)
+                end_gateway_from_far_end(answered->second);
             return;
         }
         auto it = sessions_.find(session);
@@ -377,8 +430,10 @@ bool Engine::end_gateway_from_caller(nta_incoming_t *irq, sip_t const *sip) {
     if (it == gateway_.end()) return false;
     if (sip->sip_request->rq_method != sip_method_bye) {
         // re-INVITE, INFO, ...: the media stays as negotiated.
-        nta_incoming_treply(irq, sip->sip_request->rq_method == sip_method_invite ? 488 : 200,
-                            sip->sip_request->rq_method == sip_method_invite ? "Not Acceptable Here" : "OK", TAG_END());
+        nta_incoming_treply(
+            irq, sip->sip_request->rq_method == sip_method_invite ? 488 : 200,
+            sip->sip_request->rq_method == sip_method_invite ? "Not Acceptable Here" : "OK",
+            TAG_END());
         nta_incoming_destroy(irq);
         return true;
     }
@@ -411,23 +466,36 @@ void Engine::end_gateway_from_far_end(const std::string &call_id) {
             if (!sip || sip->sip_status->st_status >= 200) nta_outgoing_destroy(orq);
             return 0;
         },
-        nullptr, nullptr, SIP_METHOD_BYE, URL_STRING_MAKE(g.remote_target.c_str()), SIPTAG_FROM_STR(g.our_to.c_str()),
-        SIPTAG_TO_STR(g.their_from.c_str()), SIPTAG_CALL_ID_STR(call_id.c_str()), SIPTAG_CSEQ_STR("1 BYE"),
+        nullptr, nullptr, SIP_METHOD_BYE, URL_STRING_MAKE(g.remote_target.c_str()),
+        SIPTAG_FROM_STR(g.our_to.c_str()), SIPTAG_TO_STR(g.their_from.c_str()),
+        SIPTAG_CALL_ID_STR(call_id.c_str()), SIPTAG_CSEQ_STR("1 BYE"),
         SIPTAG_MAX_FORWARDS_STR("70"), TAG_END());
-    if (!orq) VCE_LOG_WARNING("SIP: cannot send BYE for gateway call %s", printable(call_id).c_str());
+    if (!orq)
+        VCE_LOG_WARNING("SIP: cannot send BYE for gateway call %s", printable(call_id).c_str());
 }
 
 void Engine::write_cdr(const CdrLeg &l) {
-    auto ts = [](double t) -> SqlParam { return t > 0 ? SqlParam(std::to_string(t)) : std::nullopt; };
-    long billable = l.answered > 0 && l.ended > l.answered ? static_cast<long>(l.ended - l.answered + 0.5) : 0;
-    SqlParams p = {l.call_id, std::to_string(l.leg), l.caller, l.dialled, l.routed_to, l.cls, l.route, ts(l.started),
-                   ts(l.ring), ts(l.answered), ts(l.ended), std::to_string(billable), l.disposition,
-                   l.status ? SqlParam(std::to_string(l.status)) : SqlParam()};
-    persist_async({"INSERT INTO cdrs (call_id, leg, caller, dialled, routed_to, class, route, started_at, ring_at, "
-                   "answered_at, ended_at, billable_seconds, disposition, sip_status) VALUES ($1, $2, $3, $4, $5, $6, "
-                   "$7, to_timestamp($8), to_timestamp($9), to_timestamp($10), to_timestamp($11), $12, $13, $14) "
-                   "ON CONFLICT (call_id, leg) DO NOTHING",
-                   std::move(p)});
+    auto ts = [](double t) -> SqlParam {
+        return t > 0 ? SqlParam(std::to_string(t)) : std::nullopt;
+    };
+    long billable =
+        l.answered > 0 && l.ended > l.answered ? static_cast<long>(l.ended - l.answered + 0.5) : 0;
+    SqlParams p = {l.call_id,     std::to_string(l.leg),
+                   l.caller,      l.dialled,
+                   l.routed_to,   l.cls,
+                   l.route,       ts(l.started),
+                   ts(l.ring),    ts(l.answered),
+                   ts(l.ended),   std::to_string(billable),
+                   l.disposition, l.status ? SqlParam(std::to_string(l.status)) : SqlParam()};
+    persist_async(
+        {"INSERT INTO cdrs (call_id, leg, caller, dialled, routed_to, class, route, started_at, "
+         "ring_at, "
+         "answered_at, ended_at, billable_seconds, disposition, sip_status) VALUES ($1, $2, $3, "
+         "$4, $5, $6, "
+         "$7, to_timestamp($8), to_timestamp($9), to_timestamp($10), to_timestamp($11), $12, $13, "
+         "$14) "
+         "ON CONFLICT (call_id, leg) DO NOTHING",
+         std::move(p)});
 }
 
 }  // namespace vce::sip

@@ -19,9 +19,9 @@
 #include "DigestAuth.h"
 #include "FloodGuard.h"
 #include "Location.h"
+#include "SharedSipState.h"
 #include "SipConfig.h"
 #include "SipLoop.h"
-#include "SharedSipState.h"
 #include "vce/Channels.h"
 #include "vce/Database.h"
 
@@ -92,7 +92,8 @@ public:
 
 private:
     friend class CallSession;
-    static int on_request(nta_leg_magic_t *self, nta_leg_t *leg, nta_incoming_t *irq, sip_t const *sip);
+    static int on_request(nta_leg_magic_t *self, nta_leg_t *leg, nta_incoming_t *irq,
+                          sip_t const *sip);
     static int on_stateless(nta_agent_magic_t *self, nta_agent_t *agent, msg_t *msg, sip_t *sip);
     int handle(nta_incoming_t *irq, sip_t const *sip);
     int handle_register(nta_incoming_t *irq, sip_t const *sip, const Source &src);
@@ -101,7 +102,8 @@ private:
     int handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source &src);
     // Digest check for a member request: true when authenticated (user set); otherwise
     // the challenge or refusal has been sent and the caller returns.
-    bool authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &src, bool proxy, std::string &user);
+    bool authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &src, bool proxy,
+                      std::string &user);
     void housekeeping();
     static void on_timer(su_root_magic_t *, su_timer_t *t, su_timer_arg_t *arg);
 

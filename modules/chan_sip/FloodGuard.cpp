@@ -27,7 +27,8 @@ bool FloodGuard::allow(const std::string &ip, double now, bool *first_block) {
 void FloodGuard::purge(double now) {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto it = buckets_.begin(); it != buckets_.end();)
-        it = now - it->second.at > burst_ / std::max(rate_, 1e-9) + 60 ? buckets_.erase(it) : std::next(it);
+        it = now - it->second.at > burst_ / std::max(rate_, 1e-9) + 60 ? buckets_.erase(it)
+                                                                       : std::next(it);
 }
 
 }  // namespace vce::sip

@@ -18,7 +18,8 @@ std::string next_hop(const Binding &b) {
     return "sip:" + b.received + ";transport=" + b.transport;
 }
 
-std::vector<LocationChange> LocationStore::plan(const Binding &base, const std::vector<ContactUpdate> &contacts,
+std::vector<LocationChange> LocationStore::plan(const Binding &base,
+                                                const std::vector<ContactUpdate> &contacts,
                                                 int64_t now, size_t max_contacts) const {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<LocationChange> out;
@@ -28,7 +29,8 @@ std::vector<LocationChange> LocationStore::plan(const Binding &base, const std::
         for (const auto &b : it->second)
             if (b.expires_at > now) after.push_back(b);
     for (const auto &c : contacts) {
-        auto same = std::find_if(after.begin(), after.end(), [&](const Binding &b) { return b.terminal_id == c.terminal_id; });
+        auto same = std::find_if(after.begin(), after.end(),
+                                 [&](const Binding &b) { return b.terminal_id == c.terminal_id; });
         if (c.expires <= 0) {
             if (same != after.end()) {
                 out.push_back({LocationChange::Remove, *same});
@@ -53,9 +55,10 @@ std::vector<LocationChange> LocationStore::plan(const Binding &base, const std::
         });
         if (fresh) {
             // An upsert in this same request would be dropped: drop it from the plan.
-            out.erase(std::remove_if(out.begin(), out.end(), [&](const LocationChange &ch) {
-                          return ch.binding.terminal_id == old.terminal_id;
-                      }),
+            out.erase(std::remove_if(out.begin(), out.end(),
+                                     [&](const LocationChange &ch) {
+                                         return ch.binding.terminal_id == old.terminal_id;
+                                     }),
                       out.end());
         } else {
             out.push_back({LocationChange::Remove, old});
@@ -81,7 +84,9 @@ void LocationStore::put(const Binding &b) {
 
 void LocationStore::put_locked(const Binding &b) {
     auto &v = by_aor_[b.aor];
-    v.erase(std::remove_if(v.begin(), v.end(), [&](const Binding &x) { return x.terminal_id == b.terminal_id; }), v.end());
+    v.erase(std::remove_if(v.begin(), v.end(),
+                           [&](const Binding &x) { return x.terminal_id == b.terminal_id; }),
+            v.end());
     v.insert(v.begin(), b);
 }
 
@@ -95,7 +100,9 @@ void LocationStore::apply(const std::vector<LocationChange> &changes) {
         auto it = by_aor_.find(ch.binding.aor);
         if (it == by_aor_.end()) continue;
         auto &v = it->second;
-        v.erase(std::remove_if(v.begin(), v.end(), [&](const Binding &x) { return x.terminal_id == ch.binding.terminal_id; }),
+        v.erase(std::remove_if(
+                    v.begin(), v.end(),
+                    [&](const Binding &x) { return x.terminal_id == ch.binding.terminal_id; }),
                 v.end());
         if (v.empty()) by_aor_.erase(it);
     }

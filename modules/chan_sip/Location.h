@@ -27,7 +27,7 @@ struct Binding {
     std::string user_agent;
     std::string call_id;
     uint32_t cseq = 0;
-    int64_t expires_at = 0;   // unix seconds
+    int64_t expires_at = 0;  // unix seconds
 };
 
 // One contact of a REGISTER, already parsed.
@@ -46,8 +46,9 @@ public:
     // What a REGISTER changes: upserts for contacts with expires > 0, removes for 0,
     // and removes of the oldest bindings beyond max_contacts (0 = no limit).
     // `base` carries the fields common to every contact (aor, received, transport, ...).
-    std::vector<LocationChange> plan(const Binding &base, const std::vector<ContactUpdate> &contacts,
-                                     int64_t now, size_t max_contacts) const;
+    std::vector<LocationChange> plan(const Binding &base,
+                                     const std::vector<ContactUpdate> &contacts, int64_t now,
+                                     size_t max_contacts) const;
     // Contact: * with Expires: 0 — every binding of the aor.
     std::vector<LocationChange> plan_remove_all(const std::string &aor) const;
 

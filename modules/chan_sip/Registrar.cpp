@@ -38,8 +38,10 @@ void reply_contacts(Engine &e, nta_incoming_t *irq, const std::string &aor) {
     std::string list;
     int64_t t = e.now();
     for (const Binding &b : e.location().lookup(aor, t))
-        list += (list.empty() ? "" : ", ") + ("<" + b.contact + ">;expires=" + std::to_string(b.expires_at - t));
-    nta_incoming_treply(irq, 200, "OK", TAG_IF(!list.empty(), SIPTAG_CONTACT_STR(list.c_str())), TAG_END());
+        list += (list.empty() ? "" : ", ") +
+                ("<" + b.contact + ">;expires=" + std::to_string(b.expires_at - t));
+    nta_incoming_treply(irq, 200, "OK", TAG_IF(!list.empty(), SIPTAG_CONTACT_STR(list.c_str())),
+                        TAG_END());
     nta_incoming_destroy(irq);
 }
 
@@ -67,18 +69,22 @@ int Engine::handle_register(nta_incoming_t *irq, sip_t const *sip, const Source 
     int64_t t = now();
     std::vector<LocationChange> changes;
     if (sip->sip_contact->m_url->url_type == url_any) {  // Contact: *
-        if (!sip->sip_expires || sip->sip_expires->ex_delta != 0 || sip->sip_contact->m_next) return 400;
+        if (!sip->sip_expires || sip->sip_expires->ex_delta != 0 || sip->sip_contact->m_next)
+            return 400;
         changes = location_.plan_remove_all(aor);
     } else {
         std::vector<ContactUpdate> updates;
         for (const sip_contact_t *m = sip->sip_contact; m; m = m->m_next) {
             if (m->m_url->url_type == url_any) return 400;
             int expires = cfg_.default_expires;
-            if (m->m_expires) expires = std::atoi(m->m_expires);
-            else if (sip->sip_expires) expires = static_cast<int>(sip->sip_expires->ex_delta);
+            if (m->m_expires)
+                expires = std::atoi(m->m_expires);
+            else if (sip->sip_expires)
+                expires = static_cast<int>(sip->sip_expires->ex_delta);
             if (expires > 0 && expires < cfg_.min_expires) {
                 std::string min = std::to_string(cfg_.min_expires);
-                nta_incoming_treply(irq, 423, "Interval Too Brief", SIPTAG_MIN_EXPIRES_STR(min.c_str()), TAG_END());
+                nta_incoming_treply(irq, 423, "Interval Too Brief",
+                                    SIPTAG_MIN_EXPIRES_STR(min.c_str()), TAG_END());
                 nta_incoming_destroy(irq);
                 return 0;
             }
@@ -89,7 +95,9 @@ int Engine::handle_register(nta_incoming_t *irq, sip_t const *sip, const Source 
         base.aor = aor;
         base.received = src.hostport();
         base.transport = src.transport;
-        base.user_agent = sip->sip_user_agent && sip->sip_user_agent->g_string ? sip->sip_user_agent->g_string : "";
+        base.user_agent = sip->sip_user_agent && sip->sip_user_agent->g_string
+                              ? sip->sip_user_agent->g_string
+                              : "";
         base.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : "";
         base.cseq = sip->sip_cseq ? sip->sip_cseq->cs_seq : 0;
         changes = location_.plan(base, updates, t, cfg_.max_contacts);
@@ -103,18 +111,24 @@ int Engine::handle_register(nta_incoming_t *irq, sip_t const *sip, const Source 
     for (const auto &ch : changes) {
         const Binding &b = ch.binding;
         if (ch.kind == LocationChange::Remove) {
-            writes.push_back({"DELETE FROM bindings WHERE aor = $1 AND terminal_id = $2", {b.aor, b.terminal_id}});
+            writes.push_back({"DELETE FROM bindings WHERE aor = $1 AND terminal_id = $2",
+                              {b.aor, b.terminal_id}});
             continue;
         }
         online = true;
-        writes.push_back({"INSERT INTO bindings (aor, terminal_id, contact, received, transport, expires_at, user_agent, "
-                          "call_id, cseq, node, updated_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6), $7, $8, $9, "
-                          "$10, now()) ON CONFLICT (aor, terminal_id) DO UPDATE SET contact = EXCLUDED.contact, "
-                          "received = EXCLUDED.received, transport = EXCLUDED.transport, expires_at = "
-                          "EXCLUDED.expires_at, user_agent = EXCLUDED.user_agent, call_id = EXCLUDED.call_id, cseq = "
-                          "EXCLUDED.cseq, node = EXCLUDED.node, updated_at = now()",
-                          {b.aor, b.terminal_id, b.contact, b.received, b.transport, std::to_string(b.expires_at),
-                           b.user_agent, b.call_id, std::to_string(b.cseq), host_node_}});
+        writes.push_back(
+            {"INSERT INTO bindings (aor, terminal_id, contact, received, transport, expires_at, "
+             "user_agent, "
+             "call_id, cseq, node, updated_at) VALUES ($1, $2, $3, $4, $5, to_timestamp($6), $7, "
+             "$8, $9, "
+             "$10, now()) ON CONFLICT (aor, terminal_id) DO UPDATE SET contact = EXCLUDED.contact, "
+             "received = EXCLUDED.received, transport = EXCLUDED.transport, expires_at = "
+             "EXCLUDED.expires_at, user_agent = EXCLUDED.user_agent, call_id = EXCLUDED.call_id, "
+             "cseq = "
+             "EXCLUDED.cseq, node = EXCLUDED.node, updated_at = now()",
+             {b.aor, b.terminal_id, b.contact, b.received, b.transport,
+              std::to_string(b.expires_at), b.user_agent, b.call_id, std::to_string(b.cseq),
+              host_node_}});
     }
     // 200 OK only once the binding is durable; 503 when PostgreSQL cannot take it.
     persist(std::move(writes), [this, irq, changes, aor, online](int status) {
@@ -126,7 +140,8 @@ int Engine::handle_register(nta_incoming_t *irq, sip_t const *sip, const Source 
             return;
         }
         if (status == 503)
-            nta_incoming_treply(irq, 503, "Service Unavailable", SIPTAG_RETRY_AFTER_STR("10"), TAG_END());
+            nta_incoming_treply(irq, 503, "Service Unavailable", SIPTAG_RETRY_AFTER_STR("10"),
+                                TAG_END());
         else
             nta_incoming_treply(irq, 500, "Server Internal Error", TAG_END());
         nta_incoming_destroy(irq);

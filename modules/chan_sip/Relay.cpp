@@ -11,7 +11,8 @@
 
 namespace vce::sip {
 
-Relay::Relay(Engine &e, nta_incoming_t *irq, Fallback on_failure) : e_(e), irq_(irq), fallback_(std::move(on_failure)) {}
+Relay::Relay(Engine &e, nta_incoming_t *irq, Fallback on_failure)
+    : e_(e), irq_(irq), fallback_(std::move(on_failure)) {}
 
 Relay::~Relay() {
     for (Leg *l : legs_) {
@@ -27,8 +28,9 @@ Relay::~Relay() {
 
 bool Relay::add_leg(msg_t *request, const std::string &next_hop) {
     auto *leg = new Leg{this, nullptr, false};
-    leg->orq = nta_outgoing_mcreate(e_.agent(), &Relay::on_response, reinterpret_cast<nta_outgoing_magic_t *>(leg),
-                                    next_hop.empty() ? nullptr : URL_STRING_MAKE(next_hop.c_str()), request, TAG_END());
+    leg->orq = nta_outgoing_mcreate(
+        e_.agent(), &Relay::on_response, reinterpret_cast<nta_outgoing_magic_t *>(leg),
+        next_hop.empty() ? nullptr : URL_STRING_MAKE(next_hop.c_str()), request, TAG_END());
     if (!leg->orq) {
         msg_destroy(request);
         delete leg;
@@ -88,8 +90,8 @@ void Relay::answer_best() {
             sip_via_remove(m, sip_object(m));
             nta_incoming_mreply(irq_, m);
         } else {
-            nta_incoming_treply(irq_, best_status_ ? best_status_ : 480, sip_status_phrase(best_status_ ? best_status_ : 480),
-                                TAG_END());
+            nta_incoming_treply(irq_, best_status_ ? best_status_ : 480,
+                                sip_status_phrase(best_status_ ? best_status_ : 480), TAG_END());
         }
         answered_ = true;
     }

@@ -45,19 +45,24 @@ std::string url_str(const url_t *u) {
 
 // Who is calling: a trusted peer by its address, or a member by digest credentials.
 // Returns false when the request has been answered (challenge, refusal).
-static bool identify(Engine &e, nta_incoming_t *irq, sip_t const *sip, const Source &src, std::string &caller,
-                     std::string &context, bool (Engine::*auth)(nta_incoming_t *, sip_t const *, const Source &, bool,
-                                                               std::string &),
+static bool identify(Engine &e, nta_incoming_t *irq, sip_t const *sip, const Source &src,
+                     std::string &caller, std::string &context,
+                     bool (Engine::*auth)(nta_incoming_t *, sip_t const *, const Source &, bool,
+                                          std::string &),
                      bool *member = nullptr) {
     RouteService *rs = e.router();
     std::string trusted = rs ? rs->trusted_context(src.ip) : "";
     if (!trusted.empty()) {
-        caller = sip->sip_from && sip->sip_from->a_url->url_user ? unescape_user(sip->sip_from->a_url->url_user) : "";
+        caller = sip->sip_from && sip->sip_from->a_url->url_user
+                     ? unescape_user(sip->sip_from->a_url->url_user)
+                     : "";
         context = trusted;
         return true;
     }
     if (!e.config().require_auth) {
-        caller = sip->sip_from && sip->sip_from->a_url->url_user ? unescape_user(sip->sip_from->a_url->url_user) : "";
+        caller = sip->sip_from && sip->sip_from->a_url->url_user
+                     ? unescape_user(sip->sip_from->a_url->url_user)
+                     : "";
         context = e.config().member_context;
         return true;
     }
@@ -75,8 +80,9 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
     if (!identify(*this, irq, sip, src, caller, context, &Engine::authenticate, &member)) return 0;
     if (!dialplan()) return 503;
     uint64_t id = next_session_++;
-    auto call = std::make_unique<CallSession>(*this, id, irq, sip, caller, context,
-                                              member && src.transport == "udp" ? src.hostport() : "");
+    auto call =
+        std::make_unique<CallSession>(*this, id, irq, sip, caller, context,
+                                      member && src.transport == "udp" ? src.hostport() : "");
     CallSession *c = call.get();
     sessions_[id] = std::move(call);
     ++counters.calls_in_setup;
@@ -86,13 +92,14 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
 
 void Engine::drop_own_routes(msg_t *msg, sip_t *sip) const {
     while (sip->sip_route && is_self(sip->sip_route->r_url))
-        msg_header_remove(msg, reinterpret_cast<msg_pub_t *>(sip), reinterpret_cast<msg_header_t *>(sip->sip_route));
+        msg_header_remove(msg, reinterpret_cast<msg_pub_t *>(sip),
+                          reinterpret_cast<msg_header_t *>(sip->sip_route));
 }
 
 int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source &) {
     // Calls this box answered itself (gateway) end here.
-    if (sip->sip_request->rq_method != sip_method_ack && !sip->sip_route && is_self(sip->sip_request->rq_url) &&
-        end_gateway_from_caller(irq, sip))
+    if (sip->sip_request->rq_method != sip_method_ack && !sip->sip_route &&
+        is_self(sip->sip_request->rq_url) && end_gateway_from_caller(irq, sip))
         return 0;
     msg_t *ref = nta_incoming_getrequest(irq);
     msg_t *fwd = msg_dup(ref);
@@ -147,7 +154,8 @@ int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &
     std::string dialled = dialled_of(sip->sip_request->rq_url);
     routing::Decision d = rs->route(dialled, caller);
     if (!d.ok()) {
-        nta_incoming_treply(irq, d.sip_status, d.reason.empty() ? sip_status_phrase(d.sip_status) : d.reason.c_str(),
+        nta_incoming_treply(irq, d.sip_status,
+                            d.reason.empty() ? sip_status_phrase(d.sip_status) : d.reason.c_str(),
                             TAG_END());
         nta_incoming_destroy(irq);
         return 0;
@@ -160,36 +168,48 @@ int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &
     std::string res = d.target.substr(4);
     size_t slash = res.find('/');
     std::string account = slash == std::string::npos ? res : "";
-    std::string ctype = sip->sip_content_type && sip->sip_content_type->c_type ? sip->sip_content_type->c_type : "text/plain";
-    std::string body = sip->sip_payload ? std::string(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : "";
-    std::string from = sip->sip_from ? url_str(sip->sip_from->a_url) : "sip:" + caller + "@" + cfg_.domain;
+    std::string ctype = sip->sip_content_type && sip->sip_content_type->c_type
+                            ? sip->sip_content_type->c_type
+                            : "text/plain";
+    std::string body =
+        sip->sip_payload ? std::string(sip->sip_payload->pl_data, sip->sip_payload->pl_len) : "";
+    std::string from =
+        sip->sip_from ? url_str(sip->sip_from->a_url) : "sip:" + caller + "@" + cfg_.domain;
     // Offline (or nobody took it): store, answer 202, deliver at the next REGISTER.
     auto store = [this, irq, account, from, dialled, ctype, body](int) {
         ++counters.messages_stored;
-        persist({{"INSERT INTO queued_messages (sender, recipient, dialled, content_type, body, expires_at) VALUES "
+        persist({{"INSERT INTO queued_messages (sender, recipient, dialled, content_type, body, "
+                  "expires_at) VALUES "
                   "($1, $2, $3, $4, decode($5, 'base64'), now() + make_interval(secs => $6))",
                   {from, account, dialled, ctype, b64(body), std::to_string(cfg_.message_ttl)}}},
                 [irq](int status) {
-                    if (status == 0) nta_incoming_treply(irq, 202, "Accepted", TAG_END());
-                    else nta_incoming_treply(irq, 503, "Service Unavailable", SIPTAG_RETRY_AFTER_STR("10"), TAG_END());
+                    if (status == 0)
+                        nta_incoming_treply(irq, 202, "Accepted", TAG_END());
+                    else
+                        nta_incoming_treply(irq, 503, "Service Unavailable",
+                                            SIPTAG_RETRY_AFTER_STR("10"), TAG_END());
                     nta_incoming_destroy(irq);
                 });
         return true;
     };
-    auto *relay = new Relay(*this, irq, account.empty() ? Relay::Fallback() : [store](int status) {
-        return status == 408 || status == 480 || status >= 500 ? store(status) : false;
-    });
+    auto *relay = new Relay(
+        *this, irq, account.empty() ? Relay::Fallback() : [store](int status) {
+            return status == 408 || status == 480 || status >= 500 ? store(status) : false;
+        });
     auto prepared = [&](const std::string &ruri) {
         msg_t *ref = nta_incoming_getrequest(irq);
         msg_t *fwd = msg_dup(ref);
         msg_destroy(ref);
         sip_t *s = sip_object(fwd);
-        sip_request_t *rq = sip_request_create(msg_home(fwd), SIP_METHOD_MESSAGE, URL_STRING_MAKE(ruri.c_str()), nullptr);
-        msg_header_replace(fwd, nullptr, reinterpret_cast<msg_header_t *>(s->sip_request), reinterpret_cast<msg_header_t *>(rq));
+        sip_request_t *rq = sip_request_create(msg_home(fwd), SIP_METHOD_MESSAGE,
+                                               URL_STRING_MAKE(ruri.c_str()), nullptr);
+        msg_header_replace(fwd, nullptr, reinterpret_cast<msg_header_t *>(s->sip_request),
+                           reinterpret_cast<msg_header_t *>(rq));
         if (s->sip_max_forwards) s->sip_max_forwards->mf_count--;
         drop_own_routes(fwd, s);
         while (s->sip_proxy_authorization)
-            msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s), reinterpret_cast<msg_header_t *>(s->sip_proxy_authorization));
+            msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s),
+                              reinterpret_cast<msg_header_t *>(s->sip_proxy_authorization));
         return fwd;
     };
     if (account.empty()) {
@@ -209,48 +229,58 @@ int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &
 }
 
 void Engine::deliver_queued_messages(const std::string &aor) {
-    query("SELECT id, sender, content_type, encode(body, 'base64') FROM queued_messages WHERE recipient = $1 AND "
-          "expires_at > now() ORDER BY id LIMIT 100",
-          {aor}, [this, aor](SqlResult r) {
-              if (!r.ok) return VCE_LOG_WARNING("SIP: cannot read queued messages for %s: %s", aor.c_str(), r.error.c_str());
-              auto bindings = location_.lookup(aor, now());
-              if (bindings.empty()) return;
-              const Binding &b = bindings.front();
-              for (const auto &row : r.rows) {
-                  std::string id = *row[0], from = *row[1], ctype = *row[2], body = unb64(row[3].value_or(""));
-                  std::string hop = next_hop(b);
-                  std::string to = "<sip:" + aor + "@" + cfg_.domain + ">";
-                  std::string fromh = "<" + from + ">;tag=q" + id;
-                  std::string callid = "vce-msg-" + id + "-" + std::to_string(now());
-                  struct Ctx {
-                      Engine *e;
-                      std::string id;
-                  };
-                  auto *ctx = new Ctx{this, id};
-                  nta_outgoing_t *orq = nta_outgoing_tcreate(
-                      leg_,
-                      [](nta_outgoing_magic_t *m, nta_outgoing_t *orq, sip_t const *sip) -> int {
-                          auto *c = reinterpret_cast<Ctx *>(m);
-                          int st = sip ? sip->sip_status->st_status : 408;
-                          if (st < 200) return 0;
-                          if (st < 300)
-                              c->e->persist_async({"DELETE FROM queued_messages WHERE id = $1", {c->id}});
-                          else
-                              c->e->persist_async({"UPDATE queued_messages SET attempts = attempts + 1, last_error = $2 "
-                                                   "WHERE id = $1",
-                                                   {c->id, std::to_string(st)}});
-                          nta_outgoing_destroy(orq);
-                          delete c;
-                          return 0;
-                      },
-                      reinterpret_cast<nta_outgoing_magic_t *>(ctx), hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()),
-                      SIP_METHOD_MESSAGE, URL_STRING_MAKE(b.contact.c_str()), SIPTAG_TO_STR(to.c_str()),
-                      SIPTAG_FROM_STR(fromh.c_str()), SIPTAG_CALL_ID_STR(callid.c_str()), SIPTAG_CSEQ_STR("1 MESSAGE"),
-                      SIPTAG_MAX_FORWARDS_STR("70"), SIPTAG_CONTENT_TYPE_STR(ctype.c_str()),
-                      SIPTAG_PAYLOAD_STR(body.c_str()), TAG_END());
-                  if (!orq) delete ctx;
-              }
-          });
+    query(
+        "SELECT id, sender, content_type, encode(body, 'base64') FROM queued_messages WHERE "
+        "recipient = $1 AND "
+        "expires_at > now() ORDER BY id LIMIT 100",
+        {aor}, [this, aor](SqlResult r) {
+            if (!r.ok)
+                return VCE_LOG_WARNING("SIP: cannot read queued messages for %s: %s", aor.c_str(),
+                                       r.error.c_str());
+            auto bindings = location_.lookup(aor, now());
+            if (bindings.empty()) return;
+            const Binding &b = bindings.front();
+            for (const auto &row : r.rows) {
+                std::string id = *row[0], from = *row[1], ctype = *row[2],
+                            body = unb64(row[3].value_or(""));
+                std::string hop = next_hop(b);
+                std::string to = "<sip:" + aor + "@" + cfg_.domain + ">";
+                std::string fromh = "<" + from + ">;tag=q" + id;
+                std::string callid = "vce-msg-" + id + "-" + std::to_string(now());
+                struct Ctx {
+                    Engine *e;
+                    std::string id;
+                };
+                auto *ctx = new Ctx{this, id};
+                nta_outgoing_t *orq = nta_outgoing_tcreate(
+                    leg_,
+                    [](nta_outgoing_magic_t *m, nta_outgoing_t *orq, sip_t const *sip) -> int {
+                        auto *c = reinterpret_cast<Ctx *>(m);
+                        int st = sip ? sip->sip_status->st_status : 408;
+                        if (st < 200) return 0;
+                        if (st < 300)
+                            c->e->persist_async(
+                                {"DELETE FROM queued_messages WHERE id = $1", {c->id}});
+                        else
+                            c->e->persist_async(
+                                {"UPDATE queued_messages SET attempts = attempts + 1, last_error = "
+                                 "$2 "
+                                 "WHERE id = $1",
+                                 {c->id, std::to_string(st)}});
+                        nta_outgoing_destroy(orq);
+                        delete c;
+                        return 0;
+                    },
+                    reinterpret_cast<nta_outgoing_magic_t *>(ctx),
+                    hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()), SIP_METHOD_MESSAGE,
+                    URL_STRING_MAKE(b.contact.c_str()), SIPTAG_TO_STR(to.c_str()),
+                    SIPTAG_FROM_STR(fromh.c_str()), SIPTAG_CALL_ID_STR(callid.c_str()),
+                    SIPTAG_CSEQ_STR("1 MESSAGE"), SIPTAG_MAX_FORWARDS_STR("70"),
+                    SIPTAG_CONTENT_TYPE_STR(ctype.c_str()), SIPTAG_PAYLOAD_STR(body.c_str()),
+                    TAG_END());
+                if (!orq) delete ctx;
+            }
+        });
 }
 
 }  // namespace vce::sip

@@ -1,9 +1,9 @@
 // sip.conf parsing.
 #include "SipConfig.h"
 
-#include "SipText.h"
-
 #include <sstream>
+
+#include "SipText.h"
 
 namespace vce::sip {
 
@@ -37,7 +37,8 @@ SipConfig SipConfig::from(const Config &conf) {
     c.default_expires = static_cast<int>(g->get_int("default_expires", c.default_expires));
     c.max_contacts = static_cast<size_t>(g->get_int("max_contacts", 0));
     c.flood_rate = static_cast<double>(g->get_int("flood_rate", 0));
-    c.flood_burst = static_cast<double>(g->get_int("flood_burst", static_cast<long>(c.flood_rate * 2)));
+    c.flood_burst =
+        static_cast<double>(g->get_int("flood_burst", static_cast<long>(c.flood_rate * 2)));
     for (const auto *e : g->all("flood_trusted"))
         for (auto &ip : split_list(e->value)) c.flood_trusted.push_back(ip);
     c.member_context = g->get("member_context", c.member_context);
@@ -54,16 +55,20 @@ SipConfig SipConfig::from(const Config &conf) {
     c.t4 = static_cast<unsigned>(g->get_int("t4", c.t4));
     if (c.t1x64 < 4000 || c.t1x64 > 64000)
         throw refuse("t1x64", "t1x64 is in milliseconds, 4000..64000 (RFC 3261: 32000)");
-    if (c.t4 < 1000 || c.t4 > c.t1x64) throw refuse("t4", "t4 is in milliseconds, 1000..t1x64 (RFC 3261: 5000)");
+    if (c.t4 < 1000 || c.t4 > c.t1x64)
+        throw refuse("t4", "t4 is in milliseconds, 1000..t1x64 (RFC 3261: 5000)");
     c.workers = static_cast<int>(g->get_int("workers", c.workers));
-    if (c.workers < 1 || c.workers > 16) throw refuse("workers", "workers is the number of SIP threads, 1..16");
+    if (c.workers < 1 || c.workers > 16)
+        throw refuse("workers", "workers is the number of SIP threads, 1..16");
     // Only UDP sockets can share the port; TCP is the first thread's.
     if (c.workers > 1 && !c.udp) throw refuse("workers", "workers > 1 needs udp in transports");
     c.worker_port_base = static_cast<int>(g->get_int("worker_port_base", c.port + 1));
-    if (c.workers > 1 && (c.worker_port_base < 1 || c.worker_port_base + c.workers - 1 > 65535 ||
-                          (c.port >= c.worker_port_base && c.port < c.worker_port_base + c.workers)))
+    if (c.workers > 1 &&
+        (c.worker_port_base < 1 || c.worker_port_base + c.workers - 1 > 65535 ||
+         (c.port >= c.worker_port_base && c.port < c.worker_port_base + c.workers)))
         throw refuse("worker_port_base",
-                     "worker_port_base .. worker_port_base + workers - 1 must be free ports other than the SIP port");
+                     "worker_port_base .. worker_port_base + workers - 1 must be free ports other "
+                     "than the SIP port");
     if (const ConfigEntry *e = g->find("md5_only_agents")) c.md5_only_agents = split_list(e->value);
     return c;
 }

@@ -13,16 +13,16 @@ struct SipConfig {
     int port = 5060;
     bool udp = true, tcp = true;
     std::string realm = "vce";
-    std::string domain;              // our SIP domain (Request-URIs for us); default bind_ip
+    std::string domain;  // our SIP domain (Request-URIs for us); default bind_ip
     int nonce_ttl = 300;
     int min_expires = 30, max_expires = 3600, default_expires = 3600;
-    size_t max_contacts = 0;         // per number; 0 = no limit (oldest replaced beyond)
+    size_t max_contacts = 0;                 // per number; 0 = no limit (oldest replaced beyond)
     double flood_rate = 0, flood_burst = 0;  // requests/s per source; 0 = off
     std::vector<std::string> flood_trusted;
     std::string member_context = "from-members";
-    int dial_timeout = 30;           // when Dial() gives none
-    int message_ttl = 86400;         // how long an offline message waits
-    bool require_auth = true;        // members must authenticate (INVITE, MESSAGE, REGISTER)
+    int dial_timeout = 30;                  // when Dial() gives none
+    int message_ttl = 86400;                // how long an offline message waits
+    bool require_auth = true;               // members must authenticate (INVITE, MESSAGE, REGISTER)
     unsigned udp_buffer = 4 * 1024 * 1024;  // socket buffers: absorb bursts instead of dropping
     // Transaction timers (ms): t1x64 = Timer B/F (no answer at all) and how long a completed
     // server transaction absorbs retransmissions (H/J); t4 = Timer I/K. RFC 3261's 64*T1 is
@@ -34,7 +34,7 @@ struct SipConfig {
     // Contact use it). Default base: port + 1.
     int workers = 1;
     int worker_port_base = 0;
-    bool offer_sha256 = true;        // challenge with SHA-256 beside MD5 (RFC 8760)
+    bool offer_sha256 = true;  // challenge with SHA-256 beside MD5 (RFC 8760)
     // User-Agent substrings of phones that fail on a SHA-256 challenge (libre 1.x gives up
     // on the whole challenge): they get MD5 only.
     std::vector<std::string> md5_only_agents = {"baresip v1."};

@@ -29,7 +29,8 @@ std::string SipLoop::start(std::function<std::string(su_root_t *)> init) {
             su_root_threading(root_, 0);
             efd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
             su_wait_create(wait_, efd_, SU_WAIT_IN);
-            su_root_register(root_, wait_, &SipLoop::on_wakeup, reinterpret_cast<su_wakeup_arg_t *>(this), 0);
+            su_root_register(root_, wait_, &SipLoop::on_wakeup,
+                             reinterpret_cast<su_wakeup_arg_t *>(this), 0);
             err = init(root_);
         }
         bool ok = err.empty();
@@ -37,7 +38,8 @@ std::string SipLoop::start(std::function<std::string(su_root_t *)> init) {
         if (ok) su_root_run(root_);
         drain();  // run what was posted before the break (e.g. stop's fini)
         if (root_) {
-            su_root_unregister(root_, wait_, &SipLoop::on_wakeup, reinterpret_cast<su_wakeup_arg_t *>(this));
+            su_root_unregister(root_, wait_, &SipLoop::on_wakeup,
+                               reinterpret_cast<su_wakeup_arg_t *>(this));
             su_root_destroy(root_);
         }
         root_ = nullptr;

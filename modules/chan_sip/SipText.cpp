@@ -24,7 +24,8 @@ static std::string unquote(const char *v) {
 std::string param(msg_param_t const *params, const char *name) {
     size_t n = std::strlen(name);
     for (; params && *params; ++params)
-        if (strncasecmp(*params, name, n) == 0 && (*params)[n] == '=') return unquote(*params + n + 1);
+        if (strncasecmp(*params, name, n) == 0 && (*params)[n] == '=')
+            return unquote(*params + n + 1);
     return "";
 }
 
@@ -44,7 +45,8 @@ std::string unescape_user(const char *user) {
     std::string out;
     if (!user) return out;
     for (const char *p = user; *p; ++p) {
-        if (*p == '%' && std::isxdigit(static_cast<unsigned char>(p[1])) && std::isxdigit(static_cast<unsigned char>(p[2]))) {
+        if (*p == '%' && std::isxdigit(static_cast<unsigned char>(p[1])) &&
+            std::isxdigit(static_cast<unsigned char>(p[2]))) {
             char hex[3] = {p[1], p[2], 0};
             out += static_cast<char>(std::strtol(hex, nullptr, 16));
             p += 2;
@@ -104,7 +106,9 @@ std::string source_of(msg_t *msg) {
 bool fix_nated_contact(msg_t *msg, const std::string &source) {
     sip_t *sip = sip_object(msg);
     size_t colon = source.rfind(':');
-    if (!sip || !sip->sip_contact || !sip->sip_contact->m_url->url_host || colon == std::string::npos) return false;
+    if (!sip || !sip->sip_contact || !sip->sip_contact->m_url->url_host ||
+        colon == std::string::npos)
+        return false;
     url_t *u = sip->sip_contact->m_url;
     std::string ip = source.substr(0, colon), port = source.substr(colon + 1);
     if (ip == u->url_host && port == (u->url_port ? u->url_port : "5060")) return false;

@@ -17,7 +17,9 @@ std::map<std::string, std::string> params_of(msg_param_t const *params);
 std::string unescape_user(const char *user);
 // Printable ASCII only, at most 64 characters: for log lines built from request data.
 std::string printable(const std::string &s);
-inline int db_unavailable_status() { return 503; }
+inline int db_unavailable_status() {
+    return 503;
+}
 // "a, b ,c" -> {"a", "b", "c"} (empty items dropped).
 std::vector<std::string> split_list(const std::string &text);
 // Our own deep copy of an outgoing transaction's latest response (nullptr if none).

@@ -37,14 +37,16 @@ public:
     ChanSip(Host &host, SipConfig cfg) : host_(host), cfg_(cfg) {
         auto shared = std::make_shared<SharedSipState>(cfg, random_secret());
         for (int i = 0; i < cfg.workers; ++i)
-            engines_.push_back(std::make_unique<Engine>(host, cfg, shared, static_cast<unsigned>(i)));
+            engines_.push_back(
+                std::make_unique<Engine>(host, cfg, shared, static_cast<unsigned>(i)));
         engine_ = engines_.front().get();
     }
     std::string start() {
         // Several SIP threads share the port: every UDP socket bound to it joins one
         // SO_REUSEPORT group, steered by Call-ID.
         if (cfg_.workers > 1)
-            net::reuseport_expect(cfg_.bind_ip, cfg_.port, call_id_steering_candidates(static_cast<unsigned>(cfg_.workers)));
+            net::reuseport_expect(cfg_.bind_ip, cfg_.port,
+                                  call_id_steering_candidates(static_cast<unsigned>(cfg_.workers)));
         for (auto &e : engines_) {
             std::string err = e->start();
             if (!err.empty()) {
@@ -74,22 +76,25 @@ public:
                                     host_.post([r, text] { r->reply(0, text); });
                                 });
                             }});
-        host_.register_cli({"sip show status", "sip show status", "SIP listener and counters", [this](auto r) {
-                                engine_->show_status(
-                                    [this, r](std::string text) { host_.post([r, text] { r->reply(0, text); }); });
-                            }});
+        host_.register_cli(
+            {"sip show status", "sip show status", "SIP listener and counters", [this](auto r) {
+                 engine_->show_status(
+                     [this, r](std::string text) { host_.post([r, text] { r->reply(0, text); }); });
+             }});
         return "";
     }
     std::string busy() const override {
         auto *reg = host_.service<ChannelRegistry>(services::kChannels);
         const long n = reg && registered_ ? reg->users("SIP") : 0;
-        return n ? std::to_string(n) + " call(s) of another module hold channel technology SIP" : "";
+        return n ? std::to_string(n) + " call(s) of another module hold channel technology SIP"
+                 : "";
     }
 
     ~ChanSip() override {
         host_.unregister_cli("sip show registrations");
         host_.unregister_cli("sip show status");
-        if (Database *db = host_.service<Database>(services::kDatabase)) db->off_connection(conn_sub_);
+        if (Database *db = host_.service<Database>(services::kDatabase))
+            db->off_connection(conn_sub_);
         if (registered_)
             if (auto *reg = host_.service<ChannelRegistry>(services::kChannels)) reg->remove("SIP");
         if (channel_) channel_->close();  // calls end while the agent still runs
@@ -108,35 +113,39 @@ private:
         if (!db) return;
         restored_ = true;
         db->write("DELETE FROM bindings WHERE expires_at <= now()", {}, nullptr);
-        db->query("SELECT aor, terminal_id, contact, received, transport, extract(epoch FROM expires_at)::bigint, "
-                  "coalesce(user_agent, ''), coalesce(call_id, ''), coalesce(cseq, 0) FROM bindings WHERE expires_at > now()",
-                  {}, [this](const SqlResult &r) {
-                      if (!r.ok) {
-                          restored_ = false;
-                          return VCE_LOG_ERROR("SIP: cannot restore bindings: %s", r.error.c_str());
-                      }
-                      std::vector<Binding> out;
-                      for (const auto &row : r.rows) {
-                          Binding b;
-                          b.aor = row[0].value_or("");
-                          b.terminal_id = row[1].value_or("");
-                          b.contact = row[2].value_or("");
-                          b.received = row[3].value_or("");
-                          b.transport = row[4].value_or("udp");
-                          b.expires_at = std::atoll(row[5].value_or("0").c_str());
-                          b.user_agent = row[6].value_or("");
-                          b.call_id = row[7].value_or("");
-                          b.cseq = static_cast<uint32_t>(std::atol(row[8].value_or("0").c_str()));
-                          out.push_back(std::move(b));
-                      }
-                      engine_->load_bindings(std::move(out));
-                  });
+        db->query(
+            "SELECT aor, terminal_id, contact, received, transport, extract(epoch FROM "
+            "expires_at)::bigint, "
+            "coalesce(user_agent, ''), coalesce(call_id, ''), coalesce(cseq, 0) FROM bindings "
+            "WHERE expires_at > now()",
+            {}, [this](const SqlResult &r) {
+                if (!r.ok) {
+                    restored_ = false;
+                    return VCE_LOG_ERROR("SIP: cannot restore bindings: %s", r.error.c_str());
+                }
+                std::vector<Binding> out;
+                for (const auto &row : r.rows) {
+                    Binding b;
+                    b.aor = row[0].value_or("");
+                    b.terminal_id = row[1].value_or("");
+                    b.contact = row[2].value_or("");
+                    b.received = row[3].value_or("");
+                    b.transport = row[4].value_or("udp");
+                    b.expires_at = std::atoll(row[5].value_or("0").c_str());
+                    b.user_agent = row[6].value_or("");
+                    b.call_id = row[7].value_or("");
+                    b.cseq = static_cast<uint32_t>(std::atol(row[8].value_or("0").c_str()));
+                    out.push_back(std::move(b));
+                }
+                engine_->load_bindings(std::move(out));
+            });
     }
 
     Host &host_;
     SipConfig cfg_;
     std::vector<std::unique_ptr<Engine>> engines_;
-    Engine *engine_ = nullptr;  // the first SIP thread: CLI views, restored bindings, outgoing calls
+    Engine *engine_ =
+        nullptr;  // the first SIP thread: CLI views, restored bindings, outgoing calls
     std::unique_ptr<SipChannel> channel_;
     bool registered_ = false;
     int conn_sub_ = 0;
@@ -159,8 +168,10 @@ Module *load(Host &host, std::string &why) {
 const char *const kRequires[] = {"res_pgsql", nullptr};
 // chan_tdm first (and unloaded after us): gateway legs hang up through it at our unload.
 const char *const kOptional[] = {"app_route", "chan_tdm", nullptr};
-const ModuleInfo info = {kModuleAbi, "chan_sip", "SIP registrar, call proxy and message relay (sofia-sip)", 30,
-                         kRequires, kOptional, load};
+const ModuleInfo info = {
+    kModuleAbi, "chan_sip", "SIP registrar, call proxy and message relay (sofia-sip)",
+    30,         kRequires,  kOptional,
+    load};
 
 }  // namespace
 }  // namespace vce::sip

@@ -38,10 +38,10 @@ struct SpanConfig {
 };
 
 struct TdmConfig {
-    std::string country = "de";  // tone plan and caller ID standard
-    int interDigitMs = 5000;     // overlap dialling: end of dialling without '#'
-    int dialToneWaitMs = 3000;   // trunks: dial anyway when no dial tone is heard by then
-    int ringTimeoutS = 30;       // Dial() default when no timeout argument is given
+    std::string country = "de";         // tone plan and caller ID standard
+    int interDigitMs = 5000;            // overlap dialling: end of dialling without '#'
+    int dialToneWaitMs = 3000;          // trunks: dial anyway when no dial tone is heard by then
+    int ringTimeoutS = 30;              // Dial() default when no timeout argument is given
     std::string mediaIp = "127.0.0.1";  // RTP of gateway calls (ChannelTech "TDM") binds here
     int rtpPortMin = 40000, rtpPortMax = 40999;  // and on a free port of this range
     std::vector<SpanConfig> spans;

@@ -11,10 +11,10 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "vce/CallDriver.h"
-#include "vce/DialplanService.h"
 #include "spandsp_glue/SpanWire.h"
 #include "spandsp_glue/VirtualSpan.h"
+#include "vce/CallDriver.h"
+#include "vce/DialplanService.h"
 #include "vce/Log.h"
 #include "vce/Threads.h"
 #ifdef HAVE_DAHDI_USER_H

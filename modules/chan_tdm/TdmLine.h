@@ -53,9 +53,10 @@ struct Line {
     unsigned callGen = 0;  // bumped per call; stale leg events carry an older one
     std::unique_ptr<dialplan::OverlapDialler> overlap;
     std::unique_ptr<dialplan::Execution> exec;
-    int legLine = -1;                // the leg we dialled on this engine
-    unsigned long legHandle = 0;     // its handle (this engine or another technology)
-    std::shared_ptr<ChannelTech> legTech;  // counted reference (ChannelRegistry::acquire)  // the other technology, when not TDM
+    int legLine = -1;                      // the leg we dialled on this engine
+    unsigned long legHandle = 0;           // its handle (this engine or another technology)
+    std::shared_ptr<ChannelTech> legTech;  // counted reference (ChannelRegistry::acquire)  // the
+                                           // other technology, when not TDM
     bool legAnswered = false;
 
     // As a dialled leg (Dial(TDM/...) from a line here or from another module).

@@ -4,8 +4,8 @@
 
 #include "TdmConfig.h"
 #include "TdmEngine.h"
-#include "vce/DialplanService.h"
 #include "vce/Channels.h"
+#include "vce/DialplanService.h"
 #include "vce/Host.h"
 #include "vce/Log.h"
 #include "vce/Module.h"
@@ -59,7 +59,8 @@ public:
 
     std::string busy() const override {
         const long n = registered_ ? channels_->users("TDM") : 0;
-        return n ? std::to_string(n) + " call(s) of another module hold channel technology TDM" : "";
+        return n ? std::to_string(n) + " call(s) of another module hold channel technology TDM"
+                 : "";
     }
 
     ~ChanTdm() override {

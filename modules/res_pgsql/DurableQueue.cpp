@@ -13,9 +13,11 @@
 namespace vce {
 namespace pgsql {
 
-DurableQueue::DurableQueue(size_t capacity, uint64_t first_seq) : capacity_(capacity), next_seq_(first_seq) {}
+DurableQueue::DurableQueue(size_t capacity, uint64_t first_seq)
+    : capacity_(capacity), next_seq_(first_seq) {}
 
-WriteAdmission DurableQueue::admit(std::string sql, SqlParams params, Database::CommitCallback done) {
+WriteAdmission DurableQueue::admit(std::string sql, SqlParams params,
+                                   Database::CommitCallback done) {
     if (closed_) return WriteAdmission::Closed;
     if (q_.size() >= capacity_) return WriteAdmission::Full;
     q_.push_back(DurableWrite{next_seq_++, std::move(sql), std::move(params), std::move(done)});
@@ -45,7 +47,9 @@ void DurableQueue::batch_committed() {
     finish_front(n, true, "");
 }
 
-void DurableQueue::batch_retry() { in_flight_ = 0; }
+void DurableQueue::batch_retry() {
+    in_flight_ = 0;
+}
 
 void DurableQueue::batch_refused(size_t index, const std::string &error) {
     in_flight_ = 0;
@@ -66,7 +70,8 @@ void DurableQueue::committed_upto(uint64_t seq) {
 //   W <seq> <nparams>\n <len>\n<sql bytes>\n then per param: N\n (NULL) or <len>\n<bytes>\n
 std::string DurableQueue::save(const std::string &path) const {
     if (q_.empty()) {
-        if (unlink(path.c_str()) != 0 && errno != ENOENT) return "cannot remove " + path + ": " + std::strerror(errno);
+        if (unlink(path.c_str()) != 0 && errno != ENOENT)
+            return "cannot remove " + path + ": " + std::strerror(errno);
         return "";
     }
     std::string tmp = path + ".tmp";
@@ -75,10 +80,14 @@ std::string DurableQueue::save(const std::string &path) const {
         if (!out) return "cannot write " + tmp + ": " + std::strerror(errno);
         out << "vce-spool 1\n";
         for (const auto &w : q_) {
-            out << "W " << w.seq << " " << w.params.size() << "\n" << w.sql.size() << "\n" << w.sql << "\n";
+            out << "W " << w.seq << " " << w.params.size() << "\n"
+                << w.sql.size() << "\n"
+                << w.sql << "\n";
             for (const auto &p : w.params) {
-                if (!p) out << "N\n";
-                else out << p->size() << "\n" << *p << "\n";
+                if (!p)
+                    out << "N\n";
+                else
+                    out << p->size() << "\n" << *p << "\n";
             }
         }
         out.flush();
@@ -89,7 +98,8 @@ std::string DurableQueue::save(const std::string &path) const {
         fsync(fileno(f));
         std::fclose(f);
     }
-    if (rename(tmp.c_str(), path.c_str()) != 0) return "cannot rename " + tmp + ": " + std::strerror(errno);
+    if (rename(tmp.c_str(), path.c_str()) != 0)
+        return "cannot rename " + tmp + ": " + std::strerror(errno);
     return "";
 }
 
@@ -111,7 +121,8 @@ std::string DurableQueue::load(const std::string &path, std::deque<DurableWrite>
         DurableWrite w;
         size_t nparams = 0;
         if (std::sscanf(line.c_str(), "W %lu %zu", &w.seq, &nparams) != 2 || !read_blob(in, w.sql))
-            return path + ": damaged record after seq " + (out.empty() ? "0" : std::to_string(out.back().seq));
+            return path + ": damaged record after seq " +
+                   (out.empty() ? "0" : std::to_string(out.back().seq));
         for (size_t i = 0; i < nparams; ++i) {
             if (in.peek() == 'N') {
                 std::getline(in, line);
@@ -119,7 +130,8 @@ std::string DurableQueue::load(const std::string &path, std::deque<DurableWrite>
                 continue;
             }
             std::string v;
-            if (!read_blob(in, v)) return path + ": damaged parameter in seq " + std::to_string(w.seq);
+            if (!read_blob(in, v))
+                return path + ": damaged parameter in seq " + std::to_string(w.seq);
             w.params.emplace_back(std::move(v));
         }
         out.push_back(std::move(w));
@@ -135,7 +147,8 @@ void DurableQueue::restore(std::deque<DurableWrite> writes) {
 uint64_t sequence_start(uint64_t at_least) {
     struct timeval tv;
     gettimeofday(&tv, nullptr);
-    uint64_t ms = static_cast<uint64_t>(tv.tv_sec) * 1000 + static_cast<uint64_t>(tv.tv_usec) / 1000;
+    uint64_t ms =
+        static_cast<uint64_t>(tv.tv_sec) * 1000 + static_cast<uint64_t>(tv.tv_usec) / 1000;
     uint64_t s = ms << 20;
     return s > at_least ? s : at_least + 1;
 }

@@ -20,7 +20,8 @@ namespace {
 // Sends one multi-statement text; remembers the first error.
 class TextJob : public PgJob {
 public:
-    using Cb = std::function<void(bool lost, const std::string &error, std::vector<std::vector<std::string>> rows)>;
+    using Cb = std::function<void(bool lost, const std::string &error,
+                                  std::vector<std::vector<std::string>> rows)>;
     TextJob(std::string sql, Cb cb) : sql_(std::move(sql)), cb_(std::move(cb)) {}
     bool send(PGconn *c) override { return PQsendQuery(c, sql_.c_str()) == 1; }
     void result(PGresult *res) override {
@@ -63,7 +64,8 @@ std::vector<MigrationFile> list_migrations(const std::string &dir, std::string &
         if (f.size() < 4 || f.compare(f.size() - 4, 4, ".sql") != 0) continue;
         std::smatch m;
         if (!std::regex_match(f, m, name_re)) {
-            error = dir + "/" + f + ": migration files are named NNN_name.sql (three digits, lower-case name)";
+            error = dir + "/" + f +
+                    ": migration files are named NNN_name.sql (three digits, lower-case name)";
             continue;
         }
         out.push_back({std::stoi(m[1]), m[2], dir + "/" + f});
@@ -72,8 +74,8 @@ std::vector<MigrationFile> list_migrations(const std::string &dir, std::string &
     std::sort(out.begin(), out.end(), [](auto &a, auto &b) { return a.version < b.version; });
     for (size_t i = 1; i < out.size(); ++i)
         if (out[i].version == out[i - 1].version)
-            error = "two migrations share version " + std::to_string(out[i].version) + ": " + out[i - 1].path +
-                    " and " + out[i].path;
+            error = "two migrations share version " + std::to_string(out[i].version) + ": " +
+                    out[i - 1].path + " and " + out[i].path;
     return out;
 }
 
@@ -95,32 +97,40 @@ void Migrator::run(Done done) {
     pending_ = list_migrations(dir_, err);
     if (!err.empty()) return finish(false, err);
     conn_ = std::make_unique<PgConnection>(base_, "migrations", conn_params_, false);
-    deadline_ = evtimer_new(base_, [](evutil_socket_t, short, void *arg) {
-        auto *self = static_cast<Migrator *>(arg);
-        self->finish(false, "cannot reach PostgreSQL to migrate: " + self->conn_->last_error());
-    }, this);
+    deadline_ = evtimer_new(
+        base_,
+        [](evutil_socket_t, short, void *arg) {
+            auto *self = static_cast<Migrator *>(arg);
+            self->finish(false, "cannot reach PostgreSQL to migrate: " + self->conn_->last_error());
+        },
+        this);
     timeval tv{30, 0};
     evtimer_add(deadline_, &tv);
     conn_->on_state([this](bool up) {
         if (!up || finished_) return;
         std::string sql = std::string(kLock) +
-                          "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, name text NOT NULL, "
+                          "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, "
+                          "name text NOT NULL, "
                           "applied_at timestamptz NOT NULL DEFAULT now());"
                           "SELECT version, name FROM schema_version ORDER BY version";
-        conn_->submit(std::make_unique<TextJob>(sql, [this](bool lost, const std::string &e, auto rows) {
-            if (lost) return finish(false, "connection lost while reading schema_version");
-            if (!e.empty()) return finish(false, "cannot read schema_version: " + e);
-            for (auto &r : rows) applied_[std::stoi(r[0])] = r[1];
-            next();
-        }));
+        conn_->submit(
+            std::make_unique<TextJob>(sql, [this](bool lost, const std::string &e, auto rows) {
+                if (lost) return finish(false, "connection lost while reading schema_version");
+                if (!e.empty()) return finish(false, "cannot read schema_version: " + e);
+                for (auto &r : rows) applied_[std::stoi(r[0])] = r[1];
+                next();
+            }));
     });
     conn_->start();
 }
 
 void Migrator::next() {
-    while (!pending_.empty() && applied_.count(pending_.front().version)) pending_.erase(pending_.begin());
+    while (!pending_.empty() && applied_.count(pending_.front().version))
+        pending_.erase(pending_.begin());
     if (pending_.empty()) {
-        if (report_.empty()) report_ = "schema is up to date (" + std::to_string(applied_.size()) + " migrations applied)\n";
+        if (report_.empty())
+            report_ = "schema is up to date (" + std::to_string(applied_.size()) +
+                      " migrations applied)\n";
         return finish(true, report_);
     }
     MigrationFile m = pending_.front();

@@ -8,8 +8,8 @@
 namespace vce {
 namespace pgsql {
 
-PgConnection::PgConnection(event_base *base, std::string name, std::map<std::string, std::string> params,
-                           bool pipeline)
+PgConnection::PgConnection(event_base *base, std::string name,
+                           std::map<std::string, std::string> params, bool pipeline)
     : base_(base), name_(std::move(name)), params_(std::move(params)), pipeline_(pipeline) {
     timer_ = evtimer_new(base_, &PgConnection::on_timer, this);
 }
@@ -40,7 +40,8 @@ void PgConnection::start() {
         return;
     }
     // Server NOTICEs (e.g. "relation already exists, skipping") go to the debug log.
-    PQsetNoticeProcessor(conn_, [](void *, const char *msg) { VCE_LOG_DEBUG("PostgreSQL: %s", msg); }, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void *, const char *msg) { VCE_LOG_DEBUG("PostgreSQL: %s", msg); }, nullptr);
     state_ = State::Connecting;
     watch(EV_WRITE);  // PQconnectPoll starts as if PGRES_POLLING_WRITING
 }
@@ -77,10 +78,18 @@ void PgConnection::on_io(evutil_socket_t, short what, void *arg) {
 
 void PgConnection::poll_connect() {
     switch (PQconnectPoll(conn_)) {
-        case PGRES_POLLING_READING: watch(EV_READ); break;
-        case PGRES_POLLING_WRITING: watch(EV_WRITE); break;
-        case PGRES_POLLING_OK: became_up(); break;
-        default: lost(PQerrorMessage(conn_)); break;
+        case PGRES_POLLING_READING:
+            watch(EV_READ);
+            break;
+        case PGRES_POLLING_WRITING:
+            watch(EV_WRITE);
+            break;
+        case PGRES_POLLING_OK:
+            became_up();
+            break;
+        default:
+            lost(PQerrorMessage(conn_));
+            break;
     }
 }
 
@@ -105,7 +114,8 @@ void PgConnection::became_up() {
 void PgConnection::lost(const std::string &why) {
     bool was_up = state_ == State::Up;
     last_error_ = why;
-    while (!last_error_.empty() && (last_error_.back() == '\n' || last_error_.back() == ' ')) last_error_.pop_back();
+    while (!last_error_.empty() && (last_error_.back() == '\n' || last_error_.back() == ' '))
+        last_error_.pop_back();
     if (io_) {
         event_free(io_);
         io_ = nullptr;
@@ -121,15 +131,19 @@ void PgConnection::lost(const std::string &why) {
     waiting_.clear();
     for (auto &j : jobs) j->done(true);
     for (auto &j : waiting) j->done(true);
-    if (was_up) VCE_LOG_WARNING("PostgreSQL %s connection lost: %s", name_.c_str(), last_error_.c_str());
-    else VCE_LOG_DEBUG("PostgreSQL %s connect failed: %s", name_.c_str(), last_error_.c_str());
+    if (was_up)
+        VCE_LOG_WARNING("PostgreSQL %s connection lost: %s", name_.c_str(), last_error_.c_str());
+    else
+        VCE_LOG_DEBUG("PostgreSQL %s connect failed: %s", name_.c_str(), last_error_.c_str());
     if (was_up && on_state_) on_state_(false);
     timeval tv{backoff_ms_ / 1000, (backoff_ms_ % 1000) * 1000};
     evtimer_add(timer_, &tv);
     backoff_ms_ = std::min(backoff_ms_ * 2, 5000);
 }
 
-void PgConnection::on_timer(evutil_socket_t, short, void *arg) { static_cast<PgConnection *>(arg)->start(); }
+void PgConnection::on_timer(evutil_socket_t, short, void *arg) {
+    static_cast<PgConnection *>(arg)->start();
+}
 
 bool PgConnection::submit(std::unique_ptr<PgJob> job) {
     if (state_ != State::Up) return false;
@@ -149,8 +163,10 @@ bool PgConnection::submit(std::unique_ptr<PgJob> job) {
 
 void PgConnection::flush() {
     int r = PQflush(conn_);
-    if (r < 0) lost(PQerrorMessage(conn_));
-    else watch(r == 1 ? EV_READ | EV_WRITE : EV_READ);
+    if (r < 0)
+        lost(PQerrorMessage(conn_));
+    else
+        watch(r == 1 ? EV_READ | EV_WRITE : EV_READ);
 }
 
 void PgConnection::read_results() {

@@ -30,10 +30,12 @@ public:
 class PgConnection {
 public:
     using StateCallback = std::function<void(bool up)>;
-    using NotifyCallback = std::function<void(const std::string &channel, const std::string &payload)>;
+    using NotifyCallback =
+        std::function<void(const std::string &channel, const std::string &payload)>;
 
     // params: libpq keywords (hostaddr, port, dbname, user, password, host for the socket dir).
-    PgConnection(event_base *base, std::string name, std::map<std::string, std::string> params, bool pipeline);
+    PgConnection(event_base *base, std::string name, std::map<std::string, std::string> params,
+                 bool pipeline);
     ~PgConnection();
     PgConnection(const PgConnection &) = delete;
     PgConnection &operator=(const PgConnection &) = delete;

@@ -46,7 +46,8 @@ public:
         : sql_(std::move(sql)), params_(std::move(params)), cb_(std::move(cb)) {}
     bool send(PGconn *c) override {
         auto p = param_ptrs(params_);
-        return PQsendQueryParams(c, sql_.c_str(), static_cast<int>(p.size()), nullptr, p.data(), nullptr, nullptr, 0) == 1;
+        return PQsendQueryParams(c, sql_.c_str(), static_cast<int>(p.size()), nullptr, p.data(),
+                                 nullptr, nullptr, 0) == 1;
     }
     void result(PGresult *res) override {
         ExecStatusType st = PQresultStatus(res);
@@ -56,7 +57,8 @@ public:
             for (int i = 0; i < PQntuples(res); ++i) {
                 std::vector<SqlParam> row;
                 for (int c = 0; c < PQnfields(res); ++c)
-                    row.push_back(PQgetisnull(res, i, c) ? SqlParam() : SqlParam(PQgetvalue(res, i, c)));
+                    row.push_back(PQgetisnull(res, i, c) ? SqlParam()
+                                                         : SqlParam(PQgetvalue(res, i, c)));
                 r_.rows.push_back(std::move(row));
             }
             const char *n = PQcmdTuples(res);
@@ -89,8 +91,8 @@ public:
                                  "CREATE TABLE IF NOT EXISTS vce_write_log (node text PRIMARY KEY, "
                                  "seq bigint NOT NULL, at timestamptz NOT NULL DEFAULT now())",
                                  0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
-               PQsendQueryParams(c, "SELECT seq FROM vce_write_log WHERE node = $1", 1, nullptr, &node, nullptr,
-                                 nullptr, 0) == 1;
+               PQsendQueryParams(c, "SELECT seq FROM vce_write_log WHERE node = $1", 1, nullptr,
+                                 &node, nullptr, nullptr, 0) == 1;
     }
     void result(PGresult *res) override {
         ExecStatusType st = PQresultStatus(res);
@@ -110,10 +112,12 @@ public:
         size_t before = db_.queue_.size();
         db_.queue_.committed_upto(seq_);
         if (before != db_.queue_.size())
-            VCE_LOG_NOTICE("durable queue: %zu writes were already committed before the connection dropped",
-                           before - db_.queue_.size());
+            VCE_LOG_NOTICE(
+                "durable queue: %zu writes were already committed before the connection dropped",
+                before - db_.queue_.size());
         db_.writer_ready_ = true;
-        if (db_.queue_.size()) VCE_LOG_NOTICE("durable queue: replaying %zu writes", db_.queue_.size());
+        if (db_.queue_.size())
+            VCE_LOG_NOTICE("durable queue: replaying %zu writes", db_.queue_.size());
         db_.pump();
     }
 
@@ -126,9 +130,11 @@ private:
 // One group commit: BEGIN, each write (prepared once per connection), log, COMMIT.
 class PgDatabase::BatchJob : public PgJob {
 public:
-    BatchJob(PgDatabase &db, std::vector<const DurableWrite *> batch) : db_(db), batch_(std::move(batch)) {}
+    BatchJob(PgDatabase &db, std::vector<const DurableWrite *> batch)
+        : db_(db), batch_(std::move(batch)) {}
     bool send(PGconn *c) override {
-        if (PQsendQueryParams(c, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) return false;
+        if (PQsendQueryParams(c, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1)
+            return false;
         steps_.push_back({Step::Other, 0, ""});
         for (size_t i = 0; i < batch_.size(); ++i) {
             const DurableWrite &w = *batch_[i];
@@ -143,7 +149,8 @@ public:
             }
             auto p = param_ptrs(w.params);
             const std::string &n = names_.count(w.sql) ? names_[w.sql] : db_.prepared_names_[w.sql];
-            if (PQsendQueryPrepared(c, n.c_str(), static_cast<int>(p.size()), p.data(), nullptr, nullptr, 0) != 1)
+            if (PQsendQueryPrepared(c, n.c_str(), static_cast<int>(p.size()), p.data(), nullptr,
+                                    nullptr, 0) != 1)
                 return false;
             steps_.push_back({Step::Exec, i, ""});
         }
@@ -155,7 +162,8 @@ public:
                               2, nullptr, lp, nullptr, nullptr, 0) != 1)
             return false;
         steps_.push_back({Step::Other, 0, ""});
-        if (PQsendQueryParams(c, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) return false;
+        if (PQsendQueryParams(c, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1)
+            return false;
         steps_.push_back({Step::Commit, 0, ""});
         return true;
     }
@@ -169,12 +177,14 @@ public:
         }
         if (st == PGRES_FATAL_ERROR && !failed_) {
             failed_ = true;
-            fail_index_ = s.kind == Step::Exec || s.kind == Step::Prepare ? static_cast<long>(s.index) : -1;
+            fail_index_ =
+                s.kind == Step::Exec || s.kind == Step::Prepare ? static_cast<long>(s.index) : -1;
             fail_transient_ = transient(PQresultErrorField(res, PG_DIAG_SQLSTATE));
             error_ = result_error(res);
         }
         // COMMIT of an aborted transaction reports ROLLBACK: not committed.
-        if (s.kind == Step::Commit && st == PGRES_COMMAND_OK && std::strcmp(PQcmdStatus(res), "COMMIT") == 0)
+        if (s.kind == Step::Commit && st == PGRES_COMMAND_OK &&
+            std::strcmp(PQcmdStatus(res), "COMMIT") == 0)
             committed_ = true;
     }
     void done(bool lost) override {
@@ -183,7 +193,8 @@ public:
             it = it->second ? std::next(it) : db_.prepared_.erase(it);
         ++db_.batches_;
         if (lost || (!committed_ && (!failed_ || fail_transient_ || fail_index_ < 0))) {
-            if (!lost && failed_) VCE_LOG_WARNING("durable batch not committed, will retry: %s", error_.c_str());
+            if (!lost && failed_)
+                VCE_LOG_WARNING("durable batch not committed, will retry: %s", error_.c_str());
             db_.queue_.batch_retry();
             if (lost) {
                 db_.writer_ready_ = false;  // must re-read the log after reconnecting
@@ -199,8 +210,10 @@ public:
             db_.queue_.batch_committed();
         } else {
             ++db_.refused_;
-            VCE_LOG_ERROR("durable write refused by PostgreSQL and dropped from the queue: %s (statement: %s)",
-                          error_.c_str(), batch_[static_cast<size_t>(fail_index_)]->sql.c_str());
+            VCE_LOG_ERROR(
+                "durable write refused by PostgreSQL and dropped from the queue: %s (statement: "
+                "%s)",
+                error_.c_str(), batch_[static_cast<size_t>(fail_index_)]->sql.c_str());
             db_.queue_.batch_refused(static_cast<size_t>(fail_index_), error_);
         }
         db_.pump();
@@ -226,7 +239,8 @@ PgDatabase::PgDatabase(event_base *base, PgSettings settings)
     : base_(base), settings_(std::move(settings)), queue_(settings_.queue_max, 0) {
     std::deque<DurableWrite> spooled;
     std::string err = DurableQueue::load(settings_.spool, spooled);
-    if (!err.empty()) VCE_LOG_ERROR("durable queue spool: %s (left in place for inspection)", err.c_str());
+    if (!err.empty())
+        VCE_LOG_ERROR("durable queue spool: %s (left in place for inspection)", err.c_str());
     uint64_t top = spooled.empty() ? 0 : spooled.back().seq;
     queue_ = DurableQueue(settings_.queue_max, sequence_start(top));
     if (!spooled.empty()) {
@@ -263,9 +277,12 @@ PgDatabase::~PgDatabase() {
     writer_.reset();
     event_free(retry_);
     std::string err = queue_.save(settings_.spool);
-    if (!err.empty()) VCE_LOG_ERROR("durable queue: %zu writes could not be spooled: %s", queue_.size(), err.c_str());
-    else if (queue_.size()) VCE_LOG_NOTICE("durable queue: %zu uncommitted writes kept in %s for the next start",
-                                           queue_.size(), settings_.spool.c_str());
+    if (!err.empty())
+        VCE_LOG_ERROR("durable queue: %zu writes could not be spooled: %s", queue_.size(),
+                      err.c_str());
+    else if (queue_.size())
+        VCE_LOG_NOTICE("durable queue: %zu uncommitted writes kept in %s for the next start",
+                       queue_.size(), settings_.spool.c_str());
 }
 
 void PgDatabase::start() {
@@ -288,7 +305,9 @@ void PgDatabase::writer_up(bool up) {
     if (up) writer_->submit(std::make_unique<ResumeJob>(*this));
 }
 
-void PgDatabase::on_retry(evutil_socket_t, short, void *arg) { static_cast<PgDatabase *>(arg)->pump(); }
+void PgDatabase::on_retry(evutil_socket_t, short, void *arg) {
+    static_cast<PgDatabase *>(arg)->pump();
+}
 
 void PgDatabase::schedule_retry() {
     timeval tv{0, 200000};
@@ -296,7 +315,9 @@ void PgDatabase::schedule_retry() {
 }
 
 void PgDatabase::pump() {
-    if (queue_.closed() || !writer_->up() || !writer_ready_ || queue_.in_flight() || queue_.size() == 0) return;
+    if (queue_.closed() || !writer_->up() || !writer_ready_ || queue_.in_flight() ||
+        queue_.size() == 0)
+        return;
     if (evtimer_pending(retry_, nullptr)) return;
     auto batch = queue_.take_batch(settings_.batch_max);
     writer_->submit(std::make_unique<BatchJob>(*this, std::move(batch)));
@@ -305,7 +326,8 @@ void PgDatabase::pump() {
 void PgDatabase::query(const std::string &sql, SqlParams params, ResultCallback done) {
     if (!reader_->up()) {
         SqlResult r;
-        r.error = "PostgreSQL is unavailable" + (reader_->last_error().empty() ? "" : ": " + reader_->last_error());
+        r.error = "PostgreSQL is unavailable" +
+                  (reader_->last_error().empty() ? "" : ": " + reader_->last_error());
         if (done) done(r);
         return;
     }
@@ -341,7 +363,9 @@ int PgDatabase::listen(const std::string &channel, NotifyCallback cb) {
     return id;
 }
 
-void PgDatabase::unlisten(int subscription) { subs_.erase(subscription); }
+void PgDatabase::unlisten(int subscription) {
+    subs_.erase(subscription);
+}
 
 int PgDatabase::on_connection(std::function<void(bool)> cb) {
     int id = next_id_++;
@@ -352,7 +376,8 @@ int PgDatabase::on_connection(std::function<void(bool)> cb) {
 std::string PgDatabase::status() const {
     std::ostringstream o;
     auto conn = [](const PgConnection &c) {
-        return c.up() ? std::string("up") : "down" + (c.last_error().empty() ? "" : " (" + c.last_error() + ")");
+        return c.up() ? std::string("up")
+                      : "down" + (c.last_error().empty() ? "" : " (" + c.last_error() + ")");
     };
     o << "reader:            " << conn(*reader_) << "\n"
       << "writer:            " << conn(*writer_) << "\n"

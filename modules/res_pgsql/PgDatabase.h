@@ -59,7 +59,7 @@ private:
     DurableQueue queue_;
     bool writer_ready_ = false;  // resumed (knows the committed seq)
     uint64_t committed_seq_ = 0;
-    std::map<std::string, bool> prepared_;  // writer: statement text -> prepared
+    std::map<std::string, bool> prepared_;               // writer: statement text -> prepared
     std::map<std::string, std::string> prepared_names_;  // statement text -> name
     event *retry_ = nullptr;
     struct Sub {

@@ -9,7 +9,7 @@ modules_res_pgsql_res_pgsql_la_SOURCES = \
 modules_res_pgsql_res_pgsql_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBPQ_CFLAGS) $(LIBEVENT_CFLAGS)
 modules_res_pgsql_res_pgsql_la_LDFLAGS = $(VCE_MODFLAGS)
 modules_res_pgsql_res_pgsql_la_LIBADD = libvce.la $(LIBPQ_LIBS) $(LIBEVENT_LIBS)
-EXTRA_DIST += modules/res_pgsql/res_pgsql.conf.sample
+EXTRA_DIST += modules/res_pgsql/res_pgsql.conf.sample modules/res_pgsql/README.md
 
 tests_unit_unit_tests_SOURCES += tests/unit/DurableQueueTest.cpp \
 	modules/res_pgsql/DurableQueue.cpp

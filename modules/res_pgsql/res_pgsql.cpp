@@ -27,10 +27,12 @@ std::string format_result(const SqlResult &r) {
     for (size_t c = 0; c < r.columns.size(); ++c) out += (c ? " | " : "") + r.columns[c];
     if (!r.columns.empty()) out += "\n";
     for (const auto &row : r.rows) {
-        for (size_t c = 0; c < row.size(); ++c) out += (c ? " | " : "") + (row[c] ? *row[c] : std::string("NULL"));
+        for (size_t c = 0; c < row.size(); ++c)
+            out += (c ? " | " : "") + (row[c] ? *row[c] : std::string("NULL"));
         out += "\n";
     }
-    out += "(" + std::to_string(r.columns.empty() ? r.affected : static_cast<long>(r.rows.size())) + " rows)\n";
+    out += "(" + std::to_string(r.columns.empty() ? r.affected : static_cast<long>(r.rows.size())) +
+           " rows)\n";
     return out;
 }
 
@@ -44,8 +46,10 @@ public:
         if (migrate) {
             db_->hold_until_ready();
             migrate_now([this](bool ok, const std::string &report) {
-                if (ok) VCE_LOG_NOTICE("database: %s", report.c_str());
-                else VCE_LOG_ERROR("database migrations failed: %s", report.c_str());
+                if (ok)
+                    VCE_LOG_NOTICE("database: %s", report.c_str());
+                else
+                    VCE_LOG_ERROR("database migrations failed: %s", report.c_str());
                 db_->ready();
             });
         }
@@ -70,37 +74,46 @@ private:
             // Destroy the migrator outside its own callback (and never after this module).
             host_.post(lifetime_.guard([this, weak] {
                 auto sp = weak.lock();
-                migrators_.erase(std::remove(migrators_.begin(), migrators_.end(), sp), migrators_.end());
+                migrators_.erase(std::remove(migrators_.begin(), migrators_.end(), sp),
+                                 migrators_.end());
             }));
         });
     }
 
     void register_cli() {
-        host_.register_cli({"db show", "db show", "PostgreSQL connections and the durable write queue",
+        host_.register_cli({"db show", "db show",
+                            "PostgreSQL connections and the durable write queue",
                             [this](auto r) { r->reply(0, db_->status()); }});
-        host_.register_cli({"db migrate", "db migrate", "apply pending schema migrations", [this](auto r) {
-                                migrate_now([r](bool ok, const std::string &report) {
-                                    r->reply(ok ? 0 : 1, report.back() == '\n' ? report : report + "\n");
-                                });
-                            }});
-        host_.register_cli({"db query", "db query SQL", "run one SQL statement and print the rows", [this](auto r) {
+        host_.register_cli(
+            {"db migrate", "db migrate", "apply pending schema migrations", [this](auto r) {
+                 migrate_now([r](bool ok, const std::string &report) {
+                     r->reply(ok ? 0 : 1, report.back() == '\n' ? report : report + "\n");
+                 });
+             }});
+        host_.register_cli({"db query", "db query SQL", "run one SQL statement and print the rows",
+                            [this](auto r) {
                                 if (r->args().empty()) return r->reply(1, "usage: db query SQL\n");
                                 db_->query(join(r->args()), {}, [r](const SqlResult &res) {
-                                    if (res.ok) r->reply(0, format_result(res));
-                                    else r->reply(1, "error: " + res.error + "\n");
+                                    if (res.ok)
+                                        r->reply(0, format_result(res));
+                                    else
+                                        r->reply(1, "error: " + res.error + "\n");
                                 });
                             }});
-        host_.register_cli({"db write", "db write SQL", "queue one durable SQL write (answers when queued)",
-                            [this](auto r) {
-                                if (r->args().empty()) return r->reply(1, "usage: db write SQL\n");
-                                std::string sql = join(r->args());
-                                WriteAdmission a = db_->write(sql, {}, [sql](bool ok, const std::string &err) {
-                                    if (!ok) VCE_LOG_ERROR("db write refused: %s", err.c_str());
-                                });
-                                if (a == WriteAdmission::Accepted) r->reply(0, "queued\n");
-                                else r->reply(1, a == WriteAdmission::Full ? "refused: the durable queue is full\n"
-                                                                           : "refused: the queue is closed\n");
-                            }});
+        host_.register_cli(
+            {"db write", "db write SQL", "queue one durable SQL write (answers when queued)",
+             [this](auto r) {
+                 if (r->args().empty()) return r->reply(1, "usage: db write SQL\n");
+                 std::string sql = join(r->args());
+                 WriteAdmission a = db_->write(sql, {}, [sql](bool ok, const std::string &err) {
+                     if (!ok) VCE_LOG_ERROR("db write refused: %s", err.c_str());
+                 });
+                 if (a == WriteAdmission::Accepted)
+                     r->reply(0, "queued\n");
+                 else
+                     r->reply(1, a == WriteAdmission::Full ? "refused: the durable queue is full\n"
+                                                           : "refused: the queue is closed\n");
+             }});
     }
 
     Host &host_;
@@ -126,11 +139,13 @@ Module *load(Host &host, std::string &why) {
     PgSettings s;
     try {
         // hostaddr (an IP) avoids blocking DNS; host may name a unix socket directory.
-        for (const char *k : {"hostaddr", "host", "port", "dbname", "user", "password", "sslmode", "connect_timeout"})
+        for (const char *k : {"hostaddr", "host", "port", "dbname", "user", "password", "sslmode",
+                              "connect_timeout"})
             s.conn[k] = g->get(k);
         if (!s.conn["host"].empty() && s.conn["host"][0] != '/') {
             why = g->find("host")->file + ":" + std::to_string(g->find("host")->line) +
-                  ": host must be a unix socket directory; use hostaddr for an IP address (no DNS on the core loop)";
+                  ": host must be a unix socket directory; use hostaddr for an IP address (no DNS "
+                  "on the core loop)";
             return nullptr;
         }
         s.queue_max = static_cast<size_t>(g->get_int("queue_max", 100000));
@@ -145,8 +160,10 @@ Module *load(Host &host, std::string &why) {
     }
 }
 
-const ModuleInfo info = {kModuleAbi, "res_pgsql", "PostgreSQL: database service, durable writes, migrations", 10,
-                         nullptr, nullptr, load};
+const ModuleInfo info = {
+    kModuleAbi, "res_pgsql", "PostgreSQL: database service, durable writes, migrations",
+    10,         nullptr,     nullptr,
+    load};
 
 }  // namespace
 }  // namespace pgsql

@@ -1,13 +1,13 @@
 // dsp-bench: channels per core for the per-channel TDM chain (G.711 decode/encode + echo
 // canceller with a 128-tap tail + DTMF detection), with our NLMS canceller and with SpanDSP's
 // modem_echo_can in the same chain. Not a test: prints figures for docs/performance.md.
+#include <spandsp.h>
+
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <vector>
-
-#include <spandsp.h>
 
 #include "spandsp_glue/DspChain.h"
 #include "spandsp_glue/G168EchoPath.h"
@@ -51,7 +51,8 @@ double measure(EchoMode mode, int channels, double seconds, bool farActive) {
             if (f % 50 == 0) ch->takeEvents(q), q.clear();
         }
     }
-    const double cpu = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double cpu =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return channels * seconds / cpu;
 }
 
@@ -60,8 +61,11 @@ double measure(EchoMode mode, int channels, double seconds, bool farActive) {
 int main(int argc, char **argv) {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 20.0;
     const int channels = 64;
-    std::printf("DSP chain benchmark: %d channels x %.0f s of audio, one thread, 20 ms blocks\n", channels, seconds);
-    std::printf("chain = G.711 A-law decode+encode, echo canceller (128 taps), DTMF detection (SpanDSP dtmf_rx)\n");
+    std::printf("DSP chain benchmark: %d channels x %.0f s of audio, one thread, 20 ms blocks\n",
+                channels, seconds);
+    std::printf(
+        "chain = G.711 A-law decode+encode, echo canceller (128 taps), DTMF detection (SpanDSP "
+        "dtmf_rx)\n");
     std::printf("%-44s %12s\n", "configuration", "channels/core");
     const struct {
         const char *name;

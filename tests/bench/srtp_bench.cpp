@@ -1,12 +1,12 @@
 // srtp-bench: SRTP protect+unprotect pairs per second on one core, through our SrtpContext and
 // through bare libsrtp2 calls, for 172-byte G.711 RTP packets. Not a test: prints figures.
+#include <srtp2/srtp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <vector>
-
-#include <srtp2/srtp.h>
 
 #include "daemon/media/RtpPacket.h"
 #include "daemon/media/SrtpContext.h"
@@ -29,7 +29,8 @@ std::size_t packet(uint8_t *buf, uint16_t seq) {
 
 double ours(SrtpSuite s, int pairs) {
     const auto key = randomSrtpKey();
-    SrtpContext tx(s, key, SrtpContext::Direction::Outbound), rx(s, key, SrtpContext::Direction::Inbound);
+    SrtpContext tx(s, key, SrtpContext::Direction::Outbound),
+        rx(s, key, SrtpContext::Direction::Inbound);
     uint8_t buf[172 + kSrtpMaxTrailer];
     const auto t0 = Clock::now();
     for (int i = 0; i < pairs; ++i) {
@@ -75,7 +76,8 @@ double bare(SrtpSuite s, int pairs) {
 
 int main(int argc, char **argv) {
     const int pairs = argc > 1 ? std::atoi(argv[1]) : 60000;  // < 65536: no sequence wrap
-    std::printf("SRTP benchmark: %d protect+unprotect pairs of 172-byte RTP packets, one thread\n", pairs);
+    std::printf("SRTP benchmark: %d protect+unprotect pairs of 172-byte RTP packets, one thread\n",
+                pairs);
     std::printf("%-28s %16s %16s\n", "suite", "SrtpContext/s", "bare libsrtp/s");
     for (SrtpSuite s : {SrtpSuite::AesCm128HmacSha1_80, SrtpSuite::AesCm128HmacSha1_32}) {
         ours(s, 2000);  // warm up (and srtp_init)

@@ -14,17 +14,22 @@ using dsp::Tone;
 
 const char *serviceName(Service s) {
     switch (s) {
-    case Service::Echo: return "echo";
-    case Service::Tone: return "tone";
-    case Service::Busy: return "busy";
-    case Service::NoAnswer: return "noanswer";
-    default: return "congestion";
+        case Service::Echo:
+            return "echo";
+        case Service::Tone:
+            return "tone";
+        case Service::Busy:
+            return "busy";
+        case Service::NoAnswer:
+            return "noanswer";
+        default:
+            return "congestion";
     }
 }
 
 const char *lineStateName(LineState s) {
-    static const char *names[] = {"idle", "dialling", "ringback", "connected", "busy", "congestion",
-                                  "ringing-box", "talking"};
+    static const char *names[] = {"idle", "dialling",   "ringback",    "connected",
+                                  "busy", "congestion", "ringing-box", "talking"};
     return names[static_cast<int>(s)];
 }
 
@@ -42,15 +47,21 @@ NumberTable NumberTable::parse(const std::string &text) {
         item.erase(item.find_last_not_of(" \t\r") + 1);
         if (item.empty()) continue;
         const auto eq = item.find('=');
-        const std::string num = item.substr(0, eq), svc = eq == std::string::npos ? "" : item.substr(eq + 1);
+        const std::string num = item.substr(0, eq),
+                          svc = eq == std::string::npos ? "" : item.substr(eq + 1);
         if (num.empty() || num.find_first_not_of("0123456789*#") != std::string::npos)
             throw std::runtime_error("number table entry '" + item + "': number must be digits");
         Service s;
-        if (svc == "echo") s = Service::Echo;
-        else if (svc == "tone") s = Service::Tone;
-        else if (svc == "busy") s = Service::Busy;
-        else if (svc == "noanswer") s = Service::NoAnswer;
-        else if (svc == "congestion") s = Service::Congestion;
+        if (svc == "echo")
+            s = Service::Echo;
+        else if (svc == "tone")
+            s = Service::Tone;
+        else if (svc == "busy")
+            s = Service::Busy;
+        else if (svc == "noanswer")
+            s = Service::NoAnswer;
+        else if (svc == "congestion")
+            s = Service::Congestion;
         else
             throw std::runtime_error("number table entry '" + item +
                                      "': service must be echo, tone, busy, noanswer or congestion");
@@ -66,7 +77,8 @@ const Service *NumberTable::find(const std::string &d) const {
 
 bool NumberTable::isPrefix(const std::string &d) const {
     const auto it = entries_.upper_bound(d);
-    return it != entries_.end() && it->first.size() > d.size() && it->first.compare(0, d.size(), d) == 0;
+    return it != entries_.end() && it->first.size() > d.size() &&
+           it->first.compare(0, d.size(), d) == 0;
 }
 
 namespace {
@@ -82,8 +94,13 @@ dsp::DspChainConfig chainConfig(const SimConfig &c) {
 }  // namespace
 
 SimLine::SimLine(int channel, const NumberTable &numbers, const SimConfig &config, Log log)
-    : channel_(channel), numbers_(numbers), cfg_(config), log_(std::move(log)), chain_(chainConfig(config)) {
-    if (cfg_.echoModel) echo_ = std::make_unique<dsp::G168EchoPath>(cfg_.echoModel, cfg_.echoErlDb, 8);
+    : channel_(channel),
+      numbers_(numbers),
+      cfg_(config),
+      log_(std::move(log)),
+      chain_(chainConfig(config)) {
+    if (cfg_.echoModel)
+        echo_ = std::make_unique<dsp::G168EchoPath>(cfg_.echoModel, cfg_.echoErlDb, 8);
 }
 
 void SimLine::say(const std::string &what) {
@@ -95,11 +112,20 @@ void SimLine::enter(LineState s) {
     ticks_ = 0;
     chain_.stopTone();
     switch (s) {
-    case LineState::Dialling: chain_.playTone(Tone::Dial); break;
-    case LineState::Ringback: chain_.playTone(Tone::Ringback); break;
-    case LineState::Busy: chain_.playTone(Tone::Busy); break;
-    case LineState::Congestion: chain_.playTone(Tone::Congestion); break;
-    default: break;
+        case LineState::Dialling:
+            chain_.playTone(Tone::Dial);
+            break;
+        case LineState::Ringback:
+            chain_.playTone(Tone::Ringback);
+            break;
+        case LineState::Busy:
+            chain_.playTone(Tone::Busy);
+            break;
+        case LineState::Congestion:
+            chain_.playTone(Tone::Congestion);
+            break;
+        default:
+            break;
     }
     say(std::string("state ") + lineStateName(s));
 }
@@ -154,9 +180,15 @@ void SimLine::route() {
     service_ = s ? *s : Service::Congestion;
     say("dialled " + dialled_ + " -> " + serviceName(service_));
     switch (service_) {
-    case Service::Busy: enter(LineState::Busy); break;
-    case Service::Congestion: enter(LineState::Congestion); break;
-    default: enter(LineState::Ringback); break;  // echo, tone, noanswer
+        case Service::Busy:
+            enter(LineState::Busy);
+            break;
+        case Service::Congestion:
+            enter(LineState::Congestion);
+            break;
+        default:
+            enter(LineState::Ringback);
+            break;  // echo, tone, noanswer
     }
 }
 
@@ -225,32 +257,33 @@ void SimLine::onAudio(const uint8_t *in, uint8_t *out, std::size_t n) {
     ++ticks_;
     const int msNow = ticks_ * 20;
     switch (state_) {
-    case LineState::Dialling:
-        if (!dialled_.empty() && ++sinceDigit_ * 20 >= cfg_.interDigitMs) route();
-        break;
-    case LineState::Ringback:
-        if (service_ != Service::NoAnswer && msNow >= cfg_.answerAfterMs) {
-            out_.push_back(TdmEvent::Answer);
-            out_.push_back(TdmEvent::Polarity);
-            enter(LineState::Connected);
+        case LineState::Dialling:
+            if (!dialled_.empty() && ++sinceDigit_ * 20 >= cfg_.interDigitMs) route();
+            break;
+        case LineState::Ringback:
+            if (service_ != Service::NoAnswer && msNow >= cfg_.answerAfterMs) {
+                out_.push_back(TdmEvent::Answer);
+                out_.push_back(TdmEvent::Polarity);
+                enter(LineState::Connected);
+            }
+            break;
+        case LineState::RingingBox: {
+            // Ring cadence 1 s on, 4 s off (the box answers by going off hook).
+            const int phase = msNow % 5000;
+            if (phase == 1000) out_.push_back(TdmEvent::RingStop);
+            if (phase == 0) out_.push_back(TdmEvent::RingStart);
+            break;
         }
-        break;
-    case LineState::RingingBox: {
-        // Ring cadence 1 s on, 4 s off (the box answers by going off hook).
-        const int phase = msNow % 5000;
-        if (phase == 1000) out_.push_back(TdmEvent::RingStop);
-        if (phase == 0) out_.push_back(TdmEvent::RingStart);
-        break;
-    }
-    case LineState::Talking:
-        if (msNow == 500 && !callDigits_.empty()) chain_.sendDtmf(callDigits_);
-        if (cfg_.hangupAfterMs > 0 && msNow >= cfg_.hangupAfterMs) {
-            say("caller hangs up");
-            out_.push_back(TdmEvent::OnHook);
-            enter(LineState::Idle);
-        }
-        break;
-    default: break;
+        case LineState::Talking:
+            if (msNow == 500 && !callDigits_.empty()) chain_.sendDtmf(callDigits_);
+            if (cfg_.hangupAfterMs > 0 && msNow >= cfg_.hangupAfterMs) {
+                say("caller hangs up");
+                out_.push_back(TdmEvent::OnHook);
+                enter(LineState::Idle);
+            }
+            break;
+        default:
+            break;
     }
 }
 

@@ -44,9 +44,9 @@ const char *lineStateName(LineState s);
 struct SimConfig {
     dsp::Law law = dsp::Law::Alaw;
     std::string country = "de";
-    int answerAfterMs = 1000;     // ringback before an answering service answers
-    int interDigitMs = 3000;      // end of dialling without a full match
-    int echoModel = 0;            // 2..9: add G.168 hybrid echo of the box's audio; 0: none
+    int answerAfterMs = 1000;  // ringback before an answering service answers
+    int interDigitMs = 3000;   // end of dialling without a full match
+    int echoModel = 0;         // 2..9: add G.168 hybrid echo of the box's audio; 0: none
     float echoErlDb = 12.0f;
     // Calls into the box, once answered and the digits are sent:
     int talkToneHz = 0;     // the caller sends this tone (0: silence)
@@ -92,8 +92,8 @@ private:
     LineState state_ = LineState::Idle;
     Service service_ = Service::Congestion;
     std::string dialled_, heard_, callDigits_;
-    int ticks_ = 0;          // 20 ms blocks in the current state
-    int sinceDigit_ = 0;     // blocks since the last digit
+    int ticks_ = 0;       // 20 ms blocks in the current state
+    int sinceDigit_ = 0;  // blocks since the last digit
     int16_t lastAudio_[480] = {};
     std::size_t lastLen_ = 0;
     double phase_ = 0;

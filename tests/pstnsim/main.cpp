@@ -1,17 +1,17 @@
 // vce-pstnsim: the PSTN on the far side of a virtual span, plus a minimal "box" mode that drives
 // a span the way chan_tdm will (for integration runs without vced). See README.
+#include <poll.h>
+
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <memory>
-#include <poll.h>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <cmath>
 
 #include "spandsp_glue/CallerId.h"
 #include "spandsp_glue/DspChain.h"
@@ -57,14 +57,16 @@ void log(const std::string &s) {
 
 int runSim(const Args &a) {
     pstnsim::SimConfig cfg;
-    if (!dsp::parseLaw(a.get("law", "alaw"), cfg.law)) throw std::runtime_error("--law: alaw or ulaw");
+    if (!dsp::parseLaw(a.get("law", "alaw"), cfg.law))
+        throw std::runtime_error("--law: alaw or ulaw");
     cfg.country = a.get("country", "de");
     cfg.echoModel = std::stoi(a.get("echo-model", "0"));
     cfg.talkToneHz = std::stoi(a.get("talk-tone", "0"));
     cfg.listenHz = std::stoi(a.get("listen", "0"));
     cfg.hangupAfterMs = static_cast<int>(std::stod(a.get("hangup-after", "0")) * 1000);
     const int first = std::stoi(a.get("first", "1"));
-    const auto numbers = pstnsim::NumberTable::parse(a.get("numbers", "100=echo,200=busy,300=noanswer,400=tone"));
+    const auto numbers =
+        pstnsim::NumberTable::parse(a.get("numbers", "100=echo,200=busy,300=noanswer,400=tone"));
     const int channels = std::stoi(a.get("channels", "1"));
     const std::string span = a.get("span");
     const double seconds = std::stod(a.get("seconds", "10"));
@@ -92,7 +94,8 @@ int runSim(const Args &a) {
             lines[n - first]->placeCall(
                 c.find(':') == std::string::npos ? "" : c.substr(c.find(':') + 1));
     }
-    std::vector<std::vector<uint8_t>> last(channels, std::vector<uint8_t>(160, dsp::g711Silence(cfg.law)));
+    std::vector<std::vector<uint8_t>> last(channels,
+                                           std::vector<uint8_t>(160, dsp::g711Silence(cfg.law)));
     auto next = Clock::now();
     const auto end = Clock::now() + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
     while (Clock::now() < end) {
@@ -102,14 +105,16 @@ int runSim(const Args &a) {
             dsp::TdmEvent ev;
             for (;;) {
                 const auto st = ch[i]->read(buf, sizeof buf, len, ev);
-                if (st == dsp::TdmChannel::ReadStatus::Audio && len == 160) last[i].assign(buf, buf + 160);
+                if (st == dsp::TdmChannel::ReadStatus::Audio && len == 160)
+                    last[i].assign(buf, buf + 160);
                 else if (st == dsp::TdmChannel::ReadStatus::Event) {
                     log("ch" + std::to_string(i + first) + ": box " + dsp::tdmEventName(ev));
                     lines[i]->onEvent(ev);
                 } else if (st == dsp::TdmChannel::ReadStatus::Closed) {
                     log("ch" + std::to_string(i + first) + ": box closed the channel");
                     return 0;
-                } else if (st != dsp::TdmChannel::ReadStatus::Audio) break;
+                } else if (st != dsp::TdmChannel::ReadStatus::Audio)
+                    break;
             }
             uint8_t out[160];
             const std::size_t heardBefore = lines[i]->heardWhileTalking().size();
@@ -132,14 +137,17 @@ int runSim(const Args &a) {
 
 int runBox(const Args &a) {
     dsp::DspChainConfig cc;
-    if (!dsp::parseLaw(a.get("law", "alaw"), cc.law)) throw std::runtime_error("--law: alaw or ulaw");
+    if (!dsp::parseLaw(a.get("law", "alaw"), cc.law))
+        throw std::runtime_error("--law: alaw or ulaw");
     cc.country = a.get("country", "de");
     cc.detectCallProgress = true;
     dsp::DspChain chain(cc);
     dsp::VirtualSpan span(a.get("span"), 1, cc.law, dsp::ChannelRole::Fxo);
     const std::string dial = a.get("dial");
     const bool awaitCall = a.has("await-call");
-    const auto end = Clock::now() + std::chrono::milliseconds(static_cast<long>(std::stod(a.get("seconds", "15")) * 1000));
+    const auto end =
+        Clock::now() +
+        std::chrono::milliseconds(static_cast<long>(std::stod(a.get("seconds", "15")) * 1000));
     dsp::VirtualChannel *ch = nullptr;
     bool dialled = false, offHook = false;
     std::string digits, outcome;
@@ -179,11 +187,12 @@ int runBox(const Args &a) {
         chain.takeEvents(events);
         for (const auto &e : events) {
             log("box: dsp " + dsp::describe(e));
-            if (e.type == dsp::DspEventType::ToneDetected && e.tone == dsp::Tone::Dial && !dialled && !dial.empty()) {
+            if (e.type == dsp::DspEventType::ToneDetected && e.tone == dsp::Tone::Dial &&
+                !dialled && !dial.empty()) {
                 chain.sendDtmf(dial);
                 dialled = true;
-            } else if (e.type == dsp::DspEventType::ToneDetected && dialled && e.tone != dsp::Tone::Dial &&
-                       e.tone != dsp::Tone::Ringback) {
+            } else if (e.type == dsp::DspEventType::ToneDetected && dialled &&
+                       e.tone != dsp::Tone::Dial && e.tone != dsp::Tone::Ringback) {
                 outcome = dsp::toneName(e.tone);
             } else if (e.type == dsp::DspEventType::DtmfDigit && awaitCall) {
                 digits += e.digit;
@@ -203,7 +212,8 @@ int runBox(const Args &a) {
 // AUDIO: and RESULT: lines for tests.
 int runPhone(const Args &a) {
     dsp::DspChainConfig cc;
-    if (!dsp::parseLaw(a.get("law", "alaw"), cc.law)) throw std::runtime_error("--law: alaw or ulaw");
+    if (!dsp::parseLaw(a.get("law", "alaw"), cc.law))
+        throw std::runtime_error("--law: alaw or ulaw");
     cc.country = a.get("country", "de");
     cc.echo = dsp::EchoMode::Off;
     cc.detectCallProgress = true;
@@ -244,14 +254,17 @@ int runPhone(const Args &a) {
     }
     std::vector<uint8_t> in(160, dsp::g711Silence(cc.law));
     auto next = Clock::now();
-    const auto end = Clock::now() + std::chrono::milliseconds(static_cast<long>(std::stod(a.get("seconds", "15")) * 1000));
+    const auto end =
+        Clock::now() +
+        std::chrono::milliseconds(static_cast<long>(std::stod(a.get("seconds", "15")) * 1000));
     while (Clock::now() < end && Clock::now() < hangAt) {
         uint8_t buf[480];
         std::size_t len = 0;
         dsp::TdmEvent ev;
         for (;;) {
             const auto st = ch->read(buf, sizeof buf, len, ev);
-            if (st == dsp::TdmChannel::ReadStatus::Audio && len == 160) in.assign(buf, buf + 160);
+            if (st == dsp::TdmChannel::ReadStatus::Audio && len == 160)
+                in.assign(buf, buf + 160);
             else if (st == dsp::TdmChannel::ReadStatus::Event) {
                 log(me + "line " + dsp::tdmEventName(ev));
                 if (ev == dsp::TdmEvent::RingStart) {
@@ -267,8 +280,11 @@ int runPhone(const Args &a) {
                     answered = true;  // answer supervision from the box
                     log(me + "answered");
                     if (!send.empty()) chain.sendDtmf(send);
-                    if (hold > 0) hangAt = Clock::now() + std::chrono::milliseconds(static_cast<long>(hold * 1000));
-                    else if (outcome.empty()) outcome = "answer";
+                    if (hold > 0)
+                        hangAt = Clock::now() +
+                                 std::chrono::milliseconds(static_cast<long>(hold * 1000));
+                    else if (outcome.empty())
+                        outcome = "answer";
                 }
             } else if (st == dsp::TdmChannel::ReadStatus::Closed) {
                 log(me + "box closed the channel");
@@ -287,7 +303,8 @@ int runPhone(const Args &a) {
             cid.process(heard, 160);
             if (auto info = cid.take()) {
                 callerId = info->number;
-                log("CALLERID: number=" + info->number + " name=" + info->name + " time=" + info->dateTime);
+                log("CALLERID: number=" + info->number + " name=" + info->name +
+                    " time=" + info->dateTime);
                 if (awaitRing && answer && !offHook) {
                     goOffHook();
                     log(me + "off hook (answered after caller id)");
@@ -297,7 +314,8 @@ int runPhone(const Args &a) {
         if (awaitRing && offHook && !answered) {
             answered = true;
             if (!send.empty()) chain.sendDtmf(send);
-            hangAt = Clock::now() + std::chrono::milliseconds(static_cast<long>(std::max(hold, 1.0) * 1000));
+            hangAt = Clock::now() +
+                     std::chrono::milliseconds(static_cast<long>(std::max(hold, 1.0) * 1000));
             outcome = "answered callerid=" + callerId;
         }
         if (offHook && !audioHeard) {
@@ -316,7 +334,8 @@ int runPhone(const Args &a) {
                 log("DIALTONE: heard");
                 chain.sendDtmf(dial);
                 dialled = true;
-            } else if (dialled && !answered && (e.tone == dsp::Tone::Busy || e.tone == dsp::Tone::Congestion)) {
+            } else if (dialled && !answered &&
+                       (e.tone == dsp::Tone::Busy || e.tone == dsp::Tone::Congestion)) {
                 if (outcome.empty()) outcome = dsp::toneName(e.tone);
                 hangAt = Clock::now() + std::chrono::milliseconds(200);
             } else if (dialled && e.tone == dsp::Tone::Ringback) {
@@ -339,7 +358,7 @@ int runPhone(const Args &a) {
 
 int main(int argc, char **argv) {
     if (argc < 2 || (std::strcmp(argv[1], "sim") != 0 && std::strcmp(argv[1], "box") != 0 &&
-                      std::strcmp(argv[1], "phone") != 0)) {
+                     std::strcmp(argv[1], "phone") != 0)) {
         usage();
         return 2;
     }

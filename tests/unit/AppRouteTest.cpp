@@ -7,12 +7,12 @@
 #include <map>
 #include <thread>
 
-#include "vce/DialplanService.h"
 #include "dialplan/Execution.h"
 #include "modules/app_route/ReloadPacer.h"
 #include "modules/app_route/RouteCore.h"
 #include "modules/app_route/RouteData.h"
 #include "routing/Router.h"
+#include "vce/DialplanService.h"
 #include "vce/Host.h"
 #include "vce/Log.h"
 

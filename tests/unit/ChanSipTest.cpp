@@ -22,9 +22,12 @@ class ChanSipTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(flood_guard_limits_and_trusts);
     CPPUNIT_TEST_SUITE_END();
 
-    static DigestResponse answer(DigestAuth &a, const std::string &alg, const std::string &user, const std::string &pw,
-                                 const std::string &nonce, const std::string &nc) {
-        auto H = [&](const std::string &s) { return alg == "SHA-256" ? sha256_hex(s) : md5_hex(s); };
+    static DigestResponse answer(DigestAuth &a, const std::string &alg, const std::string &user,
+                                 const std::string &pw, const std::string &nonce,
+                                 const std::string &nc) {
+        auto H = [&](const std::string &s) {
+            return alg == "SHA-256" ? sha256_hex(s) : md5_hex(s);
+        };
         DigestResponse r;
         r.username = user;
         r.realm = a.realm();
@@ -38,44 +41,54 @@ class ChanSipTest : public CppUnit::TestFixture {
         r.response = H(ha1 + ":" + nonce + ":" + nc + ":abc:auth:" + H("REGISTER:sip:vce"));
         return r;
     }
-    static Credentials creds(const std::string &user, const std::string &realm, const std::string &pw) {
+    static Credentials creds(const std::string &user, const std::string &realm,
+                             const std::string &pw) {
         return {md5_hex(user + ":" + realm + ":" + pw), sha256_hex(user + ":" + realm + ":" + pw)};
     }
 
 public:
     void hash_known_vectors() {
         CPPUNIT_ASSERT_EQUAL(std::string("900150983cd24fb0d6963f7d28e17f72"), md5_hex("abc"));
-        CPPUNIT_ASSERT_EQUAL(std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-                             sha256_hex("abc"));
-        CPPUNIT_ASSERT_EQUAL(std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), sha256_hex(""));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            sha256_hex("abc"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            sha256_hex(""));
         // 56 bytes: the padding spills into a second block.
-        CPPUNIT_ASSERT_EQUAL(std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-                             sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+            sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"));
     }
     void digest_md5_and_sha256_accepted() {
         DigestAuth a("vce", "secret");
         std::string n = a.make_nonce(1000);
-        CPPUNIT_ASSERT(a.verify(answer(a, "MD5", "1000", "pw1000", n, "00000001"), "REGISTER", creds("1000", "vce", "pw1000"),
-                                1001) == DigestVerdict::Ok);
+        CPPUNIT_ASSERT(a.verify(answer(a, "MD5", "1000", "pw1000", n, "00000001"), "REGISTER",
+                                creds("1000", "vce", "pw1000"), 1001) == DigestVerdict::Ok);
         CPPUNIT_ASSERT(a.verify(answer(a, "SHA-256", "1000", "pw1000", n, "00000002"), "REGISTER",
                                 creds("1000", "vce", "pw1000"), 1001) == DigestVerdict::Ok);
-        CPPUNIT_ASSERT(a.challenge("SHA-256", 5, false).find("algorithm=SHA-256") != std::string::npos);
+        CPPUNIT_ASSERT(a.challenge("SHA-256", 5, false).find("algorithm=SHA-256") !=
+                       std::string::npos);
     }
     void digest_wrong_password_refused() {
         DigestAuth a("vce", "secret");
         std::string n = a.make_nonce(1000);
-        CPPUNIT_ASSERT(a.verify(answer(a, "MD5", "1000", "guess", n, "00000001"), "REGISTER", creds("1000", "vce", "pw1000"),
+        CPPUNIT_ASSERT(a.verify(answer(a, "MD5", "1000", "guess", n, "00000001"), "REGISTER",
+                                creds("1000", "vce", "pw1000"),
                                 1001) == DigestVerdict::BadResponse);
         DigestResponse r = answer(a, "MD5", "1000", "pw1000", n, "00000001");
         r.realm = "other";
-        CPPUNIT_ASSERT(a.verify(r, "REGISTER", creds("1000", "vce", "pw1000"), 1001) == DigestVerdict::WrongRealm);
+        CPPUNIT_ASSERT(a.verify(r, "REGISTER", creds("1000", "vce", "pw1000"), 1001) ==
+                       DigestVerdict::WrongRealm);
     }
     void digest_replay_refused() {
         DigestAuth a("vce", "secret");
         std::string n = a.make_nonce(1000);
         DigestResponse r = answer(a, "MD5", "1000", "pw1000", n, "00000001");
-        CPPUNIT_ASSERT(a.verify(r, "REGISTER", creds("1000", "vce", "pw1000"), 1001) == DigestVerdict::Ok);
-        CPPUNIT_ASSERT(a.verify(r, "REGISTER", creds("1000", "vce", "pw1000"), 1002) == DigestVerdict::Replay);
+        CPPUNIT_ASSERT(a.verify(r, "REGISTER", creds("1000", "vce", "pw1000"), 1001) ==
+                       DigestVerdict::Ok);
+        CPPUNIT_ASSERT(a.verify(r, "REGISTER", creds("1000", "vce", "pw1000"), 1002) ==
+                       DigestVerdict::Replay);
     }
     void digest_forged_and_stale_nonces() {
         DigestAuth a("vce", "secret", 300), other("vce", "another secret", 300);
@@ -83,8 +96,8 @@ public:
         CPPUNIT_ASSERT(a.verify(answer(a, "MD5", "1000", "pw1000", forged, "00000001"), "REGISTER",
                                 creds("1000", "vce", "pw1000"), 1001) == DigestVerdict::BadNonce);
         std::string n = a.make_nonce(1000);
-        CPPUNIT_ASSERT(a.verify(answer(a, "MD5", "1000", "pw1000", n, "00000001"), "REGISTER", creds("1000", "vce", "pw1000"),
-                                1400) == DigestVerdict::Stale);
+        CPPUNIT_ASSERT(a.verify(answer(a, "MD5", "1000", "pw1000", n, "00000001"), "REGISTER",
+                                creds("1000", "vce", "pw1000"), 1400) == DigestVerdict::Stale);
     }
     static Binding base(const std::string &aor, const std::string &received) {
         Binding b;
@@ -95,9 +108,11 @@ public:
     }
     void location_same_terminal_replaces() {
         LocationStore s;
-        s.apply(s.plan(base("1000", "10.0.0.1:5060"), {{"urn:uuid:1", "sip:1000@10.0.0.1", 3600}}, 100, 0));
+        s.apply(s.plan(base("1000", "10.0.0.1:5060"), {{"urn:uuid:1", "sip:1000@10.0.0.1", 3600}},
+                       100, 0));
         // The phone's address changed: same terminal, new contact: still one binding.
-        auto ch = s.plan(base("1000", "10.0.0.9:5060"), {{"urn:uuid:1", "sip:1000@10.0.0.9", 3600}}, 200, 0);
+        auto ch = s.plan(base("1000", "10.0.0.9:5060"), {{"urn:uuid:1", "sip:1000@10.0.0.9", 3600}},
+                         200, 0);
         s.apply(ch);
         auto live = s.lookup("1000", 300);
         CPPUNIT_ASSERT_EQUAL(size_t(1), live.size());
@@ -112,7 +127,8 @@ public:
         // With a limit of 2, a third terminal pushes out the oldest (t1).
         auto ch = s.plan(base("1000", "c"), {{"t3", "sip:c", 3600}}, 102, 2);
         bool removes_t1 = false;
-        for (auto &c : ch) removes_t1 |= c.kind == LocationChange::Remove && c.binding.terminal_id == "t1";
+        for (auto &c : ch)
+            removes_t1 |= c.kind == LocationChange::Remove && c.binding.terminal_id == "t1";
         CPPUNIT_ASSERT(removes_t1);
         s.apply(ch);
         auto live = s.lookup("1000", 103);

@@ -1,10 +1,10 @@
 // Unit tests for the .conf parser and its error messages.
 #include <cppunit/extensions/HelperMacros.h>
+#include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
-#include <unistd.h>
 #include <cstdlib>
+#include <fstream>
 
 #include "vce/Config.h"
 
@@ -26,9 +26,11 @@ class ConfigTest : public CppUnit::TestFixture {
 
 public:
     void sections_keys_arrows_comments() {
-        Config c = Config::parse("; top comment\n[general]\nnode_id = box1 ; trailing\n\n[modules]\nload => res_pgsql.so\n"
-                                 "load=>chan_sip.so\nnoload = chan_tdm.so\n",
-                                 "t.conf");
+        Config c = Config::parse(
+            "; top comment\n[general]\nnode_id = box1 ; trailing\n\n[modules]\nload => "
+            "res_pgsql.so\n"
+            "load=>chan_sip.so\nnoload = chan_tdm.so\n",
+            "t.conf");
         CPPUNIT_ASSERT_EQUAL(size_t(2), c.sections().size());
         CPPUNIT_ASSERT_EQUAL(std::string("box1"), c.section("general")->get("node_id"));
         auto loads = c.section("modules")->all("load");
@@ -56,8 +58,9 @@ public:
                              error_of("[a]\nx=1\n[general\n"));
     }
     void key_outside_section() {
-        CPPUNIT_ASSERT_EQUAL(std::string("bad.conf:1: 'x' is outside any [section]; expected a [section] first"),
-                             error_of("x = 1\n"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("bad.conf:1: 'x' is outside any [section]; expected a [section] first"),
+            error_of("x = 1\n"));
     }
     void line_without_equals() {
         std::string e = error_of("[a]\njust words\n");
@@ -71,8 +74,9 @@ public:
             c.section("a")->get_int("port", 0);
             CPPUNIT_FAIL("no error for 50x");
         } catch (const ConfigError &e) {
-            CPPUNIT_ASSERT_EQUAL(std::string("x.conf:2: expected a whole number for 'port', got '50x'"),
-                                 std::string(e.what()));
+            CPPUNIT_ASSERT_EQUAL(
+                std::string("x.conf:2: expected a whole number for 'port', got '50x'"),
+                std::string(e.what()));
         }
         CPPUNIT_ASSERT_THROW(c.section("a")->get_bool("flag", false), ConfigError);
     }
@@ -89,7 +93,8 @@ public:
     }
     void missing_include_names_includer() {
         std::string e = error_of("[a]\n#include nothere.conf\n");
-        CPPUNIT_ASSERT_MESSAGE(e, e.rfind("bad.conf:2: cannot open included file ./nothere.conf", 0) == 0);
+        CPPUNIT_ASSERT_MESSAGE(
+            e, e.rfind("bad.conf:2: cannot open included file ./nothere.conf", 0) == 0);
     }
     void include_loop_refused() {
         std::string dir = "/tmp/vce-configloop-" + std::to_string(getpid());
@@ -99,7 +104,8 @@ public:
             Config::load(dir + "/loop.conf");
             CPPUNIT_FAIL("include loop accepted");
         } catch (const ConfigError &e) {
-            CPPUNIT_ASSERT(std::string(e.what()).find("nested more than 10 deep") != std::string::npos);
+            CPPUNIT_ASSERT(std::string(e.what()).find("nested more than 10 deep") !=
+                           std::string::npos);
         }
         std::system(("rm -rf " + dir).c_str());
     }

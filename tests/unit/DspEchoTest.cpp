@@ -1,15 +1,14 @@
 // Tests of our line echo canceller against SpanDSP's G.168 echo path models, through G.711,
 // and of the DSP chain's silence on stdout/stderr.
 #include <cppunit/extensions/HelperMacros.h>
-
-#include <cmath>
-#include <cstdio>
 #include <fcntl.h>
-#include <string>
+#include <spandsp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <spandsp.h>
+#include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "spandsp_glue/DspChain.h"
 #include "spandsp_glue/EchoCanceller.h"
@@ -28,11 +27,11 @@ struct Awgn {
 };
 
 struct EchoRun {
-    double convergenceS = -1;   // from when the linear ERLE stays >= 20 dB (100 ms windows)
-    double erleOutDb = 0;       // 2-3 s: echo power / output power (after NLP)
-    double erleLinearDb = 0;    // 2-3 s: echo power / linear residual power
-    double afterDtLinearDb = 0; // first 200 ms after 1 s of double talk
-    double nearPassDb = 0;      // during double talk: output power - near-end power (dB)
+    double convergenceS = -1;    // from when the linear ERLE stays >= 20 dB (100 ms windows)
+    double erleOutDb = 0;        // 2-3 s: echo power / output power (after NLP)
+    double erleLinearDb = 0;     // 2-3 s: echo power / linear residual power
+    double afterDtLinearDb = 0;  // first 200 ms after 1 s of double talk
+    double nearPassDb = 0;       // during double talk: output power - near-end power (dB)
 };
 
 // 5 s: far-end coloured noise at -15 dBm0; echo through a G.168 model (ERL 10 dB); background
@@ -57,7 +56,8 @@ EchoRun runModel(int model) {
         }
         path.addEcho(x, echo, 160);
         for (int k = 0; k < 160; ++k)
-            nearIn[k] = g711Decode(Law::Alaw, g711Encode(Law::Alaw, static_cast<int16_t>(echo[k] + talk[k])));
+            nearIn[k] = g711Decode(Law::Alaw,
+                                   g711Encode(Law::Alaw, static_cast<int16_t>(echo[k] + talk[k])));
         ec.process(x, nearIn, out, 160, lin);
         double be = 0, bl = 0, bo = 0, bn = 0;
         for (int k = 0; k < 160; ++k) {
@@ -90,8 +90,11 @@ EchoRun runModel(int model) {
 
 std::string report(int model, const EchoRun &r) {
     char b[200];
-    std::snprintf(b, sizeof b, "G.168 D.%d: convergence %.2f s, ERLE out %.1f dB, linear %.1f dB, after double talk %.1f dB, near-end passed %+.1f dB",
-                  model, r.convergenceS, r.erleOutDb, r.erleLinearDb, r.afterDtLinearDb, r.nearPassDb);
+    std::snprintf(b, sizeof b,
+                  "G.168 D.%d: convergence %.2f s, ERLE out %.1f dB, linear %.1f dB, after double "
+                  "talk %.1f dB, near-end passed %+.1f dB",
+                  model, r.convergenceS, r.erleOutDb, r.erleLinearDb, r.afterDtLinearDb,
+                  r.nearPassDb);
     return b;
 }
 
@@ -137,7 +140,8 @@ public:
         for (int b = 0; b < 50; ++b) {
             for (int16_t &s : nearIn) s = talk.next();
             ec.process(far, nearIn, out, 160);
-            for (int k = 0; k < 160; ++k) in += double(nearIn[k]) * nearIn[k], o += double(out[k]) * out[k];
+            for (int k = 0; k < 160; ++k)
+                in += double(nearIn[k]) * nearIn[k], o += double(out[k]) * out[k];
         }
         CPPUNIT_ASSERT(std::fabs(10 * std::log10(o / in)) < 0.5);
         CPPUNIT_ASSERT_EQUAL(uint64_t(0), ec.stats().nlpSamples);

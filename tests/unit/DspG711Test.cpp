@@ -24,7 +24,8 @@ public:
             for (int c = 0; c < 256; ++c) {
                 const int16_t lin = g711Decode(law, static_cast<uint8_t>(c));
                 const int16_t again = g711Decode(law, g711Encode(law, lin));
-                CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(lawName(law)) + " code " + std::to_string(c), lin, again);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                    std::string(lawName(law)) + " code " + std::to_string(c), lin, again);
             }
         }
     }
@@ -62,10 +63,12 @@ public:
         CPPUNIT_ASSERT(std::equal(frame, frame + 160, m->audio));
         n = wire::encodeEvent(buf, 300, TdmEvent::Polarity);
         m = wire::decode(buf, n);
-        CPPUNIT_ASSERT(m && m->type == wire::Type::Event && m->channel == 300 && m->event == TdmEvent::Polarity);
+        CPPUNIT_ASSERT(m && m->type == wire::Type::Event && m->channel == 300 &&
+                       m->event == TdmEvent::Polarity);
         n = wire::encodeHello(buf, 2, Law::Ulaw, ChannelRole::Fxo);
         m = wire::decode(buf, n);
-        CPPUNIT_ASSERT(m && m->type == wire::Type::Hello && m->law == Law::Ulaw && m->role == ChannelRole::Fxo);
+        CPPUNIT_ASSERT(m && m->type == wire::Type::Hello && m->law == Law::Ulaw &&
+                       m->role == ChannelRole::Fxo);
     }
     void wireRejectsMalformed() {
         uint8_t buf[wire::kMaxMessage];

@@ -1,8 +1,8 @@
 // Tests of the PSTN simulator's core against a box-side DSP chain over a virtual channel
 // (in process): digits detected, busy / answer / congestion per the number table, calls in.
 #include <cppunit/extensions/HelperMacros.h>
-
 #include <poll.h>
+
 #include <string>
 
 #include "spandsp_glue/DspChain.h"
@@ -17,7 +17,8 @@ namespace {
 
 // The box (a trunk with call-progress detection) and the simulator on one virtual channel.
 struct Rig {
-    pstnsim::NumberTable numbers = pstnsim::NumberTable::parse("100=echo,200=busy,300=noanswer,400=tone");
+    pstnsim::NumberTable numbers =
+        pstnsim::NumberTable::parse("100=echo,200=busy,300=noanswer,400=tone");
     pstnsim::SimConfig cfg;
     std::unique_ptr<VirtualChannel> box, far;
     std::unique_ptr<pstnsim::SimLine> sim;
@@ -57,9 +58,12 @@ struct Rig {
         std::fill(fromBox, fromBox + 160, g711Silence(Law::Alaw));
         for (;;) {
             auto st = far->read(buf, sizeof buf, len, ev);
-            if (st == TdmChannel::ReadStatus::Event) sim->onEvent(ev);
-            else if (st == TdmChannel::ReadStatus::Audio) std::copy(buf, buf + 160, fromBox);
-            else break;
+            if (st == TdmChannel::ReadStatus::Event)
+                sim->onEvent(ev);
+            else if (st == TdmChannel::ReadStatus::Audio)
+                std::copy(buf, buf + 160, fromBox);
+            else
+                break;
         }
         sim->onAudio(fromBox, out, 160);
         for (TdmEvent e : sim->takeEvents()) far->signal(e);
@@ -67,12 +71,14 @@ struct Rig {
         // Box side.
         for (;;) {
             auto st = box->read(buf, sizeof buf, len, ev);
-            if (st == TdmChannel::ReadStatus::Event) lineEvents.push_back(ev);
+            if (st == TdmChannel::ReadStatus::Event)
+                lineEvents.push_back(ev);
             else if (st == TdmChannel::ReadStatus::Audio) {
                 chain->process(buf, nullptr, nullptr, boxOut, len);
                 box->writeAudio(boxOut, len);
                 chain->takeEvents(events);
-            } else break;
+            } else
+                break;
         }
     }
     // Seize, wait for dial tone, dial, run `seconds`.

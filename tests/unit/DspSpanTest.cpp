@@ -1,10 +1,10 @@
 // Tests of the virtual TDM backend: frames and events across socket pairs and a span socket.
 #include <cppunit/extensions/HelperMacros.h>
-
 #include <poll.h>
 #include <sys/wait.h>
-#include <string>
 #include <unistd.h>
+
+#include <string>
 
 #include "spandsp_glue/VirtualSpan.h"
 
@@ -89,7 +89,9 @@ public:
                 TdmEvent ev;
                 pollfd p{c->fd(), POLLIN, 0};
                 poll(&p, 1, 2000);
-                if (c->read(got, sizeof got, len, ev) != TdmChannel::ReadStatus::Event || ev != TdmEvent::OffHook) rc = 4;
+                if (c->read(got, sizeof got, len, ev) != TdmChannel::ReadStatus::Event ||
+                    ev != TdmEvent::OffHook)
+                    rc = 4;
             } catch (...) {
                 rc = 2;
             }
@@ -105,8 +107,10 @@ public:
         uint8_t got[480];
         std::size_t len;
         TdmEvent ev;
-        CPPUNIT_ASSERT(readWait(*ch, got, len, ev) == TdmChannel::ReadStatus::Event && ev == TdmEvent::RingStart);
-        CPPUNIT_ASSERT(readWait(*ch, got, len, ev) == TdmChannel::ReadStatus::Audio && len == 160 && got[2] == 3);
+        CPPUNIT_ASSERT(readWait(*ch, got, len, ev) == TdmChannel::ReadStatus::Event &&
+                       ev == TdmEvent::RingStart);
+        CPPUNIT_ASSERT(readWait(*ch, got, len, ev) == TdmChannel::ReadStatus::Audio && len == 160 &&
+                       got[2] == 3);
         ch->signal(TdmEvent::OffHook);
         int status = 0;
         waitpid(pid, &status, 0);

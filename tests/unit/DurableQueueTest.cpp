@@ -22,7 +22,9 @@ class DurableQueueTest : public CppUnit::TestFixture {
 
     std::vector<std::string> log_;
     Database::CommitCallback note(const std::string &name) {
-        return [this, name](bool ok, const std::string &err) { log_.push_back(name + (ok ? " ok" : " fail:" + err)); };
+        return [this, name](bool ok, const std::string &err) {
+            log_.push_back(name + (ok ? " ok" : " fail:" + err));
+        };
     }
 
 public:
@@ -84,7 +86,8 @@ public:
         std::string path = "/tmp/vce-spooltest-" + std::to_string(getpid());
         {
             DurableQueue q(10, 7);
-            q.admit("INSERT INTO t VALUES ($1, $2)", {std::string("line\none"), std::nullopt}, nullptr);
+            q.admit("INSERT INTO t VALUES ($1, $2)", {std::string("line\none"), std::nullopt},
+                    nullptr);
             q.admit("UPDATE t SET x = $1", {std::string("")}, nullptr);
             CPPUNIT_ASSERT_EQUAL(std::string(""), q.save(path));
         }

@@ -31,7 +31,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(172), n);
         const auto v = parseRtp(buf, n);
         CPPUNIT_ASSERT(v.has_value());
-        CPPUNIT_ASSERT(v->header.marker && v->header.payloadType == 8 && v->header.sequence == 0xfffe);
+        CPPUNIT_ASSERT(v->header.marker && v->header.payloadType == 8 &&
+                       v->header.sequence == 0xfffe);
         CPPUNIT_ASSERT_EQUAL(0xdeadbeefu, v->header.timestamp);
         CPPUNIT_ASSERT_EQUAL(0x01020304u, v->header.ssrc);
         CPPUNIT_ASSERT_EQUAL(std::size_t(160), v->payloadLen);
@@ -91,7 +92,8 @@ public:
             const std::size_t n = a.nextPacket(frame, 160, pkt, sizeof pkt);
             const auto r = b.receive(pkt, n);
             if (r.kind == RtpSession::Received::Kind::Dtmf) digits += r.digit;
-            if (r.kind == RtpSession::Received::Kind::Audio) ++audio, CPPUNIT_ASSERT_EQUAL(std::size_t(160), r.audioLen);
+            if (r.kind == RtpSession::Received::Kind::Audio)
+                ++audio, CPPUNIT_ASSERT_EQUAL(std::size_t(160), r.audioLen);
         }
         CPPUNIT_ASSERT_EQUAL(std::string("12#"), digits);
         CPPUNIT_ASSERT_EQUAL(60 - 21, audio);

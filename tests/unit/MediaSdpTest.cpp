@@ -14,7 +14,9 @@ const char *kKey = "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz";  // RFC 4568 exam
 
 std::string offer(const std::string &profile, const std::string &cryptoLines) {
     return "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
-           "m=audio 49170 " + profile + " 0 8 101\r\n"
+           "m=audio 49170 " +
+           profile +
+           " 0 8 101\r\n"
            "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n" +
            cryptoLines;
 }
@@ -36,10 +38,12 @@ class MediaSdpTest : public CppUnit::TestFixture {
 
 public:
     void parsesRfc4568Example() {
-        const auto r = parseCryptoAttribute(std::string("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:") + kKey + "|2^20|1:4");
+        const auto r = parseCryptoAttribute(
+            std::string("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:") + kKey + "|2^20|1:4");
         // MKI is not supported: refused with a reason.
         CPPUNIT_ASSERT(!r.attribute && r.error.find("MKI") != std::string::npos);
-        const auto r2 = parseCryptoAttribute(std::string("a=crypto:7 AES_CM_128_HMAC_SHA1_32 inline:") + kKey + "|2^20");
+        const auto r2 = parseCryptoAttribute(
+            std::string("a=crypto:7 AES_CM_128_HMAC_SHA1_32 inline:") + kKey + "|2^20");
         CPPUNIT_ASSERT_MESSAGE(r2.error, r2.attribute.has_value());
         CPPUNIT_ASSERT_EQUAL(7, r2.attribute->tag);
         CPPUNIT_ASSERT(r2.attribute->suite == SrtpSuite::AesCm128HmacSha1_32);
@@ -47,7 +51,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("2^20"), r2.attribute->lifetime);
     }
     void unknownSuiteParsesButIsNotSupported() {
-        const auto r = parseCryptoAttribute("a=crypto:2 F8_128_HMAC_SHA1_80 inline:MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJjZGVm");
+        const auto r = parseCryptoAttribute(
+            "a=crypto:2 F8_128_HMAC_SHA1_80 inline:MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJjZGVm");
         CPPUNIT_ASSERT(r.attribute.has_value());
         CPPUNIT_ASSERT(!r.attribute->suite.has_value());
         CPPUNIT_ASSERT_EQUAL(std::string("F8_128_HMAC_SHA1_80"), r.attribute->suiteName);
@@ -80,27 +85,36 @@ public:
     void offerWithOnlyUnsupportedCryptoRefused488() {
         LocalMedia local;
         local.srtpKey = randomSrtpKey();
-        const auto r = answerOffer(offer("RTP/SAVP", "a=crypto:1 F8_128_HMAC_SHA1_80 inline:MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJjZGVm\r\n"), local);
+        const auto r = answerOffer(offer("RTP/SAVP",
+                                         "a=crypto:1 F8_128_HMAC_SHA1_80 "
+                                         "inline:MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJjZGVm\r\n"),
+                                   local);
         CPPUNIT_ASSERT(!r.ok);
         CPPUNIT_ASSERT_EQUAL(488, r.status);
         CPPUNIT_ASSERT_MESSAGE(r.reason, r.reason.find("F8_128_HMAC_SHA1_80") != std::string::npos);
         CPPUNIT_ASSERT(r.sdp.empty());
         // SRTP required here, and an RTP/AVP offer with only an unsupported suite: refused too.
         local.srtp = SrtpPolicy::Required;
-        const auto r2 = answerOffer(offer("RTP/AVP", "a=crypto:1 AEAD_AES_256_GCM inline:MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJjZGVm\r\n"), local);
+        const auto r2 = answerOffer(
+            offer(
+                "RTP/AVP",
+                "a=crypto:1 AEAD_AES_256_GCM inline:MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJjZGVm\r\n"),
+            local);
         CPPUNIT_ASSERT(!r2.ok && r2.status == 488);
     }
     void offerWithMixedCryptoChoosesSupported() {
         LocalMedia local;
         local.srtpKey = randomSrtpKey();
         const auto r = answerOffer(
-            offer("RTP/SAVP", std::string("a=crypto:1 F8_128_HMAC_SHA1_80 inline:MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJjZGVm\r\n") +
+            offer("RTP/SAVP", std::string("a=crypto:1 F8_128_HMAC_SHA1_80 "
+                                          "inline:MTIzNDU2Nzg5QUJDREUwMTIzNDU2Nzg5QUJjZGVm\r\n") +
                                   "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" + kKey + "\r\n"),
             local);
         CPPUNIT_ASSERT_MESSAGE(r.reason, r.ok);
         CPPUNIT_ASSERT(r.media.suite == SrtpSuite::AesCm128HmacSha1_32);
         CPPUNIT_ASSERT(r.sdp.find("m=audio 0 RTP/SAVP 8 101") != std::string::npos);
-        CPPUNIT_ASSERT(r.sdp.find("a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:") != std::string::npos);
+        CPPUNIT_ASSERT(r.sdp.find("a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:") !=
+                       std::string::npos);
         CPPUNIT_ASSERT(r.media.remoteKey == *base64Decode(kKey));
     }
     void plainOfferAnsweredWithoutCrypto() {

@@ -1,7 +1,7 @@
 // Tests of SRTP through libsrtp2 (SrtpContext) and of the UDP media endpoint with SRTP.
 #include <cppunit/extensions/HelperMacros.h>
-
 #include <poll.h>
+
 #include <string>
 
 #include "daemon/media/MediaEndpoint.h"

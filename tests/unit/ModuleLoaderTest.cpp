@@ -44,7 +44,9 @@ public:
     std::unique_ptr<ModuleLoader> loader() {
         return std::make_unique<ModuleLoader>(*host_, std::vector<std::string>{VCE_TEST_MODDIR});
     }
-    static Config modules(const std::string &body) { return Config::parse("[modules]\n" + body, "modules.conf"); }
+    static Config modules(const std::string &body) {
+        return Config::parse("[modules]\n" + body, "modules.conf");
+    }
 
     void order_requirements_then_priority() {
         ModulePlan p = plan_module_order({{"chan_sip", 10, {"res_pgsql"}, {}},
@@ -55,25 +57,30 @@ public:
         CPPUNIT_ASSERT(p.refused.empty());
     }
     void order_missing_requirement_refused_transitively() {
-        ModulePlan p = plan_module_order({{"b", 0, {"a"}, {}}, {"c", 0, {"b"}, {}}, {"d", 0, {}, {}}});
+        ModulePlan p =
+            plan_module_order({{"b", 0, {"a"}, {}}, {"c", 0, {"b"}, {}}, {"d", 0, {}, {}}});
         CPPUNIT_ASSERT_EQUAL(size_t(1), p.order.size());
         CPPUNIT_ASSERT_EQUAL(std::string("requires a, which is not available"), p.refused["b"]);
         CPPUNIT_ASSERT(p.refused["c"].find("requires b, which cannot load") == 0);
     }
     void order_cycle_refused() {
-        ModulePlan p = plan_module_order({{"x", 0, {"y"}, {}}, {"y", 0, {"x"}, {}}, {"z", 0, {}, {}}});
+        ModulePlan p =
+            plan_module_order({{"x", 0, {"y"}, {}}, {"y", 0, {"x"}, {}}, {"z", 0, {}, {}}});
         CPPUNIT_ASSERT(p.order == std::vector<std::string>{"z"});
         CPPUNIT_ASSERT(p.refused["x"].find("requirement cycle") == 0);
     }
     void order_optional_does_not_block() {
-        ModulePlan p = plan_module_order({{"a", 0, {}, {"b"}}, {"b", 9, {}, {}}, {"c", 0, {}, {"missing"}}});
+        ModulePlan p =
+            plan_module_order({{"a", 0, {}, {"b"}}, {"b", 9, {}, {}}, {"c", 0, {}, {"missing"}}});
         std::vector<std::string> want = {"c", "b", "a"};
         CPPUNIT_ASSERT(p.order == want);
     }
     void load_order_and_reverse_unload() {
         auto l = loader();
         // tm_b has the lower priority but requires tm_a, so tm_a loads first.
-        CPPUNIT_ASSERT_EQUAL(std::string(""), l->load_configured(modules("load => tm_b.so\nload => tm_a.so\nload => tm_c\n")));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string(""),
+            l->load_configured(modules("load => tm_b.so\nload => tm_a.so\nload => tm_c\n")));
         std::vector<std::string> want = {"load tm_c", "load tm_a", "load tm_b"};
         CPPUNIT_ASSERT(trace_ == want);
         trace_.clear();
@@ -84,7 +91,8 @@ public:
     void decline_passed_to_dependents() {
         auto l = loader();
         CPPUNIT_ASSERT_EQUAL(std::string(""),
-                             l->load_configured(modules("load => tm_decline\nload => tm_after_decline\nload => tm_a\n")));
+                             l->load_configured(modules(
+                                 "load => tm_decline\nload => tm_after_decline\nload => tm_a\n")));
         CPPUNIT_ASSERT(l->loaded("tm_a"));
         CPPUNIT_ASSERT(!l->loaded("tm_decline"));
         CPPUNIT_ASSERT(!l->loaded("tm_after_decline"));
@@ -92,14 +100,17 @@ public:
     }
     void required_module_failure_is_fatal() {
         auto l = loader();
-        std::string err = l->load_configured(modules("require => tm_after_decline\nload => tm_decline\n"));
-        CPPUNIT_ASSERT_MESSAGE(err, err.find("required module tm_after_decline failed to load: requires tm_decline, "
-                                             "which did not load (no hardware found)") == 0);
+        std::string err =
+            l->load_configured(modules("require => tm_after_decline\nload => tm_decline\n"));
+        CPPUNIT_ASSERT_MESSAGE(
+            err, err.find("required module tm_after_decline failed to load: requires tm_decline, "
+                          "which did not load (no hardware found)") == 0);
     }
     void abi_mismatch_refused() {
         auto l = loader();
         std::string err = l->load("tm_badabi");
-        CPPUNIT_ASSERT_MESSAGE(err, err.find("was built for module ABI 999, this vced has ABI") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(
+            err, err.find("was built for module ABI 999, this vced has ABI") != std::string::npos);
         err = l->load_configured(modules("require => tm_badabi\n"));
         CPPUNIT_ASSERT_MESSAGE(err, err.find("rebuild the module") != std::string::npos);
         err = l->load("no_such_module");
@@ -107,11 +118,14 @@ public:
     }
     void runtime_unload_refused_while_in_use() {
         auto l = loader();
-        CPPUNIT_ASSERT_EQUAL(std::string("module tm_b requires tm_a, which is not loaded; load it first"), l->load("tm_b"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("module tm_b requires tm_a, which is not loaded; load it first"),
+            l->load("tm_b"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_a"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_b"));
-        CPPUNIT_ASSERT_EQUAL(std::string("module tm_a is in use by tm_b (which requires it); unload tm_b first"),
-                             l->unload("tm_a"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("module tm_a is in use by tm_b (which requires it); unload tm_b first"),
+            l->unload("tm_a"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_b"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_a"));
         CPPUNIT_ASSERT_EQUAL(std::string("module tm_a is not loaded"), l->unload("tm_a"));
@@ -122,9 +136,9 @@ public:
         auto l = loader();
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_a"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_opt"));
-        CPPUNIT_ASSERT_EQUAL(
-            std::string("module tm_a is in use by tm_opt (which uses its service svc_a); unload tm_opt first"),
-            l->unload("tm_a"));
+        CPPUNIT_ASSERT_EQUAL(std::string("module tm_a is in use by tm_opt (which uses its service "
+                                         "svc_a); unload tm_opt first"),
+                             l->unload("tm_a"));
         CPPUNIT_ASSERT(l->loaded("tm_a"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_opt"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_a"));
@@ -138,8 +152,9 @@ public:
         std::string busy = "2 calls in progress";
         host_->provide<std::string>("busy", &busy);
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->load("tm_c"));
-        CPPUNIT_ASSERT_EQUAL(std::string("module tm_c is busy: 2 calls in progress; try again when it is idle"),
-                             l->unload("tm_c"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("module tm_c is busy: 2 calls in progress; try again when it is idle"),
+            l->unload("tm_c"));
         CPPUNIT_ASSERT(l->loaded("tm_c"));
         busy.clear();
         CPPUNIT_ASSERT_EQUAL(std::string(""), l->unload("tm_c"));
@@ -157,9 +172,10 @@ public:
             l->load_configured(modules("load => tm_a\nlaod => tm_b\n"));
             CPPUNIT_FAIL("typo accepted");
         } catch (const ConfigError &e) {
-            CPPUNIT_ASSERT_EQUAL(std::string("modules.conf:3: unknown keyword 'laod' in [modules]; expected load, "
-                                             "noload or require"),
-                                 std::string(e.what()));
+            CPPUNIT_ASSERT_EQUAL(
+                std::string("modules.conf:3: unknown keyword 'laod' in [modules]; expected load, "
+                            "noload or require"),
+                std::string(e.what()));
         }
     }
 };

@@ -1,13 +1,13 @@
 // CppUnit runner for vce's unit tests: prints one "PASS: name" or "FAIL: name"
 // line per test (the project-wide format that tests/run-all counts).
-#include <cppunit/TestListener.h>
-#include <cppunit/TestResult.h>
-#include <cppunit/TestFailure.h>
-#include <cppunit/Test.h>
 #include <cppunit/Exception.h>
 #include <cppunit/SourceLine.h>
-#include <cppunit/extensions/TestFactoryRegistry.h>
+#include <cppunit/Test.h>
+#include <cppunit/TestFailure.h>
+#include <cppunit/TestListener.h>
+#include <cppunit/TestResult.h>
 #include <cppunit/TestRunner.h>
+#include <cppunit/extensions/TestFactoryRegistry.h>
 
 #include <cstdio>
 #include <cstring>
@@ -29,7 +29,10 @@ public:
     void endTest(CppUnit::Test *t) override {
         std::printf("%s: %s\n", failed_ ? "FAIL" : "PASS", t->getName().c_str());
         std::fflush(stdout);
-        if (failed_) ++failures_; else ++passes_;
+        if (failed_)
+            ++failures_;
+        else
+            ++passes_;
     }
     int passes_ = 0, failures_ = 0;
 

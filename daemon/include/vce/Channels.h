@@ -14,19 +14,19 @@
 namespace vce {
 
 struct DialRequest {
-    std::string call_id;      // the caller's call id (for logs and CDRs)
-    std::string resource;     // after "TECH/": "trunks/+82262006200", "0262006200082"
-    std::string caller;       // caller id number
+    std::string call_id;   // the caller's call id (for logs and CDRs)
+    std::string resource;  // after "TECH/": "trunks/+82262006200", "0262006200082"
+    std::string caller;    // caller id number
     std::string caller_name;
-    std::string sdp_offer;    // the caller's media offer (SIP callers); empty for TDM callers
+    std::string sdp_offer;  // the caller's media offer (SIP callers); empty for TDM callers
     int timeout_seconds = 30;
 };
 
 struct DialEvent {
     enum Kind { Ringing, Answered, Failed, Ended } kind;
-    std::string dialstatus;   // Failed: BUSY, NOANSWER, CHANUNAVAIL, CONGESTION
-    int sip_status = 0;       // Failed: the SIP status to give a SIP caller
-    std::string sdp_answer;   // Answered: the media answer for a SIP caller
+    std::string dialstatus;  // Failed: BUSY, NOANSWER, CHANUNAVAIL, CONGESTION
+    int sip_status = 0;      // Failed: the SIP status to give a SIP caller
+    std::string sdp_answer;  // Answered: the media answer for a SIP caller
 };
 
 class ChannelTech {

@@ -13,12 +13,17 @@ namespace vce {
 class CliRequest {
 public:
     using Sink = std::function<void(int status, const std::string &text)>;
-    CliRequest(std::vector<std::string> args, Sink sink) : args_(std::move(args)), sink_(std::move(sink)) {}
+    CliRequest(std::vector<std::string> args, Sink sink)
+        : args_(std::move(args)), sink_(std::move(sink)) {}
     // The words after the command's own words.
     const std::vector<std::string> &args() const { return args_; }
     // status 0 = success; non-zero makes vcectl exit non-zero.
     void reply(int status, const std::string &text) {
-        if (sink_) { auto s = std::move(sink_); sink_ = nullptr; s(status, text); }
+        if (sink_) {
+            auto s = std::move(sink_);
+            sink_ = nullptr;
+            s(status, text);
+        }
     }
     bool answered() const { return !sink_; }
 

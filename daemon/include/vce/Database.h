@@ -13,7 +13,7 @@ using SqlParams = std::vector<SqlParam>;
 
 struct SqlResult {
     bool ok = false;
-    std::string error;                // message when !ok
+    std::string error;  // message when !ok
     std::vector<std::string> columns;
     std::vector<std::vector<SqlParam>> rows;
     long affected = 0;
@@ -26,7 +26,8 @@ class Database {
 public:
     using ResultCallback = std::function<void(const SqlResult &)>;
     using CommitCallback = std::function<void(bool committed, const std::string &error)>;
-    using NotifyCallback = std::function<void(const std::string &channel, const std::string &payload)>;
+    using NotifyCallback =
+        std::function<void(const std::string &channel, const std::string &payload)>;
 
     virtual ~Database() = default;
 

@@ -41,7 +41,9 @@ public:
     // taken. A pointer stays valid while its module is loaded, and `module unload` refuses
     // a module that another loaded module requires or lists as optional.
     template <class T>
-    bool provide(const std::string &name, T *svc) { return provide_raw(name, typeid(T).name(), svc); }
+    bool provide(const std::string &name, T *svc) {
+        return provide_raw(name, typeid(T).name(), svc);
+    }
     template <class T>
     T *service(const std::string &name) const {
         return static_cast<T *>(service_raw(name, typeid(T).name()));
@@ -58,9 +60,9 @@ protected:
 
 // Well-known service names.
 namespace services {
-constexpr const char *kDatabase = "database";          // vce::Database (res_pgsql)
-constexpr const char *kDialplan = "dialplan";          // dialplan registry (core)
-constexpr const char *kChannels = "channels";          // channel technologies (core)
+constexpr const char *kDatabase = "database";  // vce::Database (res_pgsql)
+constexpr const char *kDialplan = "dialplan";  // dialplan registry (core)
+constexpr const char *kChannels = "channels";  // channel technologies (core)
 }  // namespace services
 
 }  // namespace vce

@@ -25,7 +25,13 @@ void security(const std::string &event, const std::string &ip, int port, const s
 #define VCE_LOG_ERROR(...) ::vce::log::write(::vce::LogLevel::Error, __VA_ARGS__)
 #define VCE_LOG_WARNING(...) ::vce::log::write(::vce::LogLevel::Warning, __VA_ARGS__)
 #define VCE_LOG_NOTICE(...) ::vce::log::write(::vce::LogLevel::Notice, __VA_ARGS__)
-#define VCE_LOG_INFO(...) \
-    do { if (::vce::log::level() >= ::vce::LogLevel::Info) ::vce::log::write(::vce::LogLevel::Info, __VA_ARGS__); } while (0)
-#define VCE_LOG_DEBUG(...) \
-    do { if (::vce::log::level() >= ::vce::LogLevel::Debug) ::vce::log::write(::vce::LogLevel::Debug, __VA_ARGS__); } while (0)
+#define VCE_LOG_INFO(...)                                          \
+    do {                                                           \
+        if (::vce::log::level() >= ::vce::LogLevel::Info)          \
+            ::vce::log::write(::vce::LogLevel::Info, __VA_ARGS__); \
+    } while (0)
+#define VCE_LOG_DEBUG(...)                                          \
+    do {                                                            \
+        if (::vce::log::level() >= ::vce::LogLevel::Debug)          \
+            ::vce::log::write(::vce::LogLevel::Debug, __VA_ARGS__); \
+    } while (0)

@@ -29,10 +29,10 @@ public:
 };
 
 struct ModuleInfo {
-    unsigned abi;               // kModuleAbi
-    const char *name;           // "res_pgsql"; must match the file name without .so
+    unsigned abi;      // kModuleAbi
+    const char *name;  // "res_pgsql"; must match the file name without .so
     const char *description;
-    int priority;               // lower loads earlier once requirements are met
+    int priority;                 // lower loads earlier once requirements are met
     const char *const *requires;  // null-terminated list of module names, or nullptr
     const char *const *optional;  // loaded first when present, or nullptr
     // Returns the instance, or nullptr with `why` set to decline the load.
@@ -44,5 +44,7 @@ struct ModuleInfo {
 #define VCE_MODULE_ENTRY vce_module_info
 #define VCE_MODULE_ENTRY_NAME "vce_module_info"
 // In exactly one file of a module: VCE_MODULE(info_object)
-#define VCE_MODULE(info) \
-    extern "C" __attribute__((visibility("default"))) const ::vce::ModuleInfo *vce_module_info() { return &(info); }
+#define VCE_MODULE(info)                                                                           \
+    extern "C" __attribute__((visibility("default"))) const ::vce::ModuleInfo *vce_module_info() { \
+        return &(info);                                                                            \
+    }

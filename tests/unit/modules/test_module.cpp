@@ -30,7 +30,9 @@ public:
 #endif
         trace("unload");
     }
-    bool can_reload() const override { return true; }
+    bool can_reload() const override {
+        return true;
+    }
     // Busy while the test's "busy" service holds a non-empty reason.
     std::string busy() const override {
         auto *b = host_.service<std::string>("busy");
@@ -43,7 +45,8 @@ public:
 
 private:
     void trace(const char *what) {
-        if (auto *t = host_.service<std::vector<std::string>>("trace")) t->push_back(std::string(what) + " " + TM_NAME);
+        if (auto *t = host_.service<std::vector<std::string>>("trace"))
+            t->push_back(std::string(what) + " " + TM_NAME);
     }
     vce::Host &host_;
     int service_ = 0;
@@ -70,7 +73,8 @@ const char *const optional_list[] = {TM_OPTIONAL, nullptr};
 const char *const *optional_list = nullptr;
 #endif
 
-const vce::ModuleInfo info = {TM_ABI, TM_NAME, "loader test module", TM_PRIO, requires_list, optional_list, load};
+const vce::ModuleInfo info = {TM_ABI,        TM_NAME, "loader test module", TM_PRIO, requires_list,
+                              optional_list, load};
 
 }  // namespace
 
