@@ -1,16 +1,20 @@
-// What a Dial leg's SIP final responses mean for the dialplan: the preference among failures
-// of several forks, and the DIALSTATUS a status gives. Pure.
+// What a Dial leg's SIP final responses mean for the dialplan: chan_sip's names for the
+// core's one outcome table (vce/DialOutcome.h), which every technology shares. Pure.
 #pragma once
 
 #include <string>
 
+#include "vce/DialOutcome.h"
+
 namespace vce::sip {
 
-// RFC 3261 16.7.6-ish preference among final failures: 6xx, then 4xx over 5xx, and 486 Busy
-// ahead of timeouts. Higher is preferred; 0 for anything that is not a failure.
-int failure_rank(int status);
-// ANSWER (2xx), BUSY (486, 600), NOANSWER (408, 480, 487), CHANUNAVAIL (404, 604),
-// CONGESTION (5xx and everything else).
-std::string dialstatus_of(int status);
+// The preference among failures of several forks (vce::failure_rank).
+inline int failure_rank(int status) {
+    return vce::failure_rank(status);
+}
+// The DIALSTATUS of a SIP final status (vce::dialstatus_of_sip).
+inline std::string dialstatus_of(int status) {
+    return vce::dialstatus_of_sip(status);
+}
 
 }  // namespace vce::sip

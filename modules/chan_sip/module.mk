@@ -3,7 +3,7 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/DigestAuth.h modules/chan_sip/DigestAuth.cpp \
 	modules/chan_sip/Location.h modules/chan_sip/Location.cpp \
 	modules/chan_sip/FloodGuard.h modules/chan_sip/FloodGuard.cpp \
-	modules/chan_sip/DialStatus.h modules/chan_sip/DialStatus.cpp \
+	modules/chan_sip/DialStatus.h \
 	modules/chan_sip/CallIdSteering.h modules/chan_sip/CallIdSteering.cpp
 mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
 modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) \
