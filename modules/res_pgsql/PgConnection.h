@@ -47,6 +47,12 @@ public:
     // Runs when ready; false if the connection is not up (the job is dropped unrun).
     bool submit(std::unique_ptr<PgJob> job);
     size_t jobs_in_flight() const { return inflight_.size(); }
+    // Drops every job unrun and uncompleted: their done() is never called (their owners may
+    // be gone, as at shutdown after the modules that queried are unloaded).
+    void abandon_jobs() {
+        inflight_.clear();
+        waiting_.clear();
+    }
     const std::string &last_error() const { return last_error_; }
     PGconn *raw() { return conn_; }
     const std::string &name() const { return name_; }

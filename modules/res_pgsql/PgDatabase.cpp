@@ -272,7 +272,9 @@ PgDatabase::PgDatabase(event_base *base, PgSettings settings)
 
 PgDatabase::~PgDatabase() {
     queue_.close();
-    // Give an in-flight batch no chance to call back into a half-destroyed object.
+    // Give an in-flight batch no chance to call back into a half-destroyed object. Queries
+    // are cancelled, not failed: the modules that asked are unloaded by now.
+    reader_->abandon_jobs();
     reader_.reset();
     writer_.reset();
     event_free(retry_);
