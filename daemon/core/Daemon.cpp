@@ -66,7 +66,7 @@ Daemon::~Daemon() {
     dialplan_.reset();
     channels_.reset();
     host_.reset();
-    for (event *e : {sig_hup_, sig_term_, sig_int_})
+    for (event *e : {sig_hup_, sig_term_, sig_int_, migrate_deadline_})
         if (e) event_free(e);
     if (base_) event_base_free(base_);
     if (!pidfile_.empty()) unlink(pidfile_.c_str());
@@ -159,7 +159,11 @@ int Daemon::run() {
     modules_ = std::make_unique<ModuleLoader>(*host_, dirs);
     try {
         Config mconf = host_->config("modules.conf");
-        std::string fatal = modules_->load_configured(mconf);
+        // vced -m needs the database only: the channel drivers would open SIP ports and TDM
+        // spans (and fail on those a running vced holds).
+        auto only = [](const std::string &name) { return name.rfind("res_", 0) == 0; };
+        std::string fatal = opts_.migrate_only ? modules_->load_configured(mconf, only)
+                                               : modules_->load_configured(mconf);
         if (!fatal.empty()) {
             VCE_LOG_ERROR("not starting: %s", fatal.c_str());
             return 1;
@@ -175,6 +179,21 @@ int Daemon::run() {
             exit_status_ = status;
             event_base_loopexit(base_, nullptr);
         });
+        // A database that never answers must not hold vced -m (and contrib/run) forever.
+        long secs = g->get_int("migrate_timeout", 120);
+        migrate_deadline_ = evtimer_new(
+            base_,
+            [](evutil_socket_t, short, void *arg) {
+                auto *self = static_cast<Daemon *>(arg);
+                VCE_LOG_ERROR(
+                    "migrations: no answer from the database within migrate_timeout; "
+                    "giving up");
+                self->exit_status_ = 1;
+                event_base_loopexit(self->base_, nullptr);
+            },
+            this);
+        timeval tv{secs > 0 ? secs : 120, 0};
+        evtimer_add(migrate_deadline_, &tv);
     } else {
         try {
             control_ = std::make_unique<ControlServer>(*host_, socket_);
@@ -210,6 +229,7 @@ void Daemon::on_signal(evutil_socket_t sig, short, void *arg) {
 
 void Daemon::shutdown(const char *why) {
     VCE_LOG_NOTICE("shutdown (%s)", why);
+    if (opts_.migrate_only) exit_status_ = 1;  // the migrations were interrupted
     event_base_loopexit(base_, nullptr);
 }
 

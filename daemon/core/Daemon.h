@@ -42,6 +42,7 @@ private:
     std::string pidfile_, socket_;
     event_base *base_ = nullptr;
     event *sig_hup_ = nullptr, *sig_term_ = nullptr, *sig_int_ = nullptr;
+    event *migrate_deadline_ = nullptr;  // vced -m gives up when the database does not answer
     std::unique_ptr<CoreHost> host_;
     std::unique_ptr<DialplanService> dialplan_;
     std::unique_ptr<ChannelRegistry> channels_;

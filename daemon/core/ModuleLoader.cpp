@@ -113,7 +113,8 @@ std::string ModuleLoader::start(std::unique_ptr<Candidate> c) {
     return "";
 }
 
-std::string ModuleLoader::load_configured(const Config &conf) {
+std::string ModuleLoader::load_configured(const Config &conf,
+                                          const std::function<bool(const std::string &)> &only) {
     const ConfigSection *sec = conf.section("modules");
     static const ConfigSection empty;
     if (!sec) sec = &empty;
@@ -146,6 +147,12 @@ std::string ModuleLoader::load_configured(const Config &conf) {
         if (e.key == "require") required.insert(n);
     }
     for (const auto &n : noload) wanted.erase(n);
+    if (only) {
+        for (auto it = wanted.begin(); it != wanted.end();)
+            it = only(*it) ? std::next(it) : wanted.erase(it);
+        for (auto it = required.begin(); it != required.end();)
+            it = only(*it) ? std::next(it) : required.erase(it);
+    }
     for (const auto &n : required)
         if (noload.count(n))
             return "module " + n + " is both required and noload in " + conf.path();

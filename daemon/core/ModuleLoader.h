@@ -1,6 +1,7 @@
 // Loads, orders, reloads and unloads the daemon's .so modules (dlopen RTLD_NOW|RTLD_LOCAL).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,8 +20,10 @@ public:
 
     // Loads what modules.conf asks for ([modules]: autoload, load =>, noload =>,
     // require =>). Returns an empty string, or why the start must stop (a required
-    // module failed). Declined optional modules are logged and skipped.
-    std::string load_configured(const Config &modules_conf);
+    // module failed). Declined optional modules are logged and skipped. With `only`, just
+    // the configured modules it accepts are loaded (vced -m: the resource modules).
+    std::string load_configured(const Config &modules_conf,
+                                const std::function<bool(const std::string &)> &only = {});
 
     // Runtime control (vcectl). Each returns an empty string or an error message.
     std::string load(const std::string &name);

@@ -15,12 +15,25 @@ PGDIR=$T/pg PGP=${VCE_LIFECYCLE_PGPORT:-55452} SIP=55260
 cleanup() { vced_stop >/dev/null; pg_stop "$PGDIR"; rm -rf "$T"; }
 trap cleanup EXIT
 
+# vced -m with no database listening gives up after migrate_timeout instead of waiting forever.
+mkdir -p "$T/nosock"  # a socket directory where no PostgreSQL listens
+vced_conf "$T/nodb" "$T/nosock" "$((PGP + 1))" res_pgsql chan_sip
+vced_sip_conf "$T/nodb" "$SIP"
+echo "migrate_timeout = 2" >>"$T/nodb/vced.conf"
+t0=$(date +%s)
+timeout 30 "$VCED" -c "$T/nodb" -m >"$T/nodb.log" 2>&1
+rc=$? t1=$(date +%s)
+check_eq "vced -m without a database exits 1" 1 "$rc"
+check "vced -m without a database gives up after migrate_timeout (2 s), not later than 10 s" test $((t1 - t0)) -le 10
+check_match "vced -m without a database says why" "no answer from the database within migrate_timeout" "$(cat "$T/nodb.log")"
+
 pg_start "$PGDIR" "$PGP" || { fail "lifecycle: postgres starts"; exit 1; }
 pg_createdb vce
 vced_conf "$T/etc" "$PGDIR" "$PGP" res_pgsql app_route chan_sip
 vced_sip_conf "$T/etc" "$SIP"
 "$VCED" -c "$T/etc" -m >"$T/first-m.log" 2>&1
 check "first vced -m applies the migrations" grep -q "applied 001_base" "$T/first-m.log"
+check "vced -m loads only the resource modules (no SIP port opened)" sh -c "! grep -q 'SIP listening' '$T/first-m.log'"
 psql -X -q -d vce -v ON_ERROR_STOP=1 -f "$VCE_SRCDIR/sql/demo/demo.sql" >/dev/null
 psql -X -q -d vce -c "SELECT sip_account_provision('1000','vce.local','pw1000')" >/dev/null
 

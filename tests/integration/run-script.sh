@@ -11,6 +11,12 @@ export VCE_RUNDIR=$T/run VCE_PGDIR=$T/pg VCE_PGPORT=55497 VCE_NOBUILD=1
 CTL="$VCE_BUILDDIR/daemon/vcectl -s $VCE_RUNDIR/run/vced.ctl"
 RUNPID=
 
+# Waits for contrib/run to end after a signal; a run that does not stop is a failure, not a hang.
+stopped() {
+    for _i in $(seq 1 300); do alive "$RUNPID" || { wait "$RUNPID" 2>/dev/null; return 0; }; sleep 0.1; done
+    fail "contrib/run ends within 30 s of the signal" "$(ps -o pid,pgid,stat,args -g "$RUNPID" 2>/dev/null)"
+    wait_exit "$RUNPID" 1
+}
 start_run() {  # starts contrib/run in its own process group
     setsid "$VCE_SRCDIR/contrib/run" >>"$T/run.log" 2>&1 &
     RUNPID=$!
@@ -18,7 +24,7 @@ start_run() {  # starts contrib/run in its own process group
 up() {  # waits until vced answers on the control socket
     for _i in $(seq 1 300); do
         $CTL module show >/dev/null 2>&1 && return 0
-        kill -0 "$RUNPID" 2>/dev/null || return 1
+        alive "$RUNPID" || return 1
         sleep 0.1
     done
     return 1
@@ -47,41 +53,41 @@ check "vced runs from the run directory" test -f "$VCE_RUNDIR/run/vced.pid"
 
 # SIGKILL of the whole script's process group but PostgreSQL (as a crash of the terminal would
 # leave it), then of the script alone (vced and the simulator stay behind).
-kill -KILL "$RUNPID"; wait "$RUNPID" 2>/dev/null
+kill -KILL "$RUNPID"; stopped
 check "after kill -9 of the script, PostgreSQL is still running (the case to recover from)" pg_running
 start_run
 check "second start reuses the running cluster and replaces the leftover vced" up
 check_match "the leftover vced was stopped" "stopping vced" "$(cat "$T/run.log")"
 
 # SIGINT (Ctrl-C) stops everything.
-kill -INT -- "-$RUNPID"; wait "$RUNPID" 2>/dev/null
+kill -INT -- "-$RUNPID"; stopped
 check "Ctrl-C leaves nothing running" gone
 
 # kill -9 of PostgreSQL leaves a stale postmaster.pid; the next start replaces it.
 start_run
 up
 PGPID=$(head -n1 "$VCE_PGDIR/data/postmaster.pid")
-kill -TERM -- "-$RUNPID"; wait "$RUNPID" 2>/dev/null
+kill -TERM -- "-$RUNPID"; stopped
 check "SIGTERM leaves nothing running" gone
 start_run
 up
 PGPID=$(head -n1 "$VCE_PGDIR/data/postmaster.pid")
-kill -KILL -- "-$RUNPID" 2>/dev/null; kill -KILL "$PGPID" 2>/dev/null; wait "$RUNPID" 2>/dev/null
+kill -KILL -- "-$RUNPID" 2>/dev/null; kill -KILL "$PGPID" 2>/dev/null; stopped
 sleep 0.5
 check "a stale postmaster.pid is left (the case to recover from)" test -f "$VCE_PGDIR/data/postmaster.pid"
 start_run
 check "start after kill -9 of PostgreSQL comes up" up
 
 # Killed during the migrations: vced -m runs within the first seconds.
-kill -INT -- "-$RUNPID"; wait "$RUNPID" 2>/dev/null
+kill -INT -- "-$RUNPID"; stopped
 gone
 start_run
 for _i in $(seq 1 200); do pgrep -g "$RUNPID" -f 'vced .* -m' >/dev/null 2>&1 && break; sleep 0.05; done
-kill -TERM -- "-$RUNPID"; wait "$RUNPID" 2>/dev/null
+kill -TERM -- "-$RUNPID"; stopped
 check "SIGTERM during start-up leaves nothing running" gone
 start_run
 check "start after a kill during start-up comes up" up
-kill -INT -- "-$RUNPID"; wait "$RUNPID" 2>/dev/null
+kill -INT -- "-$RUNPID"; stopped
 check "the last stop leaves nothing running" gone
 RUNPID=
 grep -qE "Segmentation fault|core dumped" "$T/run.log" && echo "$(grep -cE 'Segmentation fault|core dumped' "$T/run.log") crashes in the log"
