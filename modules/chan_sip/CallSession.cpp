@@ -19,8 +19,12 @@ namespace vce::sip {
 
 CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip,
                          std::string caller, std::string context, std::string nat_source)
-    : e_(e), id_(id), irq_(irq), caller_(std::move(caller)), nat_source_(std::move(nat_source)) {
-    request_ = nta_incoming_getrequest(irq);
+    : e_(e),
+      id_(id),
+      irq_(irq),
+      request_(nta_incoming_getrequest(irq)),
+      caller_(std::move(caller)),
+      nat_source_(std::move(nat_source)) {
     dialled_ = e.dialled_of(sip->sip_request->rq_url);
     auto *dp = e_.dialplan();
     exec_ = std::make_unique<dialplan::Execution>(dp->current(), dp->registry(), context, dialled_);
@@ -29,25 +33,16 @@ CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t cons
     cdr_.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : "";
     cdr_.caller = caller_;
     cdr_.dialled = dialled_;
-    nta_incoming_bind(irq_, &CallSession::on_cancel,
-                      reinterpret_cast<nta_incoming_magic_t *>(this));
+    nta_incoming_bind(irq, &CallSession::on_cancel, reinterpret_cast<nta_incoming_magic_t *>(this));
 }
 
 CallSession::~CallSession() {
     if (gw_tech_) gw_tech_->hangup(gw_handle_);
-    if (timer_) su_timer_destroy(timer_);
-    for (auto &f : forks_)
-        if (f->orq) nta_outgoing_destroy(f->orq);
-    if (best_) msg_destroy(best_);
-    if (request_) msg_destroy(request_);
-    if (irq_) {
-        if (!responded_) nta_incoming_treply(irq_, 500, "Server Internal Error", TAG_END());
-        nta_incoming_destroy(irq_);
-    }
+    forks_.clear();  // the forwarded INVITEs before the caller's (irq_ answers 500 if need be)
 }
 
 void CallSession::start() {
-    nta_incoming_treply(irq_, 100, "Trying", TAG_END());
+    irq_.reply(100, "Trying", TAG_END());
     step();
 }
 
@@ -63,18 +58,15 @@ void CallSession::step() {
             continue;
         }
         // Ended: answer the caller with what the plan or the last Dial decided.
-        if (!answered_ && !responded_) {
+        if (!answered_ && !irq_.answered()) {
             std::string cause = exec_->get("HANGUPCAUSE");
             int code = cause.empty() ? 0 : std::atoi(cause.c_str());
             if (code >= 300 && code < 700)
                 respond(code, nullptr);
-            else if (best_) {
-                msg_t *m = best_;
-                best_ = nullptr;
-                sip_t *s = sip_object(m);
-                sip_via_remove(m, s);
-                nta_incoming_mreply(irq_, m);
-                responded_ = true;
+            else if (forks_.has_best_response()) {
+                MsgRef m = forks_.take_best_response();
+                sip_via_remove(m.get(), sip_object(m.get()));
+                irq_.forward(std::move(m), forks_.best_status());
             } else {
                 const std::string why = exec_->end_reason();
                 if (why != "hangup")
@@ -92,21 +84,13 @@ void CallSession::dial(const std::vector<std::string> &args) {
     int timeout =
         args.size() > 1 && !args[1].empty() ? std::atoi(args[1].c_str()) : e_.config().dial_timeout;
     if (timeout <= 0) timeout = e_.config().dial_timeout;
-    if (best_) {
-        msg_destroy(best_);
-        best_ = nullptr;
-    }
-    best_status_ = 0;
-    for (auto &f : forks_)
-        if (f->orq) nta_outgoing_destroy(f->orq), f->orq = nullptr;
     forks_.clear();
     ++legs_;
     cdr_.leg = legs_;
     cdr_.route = targets;
     cdr_.cls = exec_->get("ROUTE_CLASS");
     cdr_.routed_to = exec_->get("ROUTE_NUMBER");
-    cdr_.started = e_.now_precise();
-    cdr_.ring = cdr_.answered = cdr_.ended = 0;
+    cdr_.begin(e_.now_precise());
     int64_t t = e_.now();
     size_t start = 0;
     while (start <= targets.size()) {
@@ -138,22 +122,18 @@ void CallSession::dial(const std::vector<std::string> &args) {
         }
     }
     if (forks_.empty()) {
-        cdr_.ended = e_.now_precise();
-        cdr_.disposition = "CHANUNAVAIL";
-        cdr_.status = 480;
-        e_.write_cdr(cdr_);
-        best_status_ = 480;
+        e_.close_cdr(cdr_, "CHANUNAVAIL", 480);
+        forks_.set_best(480);
         exec_->resume({{"DIALSTATUS", "CHANUNAVAIL"}, {"DIALSIPSTATUS", "480"}});
         return step();
     }
     dialling_ = true;
-    timer_ = su_timer_create(su_root_task(e_.root()), static_cast<su_duration_t>(timeout) * 1000);
-    su_timer_set(timer_, &CallSession::on_dial_timeout, reinterpret_cast<su_timer_arg_t *>(this));
+    timer_.set(e_.root(), timeout * 1000L, &CallSession::on_dial_timeout, this);
 }
 
 bool CallSession::add_fork(const std::string &request_uri, const std::string &next_hop,
                            const std::string &target, bool natted) {
-    url_t *ru = url_hdup(msg_home(request_), URL_STRING_MAKE(request_uri.c_str())->us_url);
+    url_t *ru = url_hdup(msg_home(request_.get()), URL_STRING_MAKE(request_uri.c_str())->us_url);
     if (!ru) return false;
     url_t ruc = *ru;
     if (e_.is_self(&ruc)) {
@@ -161,7 +141,8 @@ bool CallSession::add_fork(const std::string &request_uri, const std::string &ne
                         printable(request_uri).c_str());
         return false;
     }
-    msg_t *fwd = msg_dup(request_);
+    MsgRef copy(msg_dup(request_.get()));
+    msg_t *fwd = copy.get();
     sip_t *s = sip_object(fwd);
     sip_request_t *rq = sip_request_create(msg_home(fwd), SIP_METHOD_INVITE,
                                            URL_STRING_MAKE(request_uri.c_str()), nullptr);
@@ -184,14 +165,12 @@ bool CallSession::add_fork(const std::string &request_uri, const std::string &ne
     f->call = this;
     f->target = target;
     f->natted = natted;
-    f->orq = nta_outgoing_mcreate(
+    f->tx.reset(nta_outgoing_mcreate(
         e_.agent(), &CallSession::on_response, reinterpret_cast<nta_outgoing_magic_t *>(f.get()),
-        next_hop.empty() ? nullptr : URL_STRING_MAKE(next_hop.c_str()), fwd, TAG_END());
-    if (!f->orq) {
-        msg_destroy(fwd);
-        return false;
-    }
-    forks_.push_back(std::move(f));
+        next_hop.empty() ? nullptr : URL_STRING_MAKE(next_hop.c_str()), fwd, TAG_END()));
+    if (!f->tx) return false;
+    copy.release();  // the transaction has the message now
+    forks_.add(std::move(f));
     return true;
 }
 
@@ -203,47 +182,39 @@ int CallSession::on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *, sip_
 
 void CallSession::fork_response(Fork &f, sip_t const *sip) {
     int status = sip ? sip->sip_status->st_status : 408;
-    if (f.done) return;
+    if (!f.pending()) return;  // answered already, or cancelled: a proxy ignores the rest
     if (status < 200) {
-        if (status > 100 && !answered_ && !responded_) {
-            if (!cdr_.ring) cdr_.ring = e_.now_precise();
-            std::string from;
-            msg_t *m = copy_response(f.orq, &from);
-            if (f.natted) fix_nated_contact(m, from);
-            sip_via_remove(m, sip_object(m));
-            nta_incoming_mreply(irq_, m);
+        if (status > 100 && !answered_ && !irq_.answered()) {
+            cdr_.ringing(e_.now_precise());
+            forward_response(f, f.natted);
         }
         return;
     }
-    f.done = true;
-    f.status = status;
     if (status < 300) {
-        if (!answered_ && !responded_) {
+        forks_.record_final(f, status);
+        if (!answered_ && !irq_.answered()) {
             answered_ = true;
-            std::string from;
-            msg_t *m = copy_response(f.orq, &from);
             // The caller's ACK and BYE go to the callee's Contact: its public address.
-            if (f.natted) fix_nated_contact(m, from);
-            sip_via_remove(m, sip_object(m));
-            nta_incoming_mreply(irq_, m);
-            responded_ = true;
-            cdr_.answered = e_.now_precise();
-            cdr_.status = status;
-            cdr_.disposition = "ANSWER";
+            forward_response(f, f.natted);
+            cdr_.answer(e_.now_precise(), status);
             e_.answered_[cdr_.call_id] = cdr_;  // the CDR is written at BYE
             cancel_forks();
             dial_finished("ANSWER");
         }
         return;
     }
-    if (failure_rank(status) > failure_rank(best_status_)) {
-        if (best_) msg_destroy(best_);
-        best_ = copy_response(f.orq);
-        best_status_ = status;
-    }
-    for (const auto &x : forks_)
-        if (!x->done) return;
-    dial_finished(dialstatus_of(best_status_));
+    forks_.record_final(f, status, MsgRef(copy_response(f.tx.get())));
+    if (forks_.all_final()) dial_finished(dialstatus_of(forks_.best_status()));
+}
+
+void CallSession::forward_response(Fork &f, bool natted) {
+    std::string from;
+    MsgRef m(copy_response(f.tx.get(), &from));
+    if (!m) return;
+    if (natted) fix_nated_contact(m.get(), from);
+    sip_via_remove(m.get(), sip_object(m.get()));
+    const int status = sip_object(m.get())->sip_status->st_status;
+    irq_.forward(std::move(m), status);
 }
 
 void CallSession::cancel_forks() {
@@ -251,35 +222,26 @@ void CallSession::cancel_forks() {
         gw_tech_->hangup(gw_handle_);
         gw_tech_ = nullptr;
     }
-    for (auto &f : forks_) {
-        if (!f->done && f->orq) nta_outgoing_cancel(f->orq);
-        f->done = true;
-    }
+    forks_.cancel_pending();
 }
 
 void CallSession::on_dial_timeout(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg) {
     auto *c = reinterpret_cast<CallSession *>(arg);
     c->cancel_forks();
-    if (c->best_) msg_destroy(c->best_), c->best_ = nullptr;
-    c->best_status_ = 480;
+    c->forks_.set_best(480);
     c->dial_finished("NOANSWER");
 }
 
 void CallSession::dial_finished(const std::string &dialstatus) {
     if (!dialling_) return;
     dialling_ = false;
-    if (timer_) {
-        su_timer_destroy(timer_);
-        timer_ = nullptr;
-    }
+    timer_.reset();
     if (dialstatus != "ANSWER") {
-        cdr_.ended = e_.now_precise();
-        cdr_.disposition = cancelled_ ? "CANCEL" : dialstatus;
-        cdr_.status = best_status_;
-        e_.write_cdr(cdr_);
+        e_.close_cdr(cdr_, cancelled_ ? "CANCEL" : dialstatus, forks_.best_status());
     }
     if (cancelled_) return finish();
-    exec_->resume({{"DIALSTATUS", dialstatus}, {"DIALSIPSTATUS", std::to_string(best_status_)}});
+    exec_->resume(
+        {{"DIALSTATUS", dialstatus}, {"DIALSIPSTATUS", std::to_string(forks_.best_status())}});
     step();
 }
 
@@ -292,7 +254,7 @@ bool CallSession::start_gateway(const std::string &tech, const std::string &reso
     req.resource = resource;
     req.caller = caller_;
     req.timeout_seconds = timeout;
-    sip_t *s = sip_object(request_);
+    sip_t *s = sip_object(request_.get());
     if (s->sip_payload && s->sip_content_type && s->sip_content_type->c_type &&
         strcasecmp(s->sip_content_type->c_type, "application/sdp") == 0)
         req.sdp_offer.assign(s->sip_payload->pl_data, s->sip_payload->pl_len);
@@ -312,34 +274,29 @@ void CallSession::gateway_event(const DialEvent &ev) {
     if (!dialling_ || finished_) return;
     switch (ev.kind) {
         case DialEvent::Ringing:
-            if (!cdr_.ring) cdr_.ring = e_.now_precise();
-            if (!responded_) nta_incoming_treply(irq_, 180, "Ringing", TAG_END());
+            cdr_.ringing(e_.now_precise());
+            irq_.reply(180, "Ringing", TAG_END());
             return;
         case DialEvent::Answered: {
-            std::string contact = "<" + e_.self_uri() + ">";
-            nta_incoming_treply(
-                irq_, 200, "OK", SIPTAG_CONTACT_STR(contact.c_str()),
-                TAG_IF(!ev.sdp_answer.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
-                TAG_IF(!ev.sdp_answer.empty(), SIPTAG_PAYLOAD_STR(ev.sdp_answer.c_str())),
-                TAG_END());
-            responded_ = answered_ = true;
-            cdr_.answered = e_.now_precise();
-            cdr_.status = 200;
-            cdr_.disposition = "ANSWER";
-            sip_t *s = sip_object(request_);
             Engine::GatewayCall g;
+            // Our own dialog with the caller, so that the far end's hangup becomes a BYE along
+            // the caller's route set (from behind NAT: to the address its INVITE came from).
+            if (!g.dialog.create_uas(e_.agent(), &Engine::on_request,
+                                     reinterpret_cast<nta_leg_magic_t *>(&e_), irq_.get(),
+                                     sip_object(request_.get())))
+                VCE_LOG_WARNING("SIP: call %s: no dialog for the answered gateway call",
+                                printable(cdr_.call_id).c_str());
+            if (!nat_source_.empty()) g.dialog.set_hop("sip:" + nat_source_);
+            std::string contact = "<" + e_.self_uri() + ">";
+            irq_.reply(200, "OK", SIPTAG_CONTACT_STR(contact.c_str()),
+                       TAG_IF(!ev.sdp_answer.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+                       TAG_IF(!ev.sdp_answer.empty(), SIPTAG_PAYLOAD_STR(ev.sdp_answer.c_str())),
+                       TAG_END());
+            answered_ = true;
+            cdr_.answer(e_.now_precise(), 200);
             g.tech = gw_tech_;
             g.handle = gw_handle_;
             g.cdr = cdr_;
-            g.remote_target =
-                s->sip_contact ? url_as_string(msg_home(request_), s->sip_contact->m_url) : "";
-            char *from = sip_header_as_string(msg_home(request_),
-                                              reinterpret_cast<sip_header_t const *>(s->sip_from));
-            char *to = sip_header_as_string(msg_home(request_),
-                                            reinterpret_cast<sip_header_t const *>(s->sip_to));
-            g.their_from = from ? from : "";
-            g.our_to = std::string(to ? to : "") +
-                       ";tag=" + (nta_incoming_gettag(irq_) ? nta_incoming_gettag(irq_) : "vce");
             gw_tech_ = nullptr;  // the engine owns the leg from now on
             e_.gateway_answered(id_, cdr_.call_id, std::move(g));
             dial_finished("ANSWER");
@@ -348,7 +305,7 @@ void CallSession::gateway_event(const DialEvent &ev) {
         case DialEvent::Failed:
         case DialEvent::Ended:
             gw_tech_ = nullptr;
-            best_status_ = ev.sip_status ? ev.sip_status : 503;
+            forks_.set_best(ev.sip_status ? ev.sip_status : 503);
             dial_finished(ev.dialstatus.empty() ? "CONGESTION" : ev.dialstatus);
             return;
     }
@@ -356,7 +313,7 @@ void CallSession::gateway_event(const DialEvent &ev) {
 
 int CallSession::on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *, sip_t const *) {
     auto *c = reinterpret_cast<CallSession *>(magic);
-    if (c->answered_ || c->responded_) return 0;
+    if (c->answered_ || c->irq_.answered()) return 0;
     c->cancelled_ = true;
     c->cancel_forks();
     c->respond(487, "Request Terminated");
@@ -368,9 +325,7 @@ int CallSession::on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *, sip_t 
 }
 
 void CallSession::respond(int status, const char *phrase) {
-    if (responded_) return;
-    responded_ = true;
-    nta_incoming_treply(irq_, status, phrase ? phrase : sip_status_phrase(status), TAG_END());
+    irq_.reply(status, phrase, TAG_END());
 }
 
 void CallSession::finish() {

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "Engine.h"
+#include "ForkSet.h"
+#include "SofiaHandles.h"
 #include "dialplan/Execution.h"
 #include "vce/Channels.h"
 
@@ -29,12 +31,10 @@ public:
     void gateway_event(const DialEvent &ev);
 
 private:
-    struct Fork {
-        CallSession *call;
-        nta_outgoing_t *orq = nullptr;
+    // One proxied copy of the INVITE (ForkBase::tx).
+    struct Fork : ForkBase {
+        CallSession *call = nullptr;
         std::string target;
-        int status = 0;
-        bool done = false;
         bool natted = false;  // a binding behind NAT (over UDP): fix its answers' Contact
     };
     static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip);
@@ -46,30 +46,28 @@ private:
     bool add_fork(const std::string &request_uri, const std::string &next_hop,
                   const std::string &target, bool natted = false);
     void fork_response(Fork &f, sip_t const *sip);
+    void forward_response(Fork &f, bool natted);  // a fork's answer to the caller
     void dial_finished(const std::string &dialstatus);
-    void cancel_forks();
+    void cancel_forks();  // the forks and the gateway leg
     void respond(int status, const char *phrase);
     void finish();
 
     Engine &e_;
     uint64_t id_;
-    nta_incoming_t *irq_;
-    msg_t *request_;  // our reference to the caller's INVITE
+    IncomingTx irq_;  // the caller's INVITE: answered 500 if we are destroyed unanswered
+    MsgRef request_;  // our reference to the caller's INVITE
     std::string caller_, dialled_, nat_source_;
     std::unique_ptr<dialplan::Execution> exec_;
-    std::vector<std::unique_ptr<Fork>> forks_;
-    su_timer_t *timer_ = nullptr;
-    bool dialling_ = false, answered_ = false, responded_ = false, cancelled_ = false,
-         finished_ = false;
-    int best_status_ = 0;
-    msg_t *best_ = nullptr;  // best final response so far (forwarded if the plan ends)
+    ForkSet<Fork> forks_;  // its best failure is forwarded if the plan ends
+    Timer timer_;          // the Dial timeout
+    bool dialling_ = false, answered_ = false, cancelled_ = false, finished_ = false;
     int legs_ = 0;
     // A leg on another technology (Dial(TDM/...)): we answer the caller ourselves with
     // that technology's media (this box terminates the call).
     bool start_gateway(const std::string &tech, const std::string &resource, int timeout);
     std::shared_ptr<ChannelTech> gw_tech_;  // counted reference (ChannelRegistry::acquire)
     unsigned long gw_handle_ = 0;
-    Engine::CdrLeg cdr_;
+    CallRecord cdr_;
 };
 
 }  // namespace vce::sip

@@ -15,6 +15,8 @@
 #include <sstream>
 
 #include "CallSession.h"
+#include "InDialogRule.h"
+#include "Relay.h"
 #include "SipText.h"
 #include "vce/DialplanService.h"
 #include "vce/Host.h"
@@ -41,6 +43,7 @@ Engine::Engine(Host &host, SipConfig cfg, std::shared_ptr<SharedSipState> shared
 }
 
 Engine::~Engine() {
+    life_.end();  // database answers and core-thread work still queued for us are dropped
     stop();
 }
 
@@ -105,6 +108,9 @@ std::string Engine::start() {
 void Engine::stop() {
     loop_.stop([this] {
         sessions_.clear();
+        relays_.clear();
+        deliveries_.clear();
+        closing_.clear();
         for (auto &[call_id, g] : gateway_) g.tech->hangup(g.handle);
         gateway_.clear();
         if (timer_) su_timer_destroy(timer_);
@@ -139,7 +145,7 @@ void Engine::housekeeping() {
 // --- cross-thread plumbing -------------------------------------------------------------
 
 void Engine::persist(std::vector<SqlWrite> writes, std::function<void(int)> done) {
-    host_.post([this, writes = std::move(writes), done = std::move(done)]() mutable {
+    host_.post(life_.guard([this, writes = std::move(writes), done = std::move(done)]() mutable {
         Database *db = host_.service<Database>(services::kDatabase);
         if (!db || writes.empty()) {
             loop_.post([done] { done(db_unavailable_status()); });
@@ -155,18 +161,18 @@ void Engine::persist(std::vector<SqlWrite> writes, std::function<void(int)> done
             }
         };
         for (auto &w : writes) {
-            WriteAdmission a =
-                db->write(w.sql, std::move(w.params), [finish](bool ok, const std::string &err) {
+            WriteAdmission a = db->write(
+                w.sql, std::move(w.params), life_.guard([finish](bool ok, const std::string &err) {
                     if (!ok) VCE_LOG_ERROR("SIP: durable write refused: %s", err.c_str());
                     finish(ok ? 0 : 500);
-                });
+                }));
             if (a != WriteAdmission::Accepted) finish(503);
         }
-    });
+    }));
 }
 
 void Engine::persist_async(SqlWrite write) {
-    host_.post([this, write = std::move(write)]() mutable {
+    host_.post(life_.guard([this, write = std::move(write)]() mutable {
         Database *db = host_.service<Database>(services::kDatabase);
         if (!db) return VCE_LOG_ERROR("SIP: no database; dropped write: %s", write.sql.c_str());
         std::string sql = write.sql;
@@ -175,11 +181,11 @@ void Engine::persist_async(SqlWrite write) {
                     VCE_LOG_ERROR("SIP: durable write refused: %s (%s)", err.c_str(), sql.c_str());
             }) != WriteAdmission::Accepted)
             VCE_LOG_ERROR("SIP: durable queue full; write refused: %s", sql.c_str());
-    });
+    }));
 }
 
 void Engine::query(std::string sql, SqlParams params, std::function<void(SqlResult)> done) {
-    host_.post(
+    host_.post(life_.guard(
         [this, sql = std::move(sql), params = std::move(params), done = std::move(done)]() mutable {
             Database *db = host_.service<Database>(services::kDatabase);
             if (!db) {
@@ -188,9 +194,10 @@ void Engine::query(std::string sql, SqlParams params, std::function<void(SqlResu
                 loop_.post([done, r] { done(r); });
                 return;
             }
-            db->query(sql, std::move(params),
-                      [this, done](const SqlResult &r) { loop_.post([done, r] { done(r); }); });
-        });
+            db->query(sql, std::move(params), life_.guard([this, done](const SqlResult &r) {
+                loop_.post([done, r] { done(r); });
+            }));
+        }));
 }
 
 void Engine::load_bindings(std::vector<Binding> bindings) {
@@ -382,6 +389,17 @@ std::string Engine::dialled_of(const url_t *u) const {
     return user + "@" + host;
 }
 
+Relay &Engine::start_relay(nta_incoming_t *irq, std::function<bool(int)> on_failure) {
+    auto r = std::make_unique<Relay>(*this, irq, std::move(on_failure));
+    Relay &ref = *r;
+    relays_[r.get()] = std::move(r);
+    return ref;
+}
+
+void Engine::end_relay(Relay *r) {
+    loop_.post([this, r] { relays_.erase(r); });
+}
+
 void Engine::end_session(uint64_t id) {
     // Deferred: the session may be on the stack (inside one of its own callbacks).
     loop_.post([this, id] {
@@ -428,12 +446,9 @@ bool Engine::end_gateway_from_caller(nta_incoming_t *irq, sip_t const *sip) {
     if (!sip->sip_call_id) return false;
     auto it = gateway_.find(sip->sip_call_id->i_id);
     if (it == gateway_.end()) return false;
-    if (sip->sip_request->rq_method != sip_method_bye) {
-        // re-INVITE, INFO, ...: the media stays as negotiated.
-        nta_incoming_treply(
-            irq, sip->sip_request->rq_method == sip_method_invite ? 488 : 200,
-            sip->sip_request->rq_method == sip_method_invite ? "Not Acceptable Here" : "OK",
-            TAG_END());
+    const InDialogAnswer a = in_dialog_answer(sip->sip_request->rq_method);
+    if (!a.ends_call) {
+        if (a.status) nta_incoming_treply(irq, a.status, sip_status_phrase(a.status), TAG_END());
         nta_incoming_destroy(irq);
         return true;
     }
@@ -444,8 +459,9 @@ bool Engine::end_gateway_from_caller(nta_incoming_t *irq, sip_t const *sip) {
     g.tech->hangup(g.handle);
     nta_incoming_treply(irq, 200, "OK", TAG_END());
     nta_incoming_destroy(irq);
-    g.cdr.ended = now_precise();
-    write_cdr(g.cdr);
+    close_cdr(g.cdr);
+    // The BYE came in on the dialog's own leg: let it go after this callback.
+    loop_.post([dialog = std::make_shared<Dialog>(std::move(g.dialog))] {});
     return true;
 }
 
@@ -457,29 +473,31 @@ void Engine::end_gateway_from_far_end(const std::string &call_id) {
     gateway_.erase(it);
     for (auto s = gateway_by_session_.begin(); s != gateway_by_session_.end();)
         s = s->second == call_id ? gateway_by_session_.erase(s) : std::next(s);
-    g.cdr.ended = now_precise();
-    write_cdr(g.cdr);
-    if (g.remote_target.empty()) return;
-    nta_outgoing_t *orq = nta_outgoing_tcreate(
-        leg_,
-        [](nta_outgoing_magic_t *, nta_outgoing_t *orq, sip_t const *sip) -> int {
-            if (!sip || sip->sip_status->st_status >= 200) nta_outgoing_destroy(orq);
-            return 0;
-        },
-        nullptr, nullptr, SIP_METHOD_BYE, URL_STRING_MAKE(g.remote_target.c_str()),
-        SIPTAG_FROM_STR(g.our_to.c_str()), SIPTAG_TO_STR(g.their_from.c_str()),
-        SIPTAG_CALL_ID_STR(call_id.c_str()), SIPTAG_CSEQ_STR("1 BYE"),
-        SIPTAG_MAX_FORWARDS_STR("70"), TAG_END());
-    if (!orq)
+    close_cdr(g.cdr);
+    OutgoingTx bye =
+        g.dialog.bye(&Engine::on_closing_response, reinterpret_cast<nta_outgoing_magic_t *>(this));
+    if (!bye) {
         VCE_LOG_WARNING("SIP: cannot send BYE for gateway call %s", printable(call_id).c_str());
+        return;
+    }
+    nta_outgoing_t *orq = bye.get();
+    closing_[orq] = Closing{std::move(g.dialog), std::move(bye)};
 }
 
-void Engine::write_cdr(const CdrLeg &l) {
+int Engine::on_closing_response(nta_outgoing_magic_t *self, nta_outgoing_t *orq, sip_t const *sip) {
+    if (sip && sip->sip_status->st_status < 200) return 0;
+    auto *e = reinterpret_cast<Engine *>(self);
+    // Deferred: we are inside the transaction's own callback.
+    e->loop_.post([e, orq] { e->closing_.erase(orq); });
+    return 0;
+}
+
+void Engine::close_cdr(CallRecord &l, const std::string &outcome, int sip_status) {
+    if (!l.close(now_precise(), outcome, sip_status)) return;
     auto ts = [](double t) -> SqlParam {
         return t > 0 ? SqlParam(std::to_string(t)) : std::nullopt;
     };
-    long billable =
-        l.answered > 0 && l.ended > l.answered ? static_cast<long>(l.ended - l.answered + 0.5) : 0;
+    const long billable = l.billable_seconds();
     SqlParams p = {l.call_id,     std::to_string(l.leg),
                    l.caller,      l.dialled,
                    l.routed_to,   l.cls,

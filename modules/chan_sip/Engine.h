@@ -16,14 +16,18 @@
 #include <unordered_map>
 #include <vector>
 
+#include "CallRecord.h"
+#include "Dialog.h"
 #include "DigestAuth.h"
 #include "FloodGuard.h"
 #include "Location.h"
 #include "SharedSipState.h"
 #include "SipConfig.h"
 #include "SipLoop.h"
+#include "SofiaHandles.h"
 #include "vce/Channels.h"
 #include "vce/Database.h"
+#include "vce/Lifetime.h"
 
 namespace vce {
 class Host;
@@ -34,6 +38,7 @@ class DialplanService;
 namespace vce::sip {
 
 class CallSession;
+class Relay;
 struct Source;
 
 // One durable SQL write the engine needs committed before it answers.
@@ -58,7 +63,8 @@ public:
     void show_registrations(const std::string &aor, std::function<void(std::string)> reply);
     void show_status(std::function<void(std::string)> reply);
     // Any thread: runs fn on the SIP thread (the SIP channel technology hands calls over).
-    void post(std::function<void()> fn) { loop_.post(std::move(fn)); }
+    // Returns false (fn destroyed unrun) once the SIP thread has ended.
+    bool post(std::function<void()> fn) { return loop_.post(std::move(fn)); }
 
     // --- SIP thread ---
     nta_agent_t *agent() const { return agent_; }
@@ -86,6 +92,10 @@ public:
     // Record-Route coming back) from the top of a request we forward.
     void drop_own_routes(msg_t *msg, sip_t *sip) const;
     void end_session(uint64_t id);
+    // A relay of one request, owned here until it has answered (end_relay, deferred: it may
+    // be inside one of its own transactions' callbacks).
+    Relay &start_relay(nta_incoming_t *irq, std::function<bool(int)> on_failure = nullptr);
+    void end_relay(Relay *r);
     void deliver_queued_messages(const std::string &aor);
     SipCounters &counters;
     unsigned worker() const { return worker_; }
@@ -123,24 +133,34 @@ private:
     FloodGuard &flood_;
     uint64_t next_session_ = 1;
     std::unordered_map<uint64_t, std::unique_ptr<CallSession>> sessions_;
+    std::unordered_map<Relay *, std::unique_ptr<Relay>> relays_;
+    // A stored message on its way to a phone that registered again.
+    struct QueuedDelivery {
+        Engine *e = nullptr;
+        std::string id;  // queued_messages.id
+        OutgoingTx tx;
+    };
+    std::unordered_map<QueuedDelivery *, std::unique_ptr<QueuedDelivery>> deliveries_;
+    // Dialogs we are ending: our BYE waits for its answer here, with its dialog.
+    struct Closing {
+        Dialog dialog;
+        OutgoingTx bye;
+    };
+    std::unordered_map<nta_outgoing_t *, Closing> closing_;
+    static int on_closing_response(nta_outgoing_magic_t *self, nta_outgoing_t *orq,
+                                   sip_t const *sip);
 
 public:
-    // One leg of a call as a CDR row (times in unix seconds, 0 = did not happen).
-    struct CdrLeg {
-        std::string call_id, caller, dialled, routed_to, cls, route, disposition;
-        int leg = 1, status = 0;
-        double started = 0, ring = 0, answered = 0, ended = 0;
-    };
-    void write_cdr(const CdrLeg &leg);
+    // Closes a leg's record once (CallRecord::close) and writes its CDR row.
+    void close_cdr(CallRecord &leg, const std::string &outcome = "", int sip_status = 0);
     // An answered leg waits here for its BYE (Call-ID -> leg).
-    std::unordered_map<std::string, CdrLeg> answered_;
+    std::unordered_map<std::string, CallRecord> answered_;
     // A call this box answered for another technology (SIP caller -> TDM trunk).
     struct GatewayCall {
         std::shared_ptr<ChannelTech> tech;  // counted: its module stays busy while we hold it
         unsigned long handle = 0;
-        CdrLeg cdr;
-        std::string remote_target, their_from, our_to;
-        uint32_t cseq = 1;
+        CallRecord cdr;
+        Dialog dialog;  // the UAS dialog with the caller (our BYE when the far end hangs up)
     };
     void gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g);
     // Any thread: an event of a gateway leg; runs on the SIP thread.
@@ -153,6 +173,9 @@ private:
     std::unordered_map<uint64_t, std::string> gateway_by_session_;  // answered: session -> Call-ID
     bool end_gateway_from_caller(nta_incoming_t *irq, sip_t const *sip);
     void end_gateway_from_far_end(const std::string &call_id);
+    // Guards the closures this engine hands to the core thread and the database callbacks
+    // it passes there: ended first in ~Engine, so none runs on a destroyed engine.
+    Lifetime life_;
 };
 
 // Where a request came from (the real source address, for NAT and security logs).

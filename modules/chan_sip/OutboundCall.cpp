@@ -10,6 +10,7 @@
 #include <random>
 
 #include "DialStatus.h"
+#include "InDialogRule.h"
 #include "Location.h"
 #include "SipText.h"
 #include "vce/Log.h"
@@ -79,16 +80,7 @@ OutboundCall::OutboundCall(Engine &e, unsigned long handle, DialRequest req,
     cdr_.routed_to = req_.resource.substr(req_.resource.find('/') + 1);
 }
 
-OutboundCall::~OutboundCall() {
-    if (timer_) su_timer_destroy(timer_);
-    if (linger_) su_timer_destroy(linger_);
-    for (auto &f : forks_) {
-        if (f->invite) nta_outgoing_destroy(f->invite);
-        if (f->ack) nta_outgoing_destroy(f->ack);
-        if (f->bye) nta_outgoing_destroy(f->bye);
-        if (f->leg) nta_leg_destroy(f->leg);
-    }
-}
+OutboundCall::~OutboundCall() = default;
 
 std::string OutboundCall::describe() const {
     return "call " + std::to_string(handle_) + " (" + printable(req_.call_id) + " -> SIP/" +
@@ -96,7 +88,7 @@ std::string OutboundCall::describe() const {
 }
 
 void OutboundCall::start() {
-    cdr_.started = e_.now_precise();
+    cdr_.begin(e_.now_precise());
     const SipConfig &cfg = e_.config();
     const std::string domain = cfg.domain.empty() ? cfg.bind_ip : cfg.domain;
     const std::string &res = req_.resource;
@@ -117,9 +109,7 @@ void OutboundCall::start() {
     }
     if (forks_.empty()) return failed("CHANUNAVAIL", 480);
     const int timeout = req_.timeout_seconds > 0 ? req_.timeout_seconds : cfg.dial_timeout;
-    timer_ = su_timer_create(su_root_task(e_.root()), static_cast<su_duration_t>(timeout) * 1000);
-    if (timer_)
-        su_timer_set(timer_, &OutboundCall::on_timeout, reinterpret_cast<su_timer_arg_t *>(this));
+    timer_.set(e_.root(), timeout * 1000L, &OutboundCall::on_timeout, this);
     VCE_LOG_NOTICE("SIP: %s: INVITE to %zu terminal(s), timeout %d s", describe().c_str(),
                    forks_.size(), timeout);
 }
@@ -138,36 +128,30 @@ bool OutboundCall::add_fork(const std::string &request_uri, const std::string &t
     auto f = std::make_unique<Fork>();
     f->call = this;
     f->target = target;
-    f->hop = hop;
     // Each fork is its own dialog: its own Call-ID, our tag, the callee's tag once it answers.
     const std::string cid =
         forks_.empty() ? call_id_ : std::to_string(forks_.size() + 1) + "-" + call_id_;
     const std::string to = "<" + to_uri + ">";
-    f->leg = nta_leg_tcreate(e_.agent(), &OutboundCall::on_request,
-                             reinterpret_cast<nta_leg_magic_t *>(f.get()),
-                             SIPTAG_FROM_STR(from_.c_str()), SIPTAG_TO_STR(to.c_str()),
-                             SIPTAG_CALL_ID_STR(cid.c_str()), TAG_END());
-    if (!f->leg || !nta_leg_tag(f->leg, nullptr)) {
+    if (!f->dialog.create_uac(e_.agent(), &OutboundCall::on_request,
+                              reinterpret_cast<nta_leg_magic_t *>(f.get()), from_, to, cid)) {
         VCE_LOG_ERROR("SIP: %s: cannot create a dialog for %s", describe().c_str(),
                       printable(request_uri).c_str());
-        if (f->leg) nta_leg_destroy(f->leg);
         return false;
     }
+    f->dialog.set_hop(hop);
     const std::string &sdp = req_.sdp_offer;
-    f->invite = nta_outgoing_tcreate(
-        f->leg, &OutboundCall::on_response, reinterpret_cast<nta_outgoing_magic_t *>(f.get()),
-        hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()), SIP_METHOD_INVITE,
-        URL_STRING_MAKE(request_uri.c_str()), SIPTAG_CONTACT_STR(contact_.c_str()),
-        SIPTAG_ALLOW_STR("INVITE, ACK, CANCEL, BYE, OPTIONS"), SIPTAG_MAX_FORWARDS_STR("70"),
+    f->tx = f->dialog.invite(
+        &OutboundCall::on_response, reinterpret_cast<nta_outgoing_magic_t *>(f.get()), request_uri,
+        SIPTAG_CONTACT_STR(contact_.c_str()), SIPTAG_ALLOW_STR("INVITE, ACK, CANCEL, BYE, OPTIONS"),
+        SIPTAG_MAX_FORWARDS_STR("70"),
         TAG_IF(!sdp.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
         TAG_IF(!sdp.empty(), SIPTAG_PAYLOAD_STR(sdp.c_str())), TAG_END());
-    if (!f->invite) {
+    if (!f->tx) {
         VCE_LOG_ERROR("SIP: %s: cannot send the INVITE to %s", describe().c_str(),
                       printable(request_uri).c_str());
-        nta_leg_destroy(f->leg);
         return false;
     }
-    forks_.push_back(std::move(f));
+    forks_.add(std::move(f));
     return true;
 }
 
@@ -183,27 +167,24 @@ void OutboundCall::response(Fork &f, sip_t const *sip, int status) {
     if (status < 200) {
         if (status > 100 && state_ == State::Calling && !ringing_ && !f.cancelled) {
             ringing_ = true;
-            cdr_.ring = e_.now_precise();
+            cdr_.ringing(e_.now_precise());
             report({DialEvent::Ringing, "", status, ""});
         }
         return;
     }
-    if (f.status >= 200) {
+    if (!forks_.record_final(f, status)) {
         // A retransmitted 2xx (our ACK was lost): ACK it again.
-        if (status < 300 && f.confirmed && sip) confirm(f, sip);
+        if (status < 300 && f.dialog.established() && sip) confirm(f, sip);
         return;
     }
-    f.status = status;
     if (status < 300) {
         if (sip) confirm(f, sip);
         if (state_ == State::Calling && !f.cancelled && sip) {
             winner_ = &f;
             state_ = State::Answered;
-            if (timer_) su_timer_destroy(timer_), timer_ = nullptr;
-            cancel_forks(&f);
-            cdr_.answered = e_.now_precise();
-            cdr_.status = status;
-            cdr_.disposition = "ANSWER";
+            timer_.reset();
+            forks_.cancel_pending(&f);
+            cdr_.answer(e_.now_precise(), status);
             std::string answer;
             if (sip->sip_payload && sip->sip_payload->pl_data)
                 answer.assign(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
@@ -214,37 +195,25 @@ void OutboundCall::response(Fork &f, sip_t const *sip, int status) {
         }
         return check_finished();
     }
-    if (failure_rank(status) > failure_rank(best_status_)) best_status_ = status;
-    if (state_ == State::Calling) {
-        bool all = true;
-        for (const auto &x : forks_) all = all && x->status >= 200;
-        if (all) failed(dialstatus_of(best_status_), best_status_);
-    }
+    // A UAC waits for the 487 of every fork it cancelled (a 2xx may cross the CANCEL).
+    if (state_ == State::Calling && forks_.all_final(false))
+        failed(dialstatus_of(forks_.best_status()), forks_.best_status());
     check_finished();
 }
 
 void OutboundCall::confirm(Fork &f, sip_t const *sip) {
-    if (!f.confirmed) {
-        if (sip->sip_to && sip->sip_to->a_tag) nta_leg_rtag(f.leg, sip->sip_to->a_tag);
-        nta_leg_client_reroute(f.leg, sip->sip_record_route, sip->sip_contact, 1);
-        f.confirmed = true;
-    }
-    if (f.ack) nta_outgoing_destroy(f.ack);
-    f.ack = nta_outgoing_tcreate(f.leg, nullptr, nullptr,
-                                 f.hop.empty() ? nullptr : URL_STRING_MAKE(f.hop.c_str()),
-                                 SIP_METHOD_ACK, nullptr, TAG_END());
+    f.dialog.confirm(sip);
+    f.ack = f.dialog.ack();
     if (!f.ack) VCE_LOG_WARNING("SIP: %s: cannot send the ACK", describe().c_str());
 }
 
 void OutboundCall::send_bye(Fork &f) {
-    if (!f.confirmed || f.bye || f.byeDone) return;
-    f.bye = nta_outgoing_tcreate(f.leg, &OutboundCall::on_bye_response,
-                                 reinterpret_cast<nta_outgoing_magic_t *>(&f),
-                                 f.hop.empty() ? nullptr : URL_STRING_MAKE(f.hop.c_str()),
-                                 SIP_METHOD_BYE, nullptr, TAG_END());
+    if (!f.dialog.established() || f.bye || f.bye_done) return;
+    f.bye =
+        f.dialog.bye(&OutboundCall::on_bye_response, reinterpret_cast<nta_outgoing_magic_t *>(&f));
     if (!f.bye) {
         VCE_LOG_WARNING("SIP: %s: cannot send the BYE", describe().c_str());
-        f.byeDone = true;
+        f.bye_done = true;
     }
 }
 
@@ -254,7 +223,7 @@ int OutboundCall::on_bye_response(nta_outgoing_magic_t *magic, nta_outgoing_t *o
     const int status =
         sip && sip->sip_status ? sip->sip_status->st_status : nta_outgoing_status(orq);
     if (status >= 200) {
-        f->byeDone = true;
+        f->bye_done = true;
         f->call->check_finished();
     }
     return 0;
@@ -268,38 +237,19 @@ int OutboundCall::on_request(nta_leg_magic_t *magic, nta_leg_t *, nta_incoming_t
 
 // Requests in one of our dialogs. Answered here, never forwarded anywhere.
 int OutboundCall::request(Fork &f, nta_incoming_t *irq, sip_t const *sip) {
-    switch (sip->sip_request->rq_method) {
-        case sip_method_bye:
-            f.byeDone = true;
-            if (&f == winner_ && state_ == State::Answered) {
-                VCE_LOG_NOTICE("SIP: %s: the callee hung up", describe().c_str());
-                cdr_.ended = e_.now_precise();
-                e_.write_cdr(cdr_);
-                report({DialEvent::Ended, "", 0, ""});
-                over();
-            }
-            check_finished();  // deferred: the dialog outlives this callback
-            return 200;
-        case sip_method_ack:
-            nta_incoming_destroy(irq);
-            return 0;
-        case sip_method_invite:
-        case sip_method_update:
-            return 488;  // the media stays as negotiated
-        case sip_method_options:
-        case sip_method_info:
-            return 200;
-        default:
-            return 405;
+    const InDialogAnswer a = in_dialog_answer(sip->sip_request->rq_method);
+    if (a.ends_call) {
+        f.bye_done = true;
+        if (&f == winner_ && state_ == State::Answered) {
+            VCE_LOG_NOTICE("SIP: %s: the callee hung up", describe().c_str());
+            e_.close_cdr(cdr_);
+            report({DialEvent::Ended, "", 0, ""});
+            over();
+        }
+        check_finished();  // deferred: the dialog outlives this callback
     }
-}
-
-void OutboundCall::cancel_forks(const Fork *except) {
-    for (auto &f : forks_) {
-        if (f.get() == except || f->status >= 200 || f->cancelled) continue;
-        f->cancelled = true;
-        if (f->invite) nta_outgoing_cancel(f->invite);
-    }
+    if (a.status == 0) nta_incoming_destroy(irq);
+    return a.status;
 }
 
 void OutboundCall::on_timeout(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg) {
@@ -310,14 +260,11 @@ void OutboundCall::on_timeout(su_root_magic_t *, su_timer_t *, su_timer_arg_t *a
 
 void OutboundCall::failed(const std::string &dialstatus, int sip_status) {
     if (state_ != State::Calling) return;
-    cdr_.ended = e_.now_precise();
-    cdr_.disposition = dialstatus;
-    cdr_.status = sip_status;
-    e_.write_cdr(cdr_);
+    e_.close_cdr(cdr_, dialstatus, sip_status);
     VCE_LOG_NOTICE("SIP: %s: DIALSTATUS=%s (%d)", describe().c_str(), dialstatus.c_str(),
                    sip_status);
     report({DialEvent::Failed, dialstatus, sip_status, ""});
-    cancel_forks(nullptr);
+    forks_.cancel_pending();
     over();
 }
 
@@ -329,15 +276,11 @@ void OutboundCall::hangup() {
     events_ = nullptr;
     if (state_ == State::Calling) {
         VCE_LOG_NOTICE("SIP: %s: the caller gave up; CANCEL", describe().c_str());
-        cdr_.ended = e_.now_precise();
-        cdr_.disposition = "CANCEL";
-        cdr_.status = 487;
-        e_.write_cdr(cdr_);
-        cancel_forks(nullptr);
+        e_.close_cdr(cdr_, "CANCEL", 487);
+        forks_.cancel_pending();
     } else if (state_ == State::Answered) {
         VCE_LOG_NOTICE("SIP: %s: the caller hung up; BYE", describe().c_str());
-        cdr_.ended = e_.now_precise();
-        e_.write_cdr(cdr_);
+        e_.close_cdr(cdr_);
         if (winner_) send_bye(*winner_);
     }
     over();
@@ -355,10 +298,8 @@ void OutboundCall::over() {
     if (state_ == State::Over) return;
     state_ = State::Over;
     events_ = nullptr;
-    if (timer_) su_timer_destroy(timer_), timer_ = nullptr;
-    linger_ = su_timer_create(su_root_task(e_.root()), kLingerSeconds * 1000);
-    if (linger_)
-        su_timer_set(linger_, &OutboundCall::on_linger, reinterpret_cast<su_timer_arg_t *>(this));
+    timer_.reset();
+    linger_.set(e_.root(), kLingerSeconds * 1000L, &OutboundCall::on_linger, this);
     check_finished();
 }
 
@@ -366,8 +307,8 @@ void OutboundCall::on_linger(su_root_magic_t *, su_timer_t *, su_timer_arg_t *ar
     auto *c = reinterpret_cast<OutboundCall *>(arg);
     VCE_LOG_INFO("SIP: %s: stopped waiting for the callee's last answers", c->describe().c_str());
     for (auto &f : c->forks_) {
-        if (f->status < 200) f->status = 408;
-        f->byeDone = true;
+        if (!f->final()) f->status = 408;
+        f->bye_done = true;
     }
     c->check_finished();
 }
@@ -375,7 +316,7 @@ void OutboundCall::on_linger(su_root_magic_t *, su_timer_t *, su_timer_arg_t *ar
 void OutboundCall::check_finished() {
     if (state_ != State::Over || finishing_) return;
     for (const auto &f : forks_)
-        if (f->status < 200 || (f->confirmed && !f->byeDone)) return;
+        if (!f->final() || (f->dialog.established() && !f->bye_done)) return;
     finishing_ = true;
     // Deferred: we may be inside one of our own transactions' callbacks.
     auto done = finished_;

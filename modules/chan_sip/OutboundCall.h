@@ -15,7 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "Dialog.h"
 #include "Engine.h"
+#include "ForkSet.h"
+#include "SofiaHandles.h"
 #include "vce/Channels.h"
 
 namespace vce::sip {
@@ -26,7 +29,7 @@ public:
     // the owner then destroys the call.
     OutboundCall(Engine &e, unsigned long handle, DialRequest req, ChannelTech::Events events,
                  std::function<void(unsigned long)> finished);
-    ~OutboundCall();  // destroys the transactions and dialogs left (SIP thread)
+    ~OutboundCall();  // the transactions and dialogs left go with it (SIP thread)
     OutboundCall(const OutboundCall &) = delete;
     OutboundCall &operator=(const OutboundCall &) = delete;
 
@@ -37,16 +40,16 @@ public:
     void shutdown();
 
 private:
-    struct Fork {
+    // One fork: the INVITE (ForkBase::tx) on a dialog of its own.
+    struct Fork : ForkBase {
+        ~Fork() {  // the transactions first, then the dialog they were sent in
+            tx.reset(), ack.reset(), bye.reset();
+        }
         OutboundCall *call = nullptr;
         std::string target;  // "SIP/..." for logs
-        std::string hop;     // where requests go when NAT rewrote the contact ("" = the URI)
-        nta_leg_t *leg = nullptr;
-        nta_outgoing_t *invite = nullptr, *ack = nullptr, *bye = nullptr;
-        int status = 0;          // final status of the INVITE (0 = none yet)
-        bool cancelled = false;  // CANCEL sent (or the INVITE is not wanted any more)
-        bool confirmed = false;  // 2xx ACKed: a dialog that needs a BYE
-        bool byeDone = false;    // our BYE got its final answer (or the callee sent BYE)
+        Dialog dialog;       // its hop: where requests go when NAT rewrote the contact
+        OutgoingTx ack, bye;
+        bool bye_done = false;  // our BYE got its final answer (or the callee sent BYE)
     };
     enum class State { Calling, Answered, Over };
 
@@ -63,7 +66,6 @@ private:
     void confirm(Fork &f, sip_t const *sip);  // ACK a 2xx on the fork's dialog
     void send_bye(Fork &f);
     int request(Fork &f, nta_incoming_t *irq, sip_t const *sip);
-    void cancel_forks(const Fork *except);
     void failed(const std::string &dialstatus, int sip_status);
     void report(const DialEvent &ev);
     void over();  // no more events; wait for the transactions, then finish
@@ -76,14 +78,13 @@ private:
     ChannelTech::Events events_;
     std::function<void(unsigned long)> finished_;
     std::string call_id_, from_, contact_;
-    std::vector<std::unique_ptr<Fork>> forks_;
+    ForkSet<Fork> forks_;
     Fork *winner_ = nullptr;
     State state_ = State::Calling;
     bool ringing_ = false, finishing_ = false;
-    int best_status_ = 0;
-    su_timer_t *timer_ = nullptr;   // the Dial timeout
-    su_timer_t *linger_ = nullptr;  // the longest we wait for answers after the call is over
-    Engine::CdrLeg cdr_;
+    Timer timer_;   // the Dial timeout
+    Timer linger_;  // the longest we wait for answers after the call is over
+    CallRecord cdr_;
 };
 
 }  // namespace vce::sip

@@ -15,34 +15,25 @@ Relay::Relay(Engine &e, nta_incoming_t *irq, Fallback on_failure)
     : e_(e), irq_(irq), fallback_(std::move(on_failure)) {}
 
 Relay::~Relay() {
-    for (Leg *l : legs_) {
-        if (l->orq) nta_outgoing_destroy(l->orq);
-        delete l;
-    }
-    if (best_) msg_destroy(best_);
-    if (irq_) {
-        if (!answered_) nta_incoming_treply(irq_, 408, "Request Timeout", TAG_END());
-        nta_incoming_destroy(irq_);
-    }
+    legs_.clear();  // the relayed requests before the caller's (irq_ answers 500 if need be)
 }
 
 bool Relay::add_leg(msg_t *request, const std::string &next_hop) {
-    auto *leg = new Leg{this, nullptr, false};
-    leg->orq = nta_outgoing_mcreate(
-        e_.agent(), &Relay::on_response, reinterpret_cast<nta_outgoing_magic_t *>(leg),
-        next_hop.empty() ? nullptr : URL_STRING_MAKE(next_hop.c_str()), request, TAG_END());
-    if (!leg->orq) {
-        msg_destroy(request);
-        delete leg;
-        return false;
-    }
-    legs_.push_back(leg);
+    MsgRef req(request);
+    auto leg = std::make_unique<Leg>();
+    leg->relay = this;
+    leg->tx.reset(nta_outgoing_mcreate(
+        e_.agent(), &Relay::on_response, reinterpret_cast<nta_outgoing_magic_t *>(leg.get()),
+        next_hop.empty() ? nullptr : URL_STRING_MAKE(next_hop.c_str()), req.get(), TAG_END()));
+    if (!leg->tx) return false;
+    req.release();  // the transaction has it now
+    legs_.add(std::move(leg));
     return true;
 }
 
 void Relay::started() {
     if (legs_.empty()) {
-        best_status_ = 480;
+        legs_.set_best(480);
         answer_best();
     }
 }
@@ -55,48 +46,37 @@ int Relay::on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *, sip_t cons
 
 void Relay::response(Leg &leg, sip_t const *sip) {
     int status = sip ? sip->sip_status->st_status : 408;
-    if (status < 200 || leg.done) return;
-    leg.done = true;
-    if (status < 300 && !answered_) {
-        msg_t *m = copy_response(leg.orq);
-        sip_via_remove(m, sip_object(m));
-        nta_incoming_mreply(irq_, m);
-        answered_ = true;
-        if (on_final_) on_final_(status);
-        for (Leg *l : legs_)
-            if (!l->done && l->orq) nta_outgoing_cancel(l->orq), l->done = true;
-        delete this;
-        return;
+    if (status < 200 || !leg.pending() || finished_) return;
+    if (status < 300) {
+        legs_.record_final(leg, status);
+        MsgRef m(copy_response(leg.tx.get()));
+        if (m) sip_via_remove(m.get(), sip_object(m.get()));
+        irq_.forward(std::move(m), status);
+        legs_.cancel_pending();
+        return finish(status);
     }
-    if (!best_ || status > best_status_) {
-        if (best_) msg_destroy(best_);
-        best_ = copy_response(leg.orq);
-        best_status_ = status;
-    }
-    for (Leg *l : legs_)
-        if (!l->done) return;
-    answer_best();
+    legs_.record_final(leg, status, MsgRef(copy_response(leg.tx.get())));
+    if (legs_.all_final()) answer_best();
 }
 
 void Relay::answer_best() {
-    if (!answered_ && fallback_ && fallback_(best_status_)) {
-        answered_ = true;
-        irq_ = nullptr;  // the fallback owns the answer now
+    const int best = legs_.best_status() ? legs_.best_status() : 480;
+    if (fallback_ && fallback_(best)) {
+        irq_.release();  // the fallback answers it now
+    } else if (legs_.has_best_response()) {
+        MsgRef m = legs_.take_best_response();
+        sip_via_remove(m.get(), sip_object(m.get()));
+        irq_.forward(std::move(m), best);
+    } else {
+        irq_.reply(best, nullptr, TAG_END());
     }
-    if (!answered_) {
-        if (best_) {
-            msg_t *m = best_;
-            best_ = nullptr;
-            sip_via_remove(m, sip_object(m));
-            nta_incoming_mreply(irq_, m);
-        } else {
-            nta_incoming_treply(irq_, best_status_ ? best_status_ : 480,
-                                sip_status_phrase(best_status_ ? best_status_ : 480), TAG_END());
-        }
-        answered_ = true;
-    }
-    if (on_final_) on_final_(best_status_);
-    delete this;
+    finish(best);
+}
+
+void Relay::finish(int status) {
+    finished_ = true;
+    if (on_final_) on_final_(status);
+    e_.end_relay(this);
 }
 
 }  // namespace vce::sip

@@ -128,19 +128,18 @@ int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source
         nta_incoming_destroy(irq);
         return 0;
     }
-    auto *relay = new Relay(*this, irq);
+    Relay &relay = start_relay(irq);
     if (sip->sip_request->rq_method == sip_method_bye && sip->sip_call_id) {
         std::string call_id = sip->sip_call_id->i_id;
-        relay->on_final([this, call_id](int) {
+        relay.on_final([this, call_id](int) {
             auto it = answered_.find(call_id);
             if (it == answered_.end()) return;
-            it->second.ended = now_precise();
-            write_cdr(it->second);
+            close_cdr(it->second);
             answered_.erase(it);
         });
     }
-    relay->add_leg(fwd, hop);
-    relay->started();
+    relay.add_leg(fwd, hop);
+    relay.started();
     return 0;
 }
 
@@ -192,8 +191,8 @@ int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &
                 });
         return true;
     };
-    auto *relay = new Relay(
-        *this, irq, account.empty() ? Relay::Fallback() : [store](int status) {
+    Relay &relay = start_relay(
+        irq, account.empty() ? Relay::Fallback() : [store](int status) {
             return status == 408 || status == 480 || status >= 500 ? store(status) : false;
         });
     auto prepared = [&](const std::string &ruri) {
@@ -214,17 +213,17 @@ int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &
     };
     if (account.empty()) {
         std::string host = res.substr(0, slash), user = res.substr(slash + 1);
-        relay->add_leg(prepared("sip:" + user + "@" + host), "");
+        relay.add_leg(prepared("sip:" + user + "@" + host), "");
     } else {
         for (const Binding &b : location_.lookup(account, now())) {
             url_t *u = url_hdup(nullptr, URL_STRING_MAKE(b.contact.c_str())->us_url);
             bool self = u && is_self(u);
             su_free(nullptr, u);
             if (self) continue;  // never loop a message back to ourselves
-            relay->add_leg(prepared(b.contact), next_hop(b));
+            relay.add_leg(prepared(b.contact), next_hop(b));
         }
     }
-    relay->started();
+    relay.started();
     return 0;
 }
 
@@ -247,38 +246,37 @@ void Engine::deliver_queued_messages(const std::string &aor) {
                 std::string to = "<sip:" + aor + "@" + cfg_.domain + ">";
                 std::string fromh = "<" + from + ">;tag=q" + id;
                 std::string callid = "vce-msg-" + id + "-" + std::to_string(now());
-                struct Ctx {
-                    Engine *e;
-                    std::string id;
-                };
-                auto *ctx = new Ctx{this, id};
-                nta_outgoing_t *orq = nta_outgoing_tcreate(
+                auto d = std::make_unique<QueuedDelivery>();
+                d->e = this;
+                d->id = id;
+                d->tx.reset(nta_outgoing_tcreate(
                     leg_,
-                    [](nta_outgoing_magic_t *m, nta_outgoing_t *orq, sip_t const *sip) -> int {
-                        auto *c = reinterpret_cast<Ctx *>(m);
+                    [](nta_outgoing_magic_t *m, nta_outgoing_t *, sip_t const *sip) -> int {
+                        auto *q = reinterpret_cast<QueuedDelivery *>(m);
                         int st = sip ? sip->sip_status->st_status : 408;
-                        if (st < 200) return 0;
+                        if (st < 200 || !q->tx) return 0;
                         if (st < 300)
-                            c->e->persist_async(
-                                {"DELETE FROM queued_messages WHERE id = $1", {c->id}});
+                            q->e->persist_async(
+                                {"DELETE FROM queued_messages WHERE id = $1", {q->id}});
                         else
-                            c->e->persist_async(
+                            q->e->persist_async(
                                 {"UPDATE queued_messages SET attempts = attempts + 1, last_error = "
                                  "$2 "
                                  "WHERE id = $1",
-                                 {c->id, std::to_string(st)}});
-                        nta_outgoing_destroy(orq);
-                        delete c;
+                                 {q->id, std::to_string(st)}});
+                        // Deferred: we are inside the transaction's own callback.
+                        Engine *e = q->e;
+                        e->loop_.post([e, q] { e->deliveries_.erase(q); });
                         return 0;
                     },
-                    reinterpret_cast<nta_outgoing_magic_t *>(ctx),
+                    reinterpret_cast<nta_outgoing_magic_t *>(d.get()),
                     hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()), SIP_METHOD_MESSAGE,
                     URL_STRING_MAKE(b.contact.c_str()), SIPTAG_TO_STR(to.c_str()),
                     SIPTAG_FROM_STR(fromh.c_str()), SIPTAG_CALL_ID_STR(callid.c_str()),
                     SIPTAG_CSEQ_STR("1 MESSAGE"), SIPTAG_MAX_FORWARDS_STR("70"),
                     SIPTAG_CONTENT_TYPE_STR(ctype.c_str()), SIPTAG_PAYLOAD_STR(body.c_str()),
-                    TAG_END());
-                if (!orq) delete ctx;
+                    TAG_END()));
+                if (d->tx) deliveries_[d.get()] = std::move(d);
             }
         });
 }

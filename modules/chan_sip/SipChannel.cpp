@@ -42,15 +42,19 @@ void SipChannel::hangup(unsigned long handle) {
 
 void SipChannel::close() {
     if (closed_.exchange(true)) return;
-    std::promise<void> done;
-    engine_.post([this, &done] {
+    // The SIP thread ends its calls. The promise travels with the closure: if the thread has
+    // ended and the closure is destroyed unrun, the future is released all the same.
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> ended = done->get_future();
+    engine_.post([this, done] {
         for (auto &[h, call] : calls_) call->shutdown();
         if (!calls_.empty())
             VCE_LOG_NOTICE("SIP: %zu outgoing calls ended at unload", calls_.size());
         calls_.clear();
-        done.set_value();
+        done->set_value();
     });
-    done.get_future().wait();
+    done.reset();
+    ended.wait();
 }
 
 }  // namespace vce::sip

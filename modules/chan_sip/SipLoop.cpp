@@ -1,8 +1,5 @@
-// su_root thread with an eventfd-driven work queue.
+// su_root thread with a vce::WorkQueue as its inbox.
 #include "SipLoop.h"
-
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include <future>
 
@@ -27,8 +24,7 @@ std::string SipLoop::start(std::function<std::string(su_root_t *)> init) {
         if (!root_) err = "cannot create the sofia-sip root";
         if (err.empty()) {
             su_root_threading(root_, 0);
-            efd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-            su_wait_create(wait_, efd_, SU_WAIT_IN);
+            su_wait_create(wait_, queue_.fd(), SU_WAIT_IN);
             su_root_register(root_, wait_, &SipLoop::on_wakeup,
                              reinterpret_cast<su_wakeup_arg_t *>(this), 0);
             err = init(root_);
@@ -36,15 +32,14 @@ std::string SipLoop::start(std::function<std::string(su_root_t *)> init) {
         bool ok = err.empty();
         ready.set_value(err);
         if (ok) su_root_run(root_);
-        drain();  // run what was posted before the break (e.g. stop's fini)
+        queue_.drain();  // run what was posted before the break (e.g. stop's fini)
+        queue_.close();  // later posts have no thread to run them
         if (root_) {
             su_root_unregister(root_, wait_, &SipLoop::on_wakeup,
                                reinterpret_cast<su_wakeup_arg_t *>(this));
             su_root_destroy(root_);
         }
         root_ = nullptr;
-        if (efd_ >= 0) close(efd_);
-        efd_ = -1;
         su_deinit();
         threads::leave();
     });
@@ -54,33 +49,13 @@ std::string SipLoop::start(std::function<std::string(su_root_t *)> init) {
     return err;
 }
 
-void SipLoop::post(std::function<void()> fn) {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        queue_.push_back(std::move(fn));
-    }
-    uint64_t one = 1;
-    if (efd_ >= 0) (void)!write(efd_, &one, sizeof one);
+bool SipLoop::post(std::function<void()> fn) {
+    return queue_.post(std::move(fn));
 }
 
 int SipLoop::on_wakeup(su_root_magic_t *, su_wait_t *, su_wakeup_arg_t *arg) {
-    auto *self = reinterpret_cast<SipLoop *>(arg);
-    uint64_t n;
-    (void)!read(self->efd_, &n, sizeof n);
-    self->drain();
+    reinterpret_cast<SipLoop *>(arg)->queue_.drain();
     return 0;
-}
-
-void SipLoop::drain() {
-    for (;;) {
-        std::vector<std::function<void()>> work;
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            work.swap(queue_);
-        }
-        if (work.empty()) return;
-        for (auto &fn : work) fn();
-    }
 }
 
 void SipLoop::stop(std::function<void()> fini) {

@@ -1,15 +1,16 @@
 // A sofia-sip event loop (su_root) in its own thread, with a thread-safe post().
 // sofia-sip cannot be driven by libevent (its port fds are private), so each SIP thread
-// runs su_root_run(); other threads hand it work as closures over values.
+// runs su_root_run(); other threads hand it work as closures over values through the
+// project's one work queue (vce::WorkQueue), whose eventfd the root watches.
 #pragma once
 
 #include <sofia-sip/su_wait.h>
 
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
-#include <vector>
+
+#include "vce/WorkQueue.h"
 
 namespace vce::sip {
 
@@ -25,20 +26,18 @@ public:
     std::string start(std::function<std::string(su_root_t *)> init);
     // Runs `fini` inside the thread, then ends the loop and joins.
     void stop(std::function<void()> fini);
-    // Thread-safe; runs fn on the SIP thread.
-    void post(std::function<void()> fn);
+    // Thread-safe; runs fn on the SIP thread. Once the thread has ended fn is destroyed
+    // unrun and false is returned.
+    bool post(std::function<void()> fn);
     su_root_t *root() const { return root_; }
 
 private:
     static int on_wakeup(su_root_magic_t *, su_wait_t *w, su_wakeup_arg_t *arg);
-    void drain();
     std::string name_;
     std::thread thread_;
     su_root_t *root_ = nullptr;
-    int efd_ = -1;
     su_wait_t wait_[1];
-    std::mutex mutex_;
-    std::vector<std::function<void()>> queue_;
+    WorkQueue queue_;
     bool running_ = false;
 };
 

@@ -4,6 +4,9 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/Location.h modules/chan_sip/Location.cpp \
 	modules/chan_sip/FloodGuard.h modules/chan_sip/FloodGuard.cpp \
 	modules/chan_sip/DialStatus.h \
+	modules/chan_sip/SofiaHandles.h modules/chan_sip/ForkSet.h \
+	modules/chan_sip/InDialogRule.h modules/chan_sip/InDialogRule.cpp \
+	modules/chan_sip/CallRecord.h \
 	modules/chan_sip/CallIdSteering.h modules/chan_sip/CallIdSteering.cpp
 mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
 modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) \
@@ -16,6 +19,7 @@ modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) \
 	modules/chan_sip/Registrar.cpp modules/chan_sip/Requests.cpp \
 	modules/chan_sip/CallSession.h modules/chan_sip/CallSession.cpp \
 	modules/chan_sip/Relay.h modules/chan_sip/Relay.cpp \
+	modules/chan_sip/Dialog.h modules/chan_sip/Dialog.cpp \
 	modules/chan_sip/OutboundCall.h modules/chan_sip/OutboundCall.cpp \
 	modules/chan_sip/SipChannel.h modules/chan_sip/SipChannel.cpp
 modules_chan_sip_chan_sip_la_CPPFLAGS = $(AM_CPPFLAGS) $(SOFIA_CFLAGS)
@@ -24,6 +28,7 @@ modules_chan_sip_chan_sip_la_LIBADD = libvce.la $(SOFIA_LIBS)
 EXTRA_DIST += modules/chan_sip/sip.conf.sample modules/chan_sip/README.md
 
 tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDialStatusTest.cpp \
-	tests/unit/CallIdSteeringTest.cpp $(CHAN_SIP_PURE)
+	tests/unit/CallIdSteeringTest.cpp tests/unit/ChanSipForkSetTest.cpp \
+	tests/unit/ChanSipInDialogRuleTest.cpp tests/unit/ChanSipCallRecordTest.cpp $(CHAN_SIP_PURE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)

@@ -63,6 +63,29 @@ if printf '%s\n' "$answer" | grep -q '^m=audio [1-9]'; then pass "the 200 carrie
 check_eq "a busy PSTN number gives the SIP caller 486" 486 "$(uac 025551234082 demo-pass-lee 02-2222-2222 busy)"
 check_match "and the trunk is free again" "pstn .* 2  *2 " "$(ctl tdm show spans)"
 
+# The PSTN party hangs up first: the box ends the SIP call with a BYE in the caller's dialog
+# (its own UAS dialog: the caller's tag in To, ours in From, a CSeq of ours).
+kill "${bg[-1]}" 2>/dev/null; wait "${bg[-1]}" 2>/dev/null
+"$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers '0212345678=echo' --hangup-after 2 --seconds 60 >"$T/pstn-hangup.log" 2>&1 &
+bg+=($!)
+wait_for 10 sh -c "\"$VCECTL\" -s $T/etc/run/vced.ctl tdm show spans | grep -q 'pstn .* 2  *2 '"
+sipp -sf "$SC/uac_call_far_end_bye.xml" -key domain "$SRV" -key caller 025551234082 -au 025551234082 -ap demo-pass-lee \
+    -s 02-1234-5678 -i 127.0.0.1 -m 1 -timeout 40 -trace_msg -message_file "$T/farbye.log" "$SRV" >/dev/null 2>&1
+rc=$?
+check_eq "the PSTN hangs up first: the SIP caller gets a BYE and the call ends" 0 "$rc"
+bye=$(awk '/^BYE sip:/ {on=1} on && /^-----/ {exit} on' "$T/farbye.log" | tr -d '\r')
+check_match "the BYE goes to the caller's Contact" "^BYE sip:025551234082@127.0.0.1:" "$bye"
+check_match "the BYE is in the caller's dialog (its tag in To)" "^To: .*tag=" "$bye"
+check_match "the BYE carries a CSeq of the box's own" "^CSeq: [0-9]+ BYE" "$bye"
+sleep 0.5
+check_match "CDR: the answered leg ended by the far end" "ANSWER\|TDM/pstnsim/0212345678\|[1-9]" \
+    "$(psql -X -At -d vce -c "SELECT disposition, route, billable_seconds FROM cdrs ORDER BY id DESC LIMIT 1")"
+check_match "and the trunk is free again" "pstn .* 2  *2 " "$(ctl tdm show spans)"
+kill "${bg[-1]}" 2>/dev/null; wait "${bg[-1]}" 2>/dev/null  # back to a PSTN that stays on the line
+"$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers '0212345678=echo,0222222222=busy' --seconds 120 >>"$T/pstn.log" 2>&1 &
+bg+=($!)
+wait_for 10 sh -c "\"$VCECTL\" -s $T/etc/run/vced.ctl tdm show spans | grep -q 'pstn .* 2  *2 '"
+
 # SRTP: a softphone that insists on encrypted media (baresip mediaenc=srtp-mand) calls the
 # PSTN echo service; chan_tdm answers with SDES keys and the audio crosses encrypted.
 if command -v baresip >/dev/null; then

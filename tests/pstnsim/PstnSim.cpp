@@ -267,6 +267,15 @@ void SimLine::onAudio(const uint8_t *in, uint8_t *out, std::size_t n) {
                 enter(LineState::Connected);
             }
             break;
+        case LineState::Connected:
+            // --hangup-after on a call the box placed: the far end hangs up (the exchange
+            // releases the line).
+            if (cfg_.hangupAfterMs > 0 && msNow >= cfg_.hangupAfterMs) {
+                say("far end hangs up");
+                out_.push_back(TdmEvent::OnHook);
+                enter(LineState::Idle);
+            }
+            break;
         case LineState::RingingBox: {
             // Ring cadence 1 s on, 4 s off (the box answers by going off hook).
             const int phase = msNow % 5000;

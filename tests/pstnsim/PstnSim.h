@@ -51,7 +51,8 @@ struct SimConfig {
     // Calls into the box, once answered and the digits are sent:
     int talkToneHz = 0;     // the caller sends this tone (0: silence)
     int listenHz = 0;       // report "AUDIO: <Hz> Hz heard" when the box sends this tone
-    int hangupAfterMs = 0;  // the caller hangs up (on hook towards the box); 0: never
+    int hangupAfterMs = 0;  // after answering or being answered, hang up (on hook towards the
+                            // box); 0: never
 };
 
 // Share of a block's energy at one frequency (Goertzel), 0..1 (0 for near-silence).

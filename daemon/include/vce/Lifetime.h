@@ -26,12 +26,13 @@ public:
         state_->alive = false;
     }
 
-    // Any thread. The closure may be run on any thread, any number of times.
+    // Any thread. The closure may be run on any thread, any number of times; it takes the
+    // arguments fn takes (a database callback's result, say) and returns nothing.
     template <class F>
-    std::function<void()> guard(F fn) const {
-        return [state = state_, fn = std::move(fn)]() mutable {
+    auto guard(F fn) const {
+        return [state = state_, fn = std::move(fn)](auto &&...args) mutable {
             std::lock_guard<std::recursive_mutex> lock(state->mutex);
-            if (state->alive) fn();
+            if (state->alive) fn(std::forward<decltype(args)>(args)...);
         };
     }
 
