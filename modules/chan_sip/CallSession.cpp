@@ -17,6 +17,15 @@
 
 namespace vce::sip {
 
+namespace {
+// A From display name as the dialplan's CALLERID(name): without its quotes, printable only.
+std::string unquoted(const char *display) {
+    std::string s = display;
+    if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+    return printable(s).substr(0, 64);
+}
+}  // namespace
+
 CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip,
                          std::string caller, std::string context, std::string nat_source)
     : e_(e),
@@ -26,10 +35,13 @@ CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t cons
       caller_(std::move(caller)),
       nat_source_(std::move(nat_source)) {
     dialled_ = e.dialled_of(sip->sip_request->rq_url);
-    auto *dp = e_.dialplan();
-    exec_ = std::make_unique<dialplan::Execution>(dp->current(), dp->registry(), context, dialled_);
-    exec_->set(channel_vars::kCallerNum, caller_);
-    exec_->set("CALLID", sip->sip_call_id ? sip->sip_call_id->i_id : "");
+    const std::string call_id = sip->sip_call_id ? sip->sip_call_id->i_id : "";
+    CallerId who{caller_, sip->sip_from && sip->sip_from->a_display
+                              ? unquoted(sip->sip_from->a_display)
+                              : std::string()};
+    driver_ = std::make_unique<CallDriver>(*e_.dialplan(), std::move(context), dialled_, who, "SIP",
+                                           "SIP/" + call_id, e_.config().dial_timeout,
+                                           std::map<std::string, std::string>{{"CALLID", call_id}});
     cdr_.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : "";
     cdr_.caller = caller_;
     cdr_.dialled = dialled_;
@@ -48,66 +60,51 @@ void CallSession::start() {
 
 // Runs the plan until it waits on Dial or ends.
 void CallSession::step() {
-    while (!finished_) {
-        auto state = exec_->run();
-        if (state == dialplan::Execution::State::Waiting) {
-            if (cancelled_) return finish();
-            if (strcasecmp(exec_->waiting_app().c_str(), "Dial") == 0)
-                return dial(exec_->waiting_args());
-            exec_->resume();  // an app this channel does not perform: move on
-            continue;
-        }
-        // Ended: answer the caller with what the plan or the last Dial decided.
-        if (!answered_ && !irq_.answered()) {
-            std::string cause = exec_->get("HANGUPCAUSE");
-            int code = cause.empty() ? 0 : std::atoi(cause.c_str());
-            if (code >= 300 && code < 700)
-                respond(code, nullptr);
-            else if (forks_.has_best_response()) {
-                MsgRef m = forks_.take_best_response();
-                sip_via_remove(m.get(), sip_object(m.get()));
-                irq_.forward(std::move(m), forks_.best_status());
-            } else {
-                const std::string why = exec_->end_reason();
-                if (why != "hangup")
-                    VCE_LOG_INFO("SIP: call %s to %s: dialplan ended (%s)", cdr_.call_id.c_str(),
-                                 printable(dialled_).c_str(), why.c_str());
-                respond(480, "Temporarily Unavailable");
-            }
-        }
-        return finish();
+    if (finished_) return;
+    const CallDriver::Step st = driver_->run();
+    if (st.kind == CallDriver::Step::Dial) {
+        if (cancelled_) return finish();
+        return dial(st.dial);
     }
+    // Ended: answer the caller with what the plan or the last Dial decided.
+    if (!answered_ && !irq_.answered()) {
+        if (st.hangup_status) {
+            respond(st.hangup_status, nullptr);
+        } else if (forks_.has_best_response()) {
+            MsgRef m = forks_.take_best_response();
+            sip_via_remove(m.get(), sip_object(m.get()));
+            irq_.forward(std::move(m), forks_.best_status());
+        } else {
+            if (st.end_reason != "hangup")
+                VCE_LOG_INFO("SIP: call %s to %s: dialplan ended (%s)", cdr_.call_id.c_str(),
+                             printable(dialled_).c_str(), st.end_reason.c_str());
+            respond(480, "Temporarily Unavailable");
+        }
+    }
+    finish();
 }
 
-void CallSession::dial(const std::vector<std::string> &args) {
-    std::string targets = args.empty() ? "" : args[0];
-    int timeout =
-        args.size() > 1 && !args[1].empty() ? std::atoi(args[1].c_str()) : e_.config().dial_timeout;
-    if (timeout <= 0) timeout = e_.config().dial_timeout;
+void CallSession::dial(const DialArgs &d) {
+    const int timeout = d.timeout_seconds;
     forks_.clear();
     ++legs_;
     cdr_.leg = legs_;
-    cdr_.route = targets;
-    cdr_.cls = exec_->get("ROUTE_CLASS");
-    cdr_.routed_to = exec_->get("ROUTE_NUMBER");
+    cdr_.route = d.text;
+    cdr_.cls = driver_->get("ROUTE_CLASS");
+    cdr_.routed_to = driver_->get("ROUTE_NUMBER");
     cdr_.begin(e_.now_precise());
     int64_t t = e_.now();
-    size_t start = 0;
-    while (start <= targets.size()) {
-        size_t amp = targets.find('&', start);
-        std::string one =
-            targets.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-        start = amp == std::string::npos ? targets.size() + 1 : amp + 1;
-        if (one.rfind("SIP/", 0) != 0) {
-            size_t slash = one.find('/');
-            if (slash != std::string::npos && forks_.empty() &&
-                start_gateway(one.substr(0, slash), one.substr(slash + 1), timeout))
+    for (const std::string &one : d.targets) {
+        const DialTarget target = split_dial_target(one);
+        if (target.tech != "SIP") {
+            if (!target.tech.empty() && forks_.empty() &&
+                start_gateway(target.tech, target.resource, timeout))
                 return;  // one gateway leg at a time; its events drive the call
             VCE_LOG_INFO("SIP: Dial(%s): no channel technology to reach it",
                          printable(one).c_str());
             continue;
         }
-        std::string res = one.substr(4);
+        const std::string &res = target.resource;
         size_t slash = res.find('/');
         if (slash == std::string::npos) {
             // SIP/<account>: every live binding of the account.
@@ -124,7 +121,7 @@ void CallSession::dial(const std::vector<std::string> &args) {
     if (forks_.empty()) {
         e_.close_cdr(cdr_, "CHANUNAVAIL", 480);
         forks_.set_best(480);
-        exec_->resume({{"DIALSTATUS", "CHANUNAVAIL"}, {"DIALSIPSTATUS", "480"}});
+        driver_->dial_done("CHANUNAVAIL", 480);
         return step();
     }
     dialling_ = true;
@@ -197,7 +194,7 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
             // The caller's ACK and BYE go to the callee's Contact: its public address.
             forward_response(f, f.natted);
             cdr_.answer(e_.now_precise(), status);
-            e_.answered_[cdr_.call_id] = cdr_;  // the CDR is written at BYE
+            e_.await_bye(cdr_);
             cancel_forks();
             dial_finished("ANSWER");
         }
@@ -240,8 +237,7 @@ void CallSession::dial_finished(const std::string &dialstatus) {
         e_.close_cdr(cdr_, cancelled_ ? "CANCEL" : dialstatus, forks_.best_status());
     }
     if (cancelled_) return finish();
-    exec_->resume(
-        {{"DIALSTATUS", dialstatus}, {"DIALSIPSTATUS", std::to_string(forks_.best_status())}});
+    driver_->dial_done(dialstatus, forks_.best_status());
     step();
 }
 
@@ -278,7 +274,7 @@ void CallSession::gateway_event(const DialEvent &ev) {
             irq_.reply(180, "Ringing", TAG_END());
             return;
         case DialEvent::Answered: {
-            Engine::GatewayCall g;
+            GatewayCall g;
             // Our own dialog with the caller, so that the far end's hangup becomes a BYE along
             // the caller's route set (from behind NAT: to the address its INVITE came from).
             if (!g.dialog.create_uas(e_.agent(), &Engine::on_request,

@@ -13,7 +13,7 @@
 #include "Engine.h"
 #include "ForkSet.h"
 #include "SofiaHandles.h"
-#include "dialplan/Execution.h"
+#include "vce/CallDriver.h"
 #include "vce/Channels.h"
 
 namespace vce::sip {
@@ -42,7 +42,7 @@ private:
     static void on_dial_timeout(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
 
     void step();
-    void dial(const std::vector<std::string> &args);
+    void dial(const DialArgs &d);
     bool add_fork(const std::string &request_uri, const std::string &next_hop,
                   const std::string &target, bool natted = false);
     void fork_response(Fork &f, sip_t const *sip);
@@ -57,9 +57,9 @@ private:
     IncomingTx irq_;  // the caller's INVITE: answered 500 if we are destroyed unanswered
     MsgRef request_;  // our reference to the caller's INVITE
     std::string caller_, dialled_, nat_source_;
-    std::unique_ptr<dialplan::Execution> exec_;
-    ForkSet<Fork> forks_;  // its best failure is forwarded if the plan ends
-    Timer timer_;          // the Dial timeout
+    std::unique_ptr<CallDriver> driver_;  // the caller's run through the dialplan
+    ForkSet<Fork> forks_;                 // its best failure is forwarded if the plan ends
+    Timer timer_;                         // the Dial timeout
     bool dialling_ = false, answered_ = false, cancelled_ = false, finished_ = false;
     int legs_ = 0;
     // A leg on another technology (Dial(TDM/...)): we answer the caller ourselves with

@@ -436,6 +436,10 @@ void Engine::post_gateway_event(uint64_t session, DialEvent ev) {
     });
 }
 
+void Engine::await_bye(const CallRecord &leg) {
+    answered_[leg.call_id] = leg;
+}
+
 void Engine::gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g) {
     gateway_by_session_[session] = call_id;
     gateway_[call_id] = std::move(g);

@@ -20,6 +20,7 @@
 #include "Dialog.h"
 #include "DigestAuth.h"
 #include "FloodGuard.h"
+#include "GatewayCall.h"
 #include "Location.h"
 #include "SharedSipState.h"
 #include "SipConfig.h"
@@ -153,15 +154,8 @@ private:
 public:
     // Closes a leg's record once (CallRecord::close) and writes its CDR row.
     void close_cdr(CallRecord &leg, const std::string &outcome = "", int sip_status = 0);
-    // An answered leg waits here for its BYE (Call-ID -> leg).
-    std::unordered_map<std::string, CallRecord> answered_;
-    // A call this box answered for another technology (SIP caller -> TDM trunk).
-    struct GatewayCall {
-        std::shared_ptr<ChannelTech> tech;  // counted: its module stays busy while we hold it
-        unsigned long handle = 0;
-        CallRecord cdr;
-        Dialog dialog;  // the UAS dialog with the caller (our BYE when the far end hangs up)
-    };
+    // An answered proxied leg: its CDR is written when the BYE has been relayed.
+    void await_bye(const CallRecord &leg);
     void gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g);
     // Any thread: an event of a gateway leg; runs on the SIP thread.
     void post_gateway_event(uint64_t session, DialEvent ev);
@@ -169,6 +163,7 @@ public:
     double now_precise() const;
 
 private:
+    std::unordered_map<std::string, CallRecord> answered_;  // Call-ID -> leg awaiting its BYE
     std::unordered_map<std::string, GatewayCall> gateway_;
     std::unordered_map<uint64_t, std::string> gateway_by_session_;  // answered: session -> Call-ID
     bool end_gateway_from_caller(nta_incoming_t *irq, sip_t const *sip);
