@@ -160,6 +160,12 @@ sleep 2
 check_match "(a) tdm show channels: the trunk is up with RTP to the phone" \
     "TDM/pstn/1 .* up .*SIP/$KIM.*media: rtp 127.0.0.1:555[01][0-9] <-> 127.0.0.1:55[45][0-9]{2} PCM[AU] rx [1-9]" \
     "$(ctl tdm show channels | tr '\n' ' ')"
+# Unloading chan_sip now would leave chan_tdm's leg with a technology that is gone: refused,
+# naming what holds it, and the call goes on.
+out=$(ctl module unload chan_sip 2>&1); rc=$?
+check_eq "(a) module unload chan_sip during the TDM->SIP call is refused" 1 "$rc"
+check_match "(a) the refusal says a call holds the SIP technology" "chan_sip is busy: 1 call\(s\) of another module hold channel technology SIP" "$out"
+check_match "(a) chan_sip is still loaded" "chan_sip" "$(ctl module show)"
 check "(a) the phone's 1 kHz reaches the PSTN caller" wait_for 8 grep -q "ch1: AUDIO: 1000 Hz heard" "$T/answered.log"
 check "(a) the PSTN caller hangs up" wait_for 10 grep -q "ch1: caller hangs up" "$T/answered.log"
 check "(a) the phone gets a BYE" wait_for 5 sh -c "tr -d '\\033' <\"$T/kim.log\" | grep -q '^BYE sip:'"
@@ -236,3 +242,6 @@ kill "$RES" 2>/dev/null; wait "$RES" 2>/dev/null
 kill -INT "$PHONEPID" 2>/dev/null; wait "$PHONEPID" 2>/dev/null
 
 check_match "sip show status: no call left in setup" "calls in setup: +0" "$(ctl sip show status)"
+# Once no TDM call holds the SIP technology, chan_sip unloads (and loads again).
+check "chan_sip unloads once no call holds it" wait_for 10 "$VCECTL" -s "$E/run/vced.ctl" module unload chan_sip
+check "and loads again" "$VCECTL" -s "$E/run/vced.ctl" module load chan_sip
