@@ -27,14 +27,16 @@ public:
     bool create_uas(nta_agent_t *agent, nta_request_f *callback, nta_leg_magic_t *magic,
                     nta_incoming_t *irq, sip_t const *invite);
 
-    // The INVITE that sets the dialog up (UAC), to `request_uri`, with the given sofia tags
-    // (ended by TAG_END()).
+    // An INVITE in the dialog with the given sofia tags (ended by TAG_END()): the one that
+    // sets a UAC dialog up, to `request_uri`, or a re-INVITE ("": to the remote target).
     template <class... Tags>
     OutgoingTx invite(nta_response_f *callback, nta_outgoing_magic_t *magic,
                       const std::string &request_uri, Tags... tags) {
         return OutgoingTx(nta_outgoing_tcreate(
             leg_.get(), callback, magic, hop(), SIP_METHOD_INVITE,
-            reinterpret_cast<url_string_t const *>(request_uri.c_str()), tags...));
+            request_uri.empty() ? nullptr
+                                : reinterpret_cast<url_string_t const *>(request_uri.c_str()),
+            tags...));
     }
     OutgoingTx ack();
     OutgoingTx bye(nta_response_f *callback, nta_outgoing_magic_t *magic);

@@ -9,8 +9,8 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/CallRecord.h \
 	modules/chan_sip/CallIdSteering.h modules/chan_sip/CallIdSteering.cpp
 mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
-modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) \
-	modules/chan_sip/chan_sip.cpp \
+# The call core: everything but the module entry; the unit tests run it in process.
+CHAN_SIP_CORE = \
 	modules/chan_sip/SipConfig.h modules/chan_sip/SipConfig.cpp \
 	modules/chan_sip/SipText.h modules/chan_sip/SipText.cpp \
 	modules/chan_sip/SipLoop.h modules/chan_sip/SipLoop.cpp \
@@ -22,6 +22,7 @@ modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) \
 	modules/chan_sip/Dialog.h modules/chan_sip/Dialog.cpp modules/chan_sip/GatewayCall.h \
 	modules/chan_sip/OutboundCall.h modules/chan_sip/OutboundCall.cpp \
 	modules/chan_sip/SipChannel.h modules/chan_sip/SipChannel.cpp
+modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) $(CHAN_SIP_CORE) modules/chan_sip/chan_sip.cpp
 modules_chan_sip_chan_sip_la_CPPFLAGS = $(AM_CPPFLAGS) $(SOFIA_CFLAGS)
 modules_chan_sip_chan_sip_la_LDFLAGS = $(VCE_MODFLAGS)
 modules_chan_sip_chan_sip_la_LIBADD = libvce.la $(SOFIA_LIBS)
@@ -29,6 +30,7 @@ EXTRA_DIST += modules/chan_sip/sip.conf.sample modules/chan_sip/README.md
 
 tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDialStatusTest.cpp \
 	tests/unit/CallIdSteeringTest.cpp tests/unit/ChanSipForkSetTest.cpp \
-	tests/unit/ChanSipInDialogRuleTest.cpp tests/unit/ChanSipCallRecordTest.cpp $(CHAN_SIP_PURE)
+	tests/unit/ChanSipInDialogRuleTest.cpp tests/unit/ChanSipCallRecordTest.cpp \
+	tests/unit/ChanSipCallCoreTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)
