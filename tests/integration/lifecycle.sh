@@ -32,7 +32,9 @@ pg_createdb vce
 vced_conf "$T/etc" "$PGDIR" "$PGP" res_pgsql app_route chan_sip
 vced_sip_conf "$T/etc" "$SIP"
 "$VCED" -c "$T/etc" -m >"$T/first-m.log" 2>&1
-check "first vced -m applies the migrations" grep -q "applied 001_base" "$T/first-m.log"
+# res_pgsql (migrate = yes) starts applying at load and `db migrate` waits on the same advisory
+# lock: whichever gets there first applies, so the log line is what says it was done.
+check "first vced -m applies the migrations" grep -qE "applied (migration )?001_base" "$T/first-m.log"
 check "vced -m loads only the resource modules (no SIP port opened)" sh -c "! grep -q 'SIP listening' '$T/first-m.log'"
 psql -X -q -d vce -v ON_ERROR_STOP=1 -f "$VCE_SRCDIR/sql/demo/demo.sql" >/dev/null
 psql -X -q -d vce -c "SELECT sip_account_provision('1000','vce.local','pw1000')" >/dev/null
