@@ -2,8 +2,6 @@
 #include "TdmEngine.h"
 
 #include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -74,8 +72,6 @@ struct TdmEngine::Span {
 
 TdmEngine::TdmEngine(TdmConfig config, DialplanService *dialplan, ChannelRegistry *channels)
     : cfg_(std::move(config)), dialplan_(dialplan), channels_(channels) {
-    wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (wake_ < 0) throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
     for (const SpanConfig &sc : cfg_.spans) {
         auto s = std::make_unique<Span>();
         s->cfg = sc;
@@ -115,10 +111,9 @@ TdmEngine::TdmEngine(TdmConfig config, DialplanService *dialplan, ChannelRegistr
 
 TdmEngine::~TdmEngine() {
     stop_ = true;
-    const uint64_t one = 1;
-    if (write(wake_, &one, sizeof one) < 0) { /* the thread polls with a timeout anyway */
-    }
+    queue_.post([] {});  // wakes the loop (it polls with a timeout anyway)
     if (thread_.joinable()) thread_.join();
+    queue_.close();  // work posted too late is dropped unrun
     // Release what is still in use: trunks on hook, phones stop ringing.
     for (auto &l : lines_) {
         if (!l->ch || l->state == LineState::Idle || l->state == LineState::Unattached) continue;
@@ -129,7 +124,6 @@ TdmEngine::~TdmEngine() {
     }
     lines_.clear();
     spans_.clear();
-    close(wake_);
 }
 
 void TdmEngine::start() {
@@ -137,25 +131,7 @@ void TdmEngine::start() {
 }
 
 void TdmEngine::post(std::function<void()> fn) {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        commands_.push_back(std::move(fn));
-    }
-    const uint64_t one = 1;
-    if (write(wake_, &one, sizeof one) < 0) { /* counter full: the thread is awake anyway */
-    }
-}
-
-void TdmEngine::runCommands() {
-    uint64_t n;
-    while (read(wake_, &n, sizeof n) > 0) {
-    }
-    std::deque<std::function<void()>> todo;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        todo.swap(commands_);
-    }
-    for (auto &fn : todo) fn();
+    queue_.post(std::move(fn));
 }
 
 // ---------------------------------------------------------------- the loop
@@ -163,11 +139,11 @@ void TdmEngine::runCommands() {
 void TdmEngine::run() {
     threads::enter("tdm");
     std::vector<pollfd> fds;
-    std::vector<int> owner;  // >= 0: line index; -1: wake; -2 - i: listening socket of span i
+    std::vector<int> owner;  // >= 0: line index; -1: work queue; -2 - i: listening socket of span i
     while (!stop_) {
         fds.clear();
         owner.clear();
-        fds.push_back({wake_, POLLIN, 0});
+        fds.push_back({queue_.fd(), POLLIN, 0});
         owner.push_back(-1);
         for (std::size_t i = 0; i < spans_.size(); ++i)
             if (spans_[i]->virt) {
@@ -194,7 +170,7 @@ void TdmEngine::run() {
         for (std::size_t i = 0; r > 0 && i < fds.size(); ++i) {
             if (!fds[i].revents) continue;
             if (owner[i] == -1)
-                runCommands();
+                queue_.drain();
             else if (owner[i] <= -2)
                 serviceSpan(*spans_[static_cast<std::size_t>(-2 - owner[i])], fds[i].revents);
             else if (owner[i] >= rtpBase)

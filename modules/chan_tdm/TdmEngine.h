@@ -3,15 +3,13 @@
 // trunk call state machines, dialplan executions of calls from lines and trunks, and bridging.
 //
 // Threads: every public method is safe from any thread and hands values to the TDM thread
-// (a locked command queue and an eventfd). Results come back through callbacks run on the TDM
-// thread (DialEvents) or passed to Host::post (CLI text).
+// (its vce::WorkQueue, whose fd() the loop watches). Results come back through callbacks run on the
+// TDM thread (DialEvents) or passed to Host::post (CLI text).
 #pragma once
 
 #include <atomic>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +17,7 @@
 #include "TdmConfig.h"
 #include "TdmLine.h"
 #include "vce/Channels.h"
+#include "vce/WorkQueue.h"
 
 namespace vce {
 class Host;
@@ -56,7 +55,6 @@ private:
     struct Span;
     void post(std::function<void()> fn);
     void run();
-    void runCommands();
     void serviceSpan(Span &s, short revents);
     void readLine(Line &l);
     void readRtp(Line &l);
@@ -96,13 +94,11 @@ private:
     ChannelRegistry *channels_;
     std::vector<std::unique_ptr<Span>> spans_;
     std::vector<std::unique_ptr<Line>> lines_;
-    int wake_ = -1;
     std::thread thread_;
     std::atomic<bool> stop_{false};
     std::atomic<unsigned long> nextHandle_{1};
     int rtpCursor_ = 0;  // next RTP port to try (TDM thread)
-    std::mutex mutex_;
-    std::deque<std::function<void()>> commands_;
+    WorkQueue queue_;    // work for the TDM thread; closed once the thread has stopped
 };
 
 }  // namespace vce::tdm
