@@ -1,10 +1,14 @@
 // chan_tdm's TDM thread: a poll() loop over the spans' descriptors (POLLIN|POLLPRI, as DAHDI
 // signals events with POLLPRI), one DSP chain per channel driven per 20 ms block, the FXS and
 // trunk call state machines, dialplan executions of calls from lines and trunks, and bridging.
+// The methods live in one file per concept: TdmLoop.cpp (the thread, its loop, spans and
+// channels attaching), LineAudio.cpp (audio blocks, RTP, tones, bridging), TdmSignalling.cpp
+// (line and DSP events, timers, line states), TdmDialplan.cpp (calls through the dialplan and
+// their Dial()), LegPlacement.cpp (legs dialled on this engine), TdmCli.cpp (vcectl texts).
 //
 // Threads: every public method is safe from any thread and hands values to the TDM thread
-// (its vce::WorkQueue, whose fd() the loop watches). Results come back through callbacks run on the
-// TDM thread (DialEvents) or passed to Host::post (CLI text).
+// (its vce::WorkQueue, whose fd() the loop watches). Results come back through callbacks run on
+// the TDM thread (DialEvents) or passed to Host::post (CLI text).
 #pragma once
 
 #include <atomic>
@@ -52,7 +56,7 @@ public:
     const TdmConfig &config() const { return cfg_; }
 
 private:
-    struct Span;
+    struct Span;  // TdmSpan.h
     void post(std::function<void()> fn);
     void run();
     void serviceSpan(Span &s, short revents);

@@ -5,7 +5,9 @@ modules_chan_tdm_chan_tdm_la_SOURCES = \
 	modules/chan_tdm/TdmConfig.h modules/chan_tdm/TdmConfig.cpp \
 	modules/chan_tdm/TdmLine.h \
 	modules/chan_tdm/RtpBridge.h modules/chan_tdm/RtpBridge.cpp \
-	modules/chan_tdm/TdmEngine.h modules/chan_tdm/TdmEngine.cpp
+	modules/chan_tdm/TdmEngine.h modules/chan_tdm/TdmSpan.h modules/chan_tdm/TdmLine.cpp \
+	modules/chan_tdm/TdmLoop.cpp modules/chan_tdm/LineAudio.cpp modules/chan_tdm/TdmSignalling.cpp \
+	modules/chan_tdm/TdmDialplan.cpp modules/chan_tdm/LegPlacement.cpp modules/chan_tdm/TdmCli.cpp
 modules_chan_tdm_chan_tdm_la_CPPFLAGS = $(AM_CPPFLAGS) $(SPANDSP_CFLAGS)
 modules_chan_tdm_chan_tdm_la_LDFLAGS = $(VCE_MODFLAGS)
 modules_chan_tdm_chan_tdm_la_LIBADD = libvce.la $(SPANDSP_LIBS) $(SRTP_LIBS)
