@@ -15,19 +15,19 @@ using std::chrono::seconds;
 
 unsigned long TdmEngine::dial(const DialRequest &req, ChannelTech::Events events) {
     DialTarget t;
-    if (!parseDialTarget(req.resource, t) || !cfg_.hasGroup(t.group)) return 0;
-    const unsigned long h = nextHandle_++;
+    if (!parse_dial_target(req.resource, t) || !cfg_.has_group(t.group)) return 0;
+    const unsigned long h = next_handle_++;
     post([this, req, events, h, t] {
         // A caller with an SDP offer gets RTP: nothing acceptable -> 488 and no call placed.
         std::unique_ptr<RtpBridge> rtp;
         if (!req.sdp_offer.empty()) {
-            MediaSettings ms = mediaSettings(dsp::Law::Alaw);
+            MediaSettings ms = media_settings(dsp::Law::Alaw);
             for (auto &x : lines_)
                 if (x->cfg.group == t.group) {
                     ms.law = spans_[static_cast<std::size_t>(x->span)]->cfg.law;
                     break;
                 }
-            RtpBridge::Setup setup = RtpBridge::answer(req.sdp_offer, ms, rtpCursor_);
+            RtpBridge::Setup setup = RtpBridge::answer(req.sdp_offer, ms, rtp_cursor_);
             if (!setup.bridge) {
                 VCE_LOG_NOTICE("chan_tdm: %s: media refused (%d): %s", req.call_id.c_str(),
                                setup.status, setup.reason.c_str());
@@ -38,7 +38,7 @@ unsigned long TdmEngine::dial(const DialRequest &req, ChannelTech::Events events
             rtp = std::move(setup.bridge);
         }
         std::string status;
-        const int idx = placeLeg(t, req, -1, events, h, status);
+        const int idx = place_leg(t, req, -1, events, h, status);
         if (idx < 0) {
             events({DialEvent::Failed, status, 503, ""});
             return;
@@ -52,12 +52,13 @@ unsigned long TdmEngine::dial(const DialRequest &req, ChannelTech::Events events
 
 void TdmEngine::hangup(unsigned long handle) {
     post([this, handle] {
-        if (Line *l = lineByHandle(handle)) releaseLeg(*l);
+        if (Line *l = line_by_handle(handle)) release_leg(*l);
     });
 }
 
-int TdmEngine::placeLeg(const DialTarget &t, const DialRequest &req, int origin,
-                        ChannelTech::Events report, unsigned long handle, std::string &dialstatus) {
+int TdmEngine::place_leg(const DialTarget &t, const DialRequest &req, int origin,
+                         ChannelTech::Events report, unsigned long handle,
+                         std::string &dialstatus) {
     Line *free = nullptr;
     bool any = false, fxs = false;
     for (auto &x : lines_) {
@@ -78,24 +79,25 @@ int TdmEngine::placeLeg(const DialTarget &t, const DialRequest &req, int origin,
     Line &l = *free;
     l.report = std::move(report);
     l.handle = handle;
-    l.originLine = origin;
+    l.origin_line = origin;
     l.last.clear();
     const auto now = Clock::now();
-    l.noAnswerAt = now + seconds(req.timeout_seconds > 0 ? req.timeout_seconds : cfg_.ringTimeoutS);
+    l.no_answer_at =
+        now + seconds(req.timeout_seconds > 0 ? req.timeout_seconds : cfg_.ring_timeout_s);
     l.peer = origin >= 0 ? lines_[static_cast<std::size_t>(origin)]->name : req.call_id;
     if (l.cfg.role == dsp::ChannelRole::Fxo) {
-        if (!dialableDigits(t.number, l.dialString) || l.dialString.empty()) {
+        if (!dialable_digits(t.number, l.dial_string) || l.dial_string.empty()) {
             dialstatus = "CHANUNAVAIL";
             VCE_LOG_NOTICE("chan_tdm: %s: '%s' cannot be dialled on a trunk", l.name.c_str(),
                            t.number.c_str());
             enter(l, LineState::Idle);
             return -1;
         }
-        l.digits = l.dialString;
+        l.digits = l.dial_string;
         VCE_LOG_NOTICE("chan_tdm: %s: seized for %s", l.name.c_str(), l.digits.c_str());
         l.ch->signal(TdmEvent::OffHook);
         l.chain->resetAnswerDetection();
-        enter(l, LineState::Seizing, now + milliseconds(cfg_.dialToneWaitMs));
+        enter(l, LineState::Seizing, now + milliseconds(cfg_.dial_tone_wait_ms));
     } else {
         l.digits = t.number;
         l.cid = {};
@@ -108,11 +110,11 @@ int TdmEngine::placeLeg(const DialTarget &t, const DialRequest &req, int origin,
         std::strftime(dt, sizeof dt, "%m%d%H%M", &tm);
         l.cid.dateTime = dt;
         VCE_LOG_NOTICE("chan_tdm: %s: ringing, caller id '%s'", l.name.c_str(), req.caller.c_str());
-        l.ringStarted = now;
-        l.ringOn = false;
-        l.cidSent = false;
+        l.ring_started = now;
+        l.ring_on = false;
+        l.cid_sent = false;
         enter(l, LineState::Ringing);
-        l.ringStarted = now;
+        l.ring_started = now;
         // Report Ringing once the caller has its leg recorded.
         const unsigned long h = handle;
         const int idx = l.index;
@@ -125,24 +127,24 @@ int TdmEngine::placeLeg(const DialTarget &t, const DialRequest &req, int origin,
     return l.index;
 }
 
-void TdmEngine::legAnswered(Line &l) {
+void TdmEngine::leg_answered(Line &l) {
     VCE_LOG_NOTICE("chan_tdm: %s: answered", l.name.c_str());
     l.chain->stopTone();
     enter(l, LineState::Up);
-    l.noAnswerAt = Clock::time_point::max();
+    l.no_answer_at = Clock::time_point::max();
     l.last = "answered";
     auto report = l.report;
-    if (report) report({DialEvent::Answered, "ANSWER", 200, l.rtp ? l.rtp->answerSdp() : ""});
+    if (report) report({DialEvent::Answered, "ANSWER", 200, l.rtp ? l.rtp->answer_sdp() : ""});
 }
 
-void TdmEngine::legFailed(Line &l, const std::string &dialstatus) {
+void TdmEngine::leg_failed(Line &l, const std::string &dialstatus) {
     VCE_LOG_NOTICE("chan_tdm: %s: %s", l.name.c_str(), dialstatus.c_str());
     auto report = std::move(l.report);
     l.report = nullptr;
     if (l.ch) {
         if (l.cfg.role == dsp::ChannelRole::Fxo)
             l.ch->signal(TdmEvent::OnHook);
-        else if (l.ringOn)
+        else if (l.ring_on)
             l.ch->signal(TdmEvent::RingStop);
     }
     const std::string last = dialstatus;
@@ -152,7 +154,7 @@ void TdmEngine::legFailed(Line &l, const std::string &dialstatus) {
     if (report) report({DialEvent::Failed, dialstatus, sip, ""});
 }
 
-void TdmEngine::legEnded(Line &l) {
+void TdmEngine::leg_ended(Line &l) {
     VCE_LOG_NOTICE("chan_tdm: %s: call ended by the line", l.name.c_str());
     auto report = std::move(l.report);
     l.report = nullptr;
@@ -162,34 +164,34 @@ void TdmEngine::legEnded(Line &l) {
     if (report) report({DialEvent::Ended, "", 0, ""});
 }
 
-void TdmEngine::releaseLeg(Line &l) {
+void TdmEngine::release_leg(Line &l) {
     VCE_LOG_NOTICE("chan_tdm: %s: released by the caller", l.name.c_str());
     l.report = nullptr;
-    const bool phoneUp = l.cfg.role == dsp::ChannelRole::Fxs && l.state == LineState::Up;
+    const bool phone_up = l.cfg.role == dsp::ChannelRole::Fxs && l.state == LineState::Up;
     if (l.ch) {
         if (l.cfg.role == dsp::ChannelRole::Fxo)
             l.ch->signal(TdmEvent::OnHook);
-        else if (l.ringOn)
+        else if (l.ring_on)
             l.ch->signal(TdmEvent::RingStop);
     }
     enter(l, LineState::Idle);
     l.last = "released";
-    if (phoneUp) {  // the phone is still off hook: it hears busy until it hangs up
-        playTone(l, Tone::Busy);
+    if (phone_up) {  // the phone is still off hook: it hears busy until it hangs up
+        play_tone(l, Tone::Busy);
         enter(l, LineState::Tone);
     }
 }
 
-MediaSettings TdmEngine::mediaSettings(dsp::Law law) const {
+MediaSettings TdmEngine::media_settings(dsp::Law law) const {
     MediaSettings ms;
-    ms.address = cfg_.mediaIp;
-    ms.portMin = cfg_.rtpPortMin;
-    ms.portMax = cfg_.rtpPortMax;
+    ms.address = cfg_.media_ip;
+    ms.port_min = cfg_.rtp_port_min;
+    ms.port_max = cfg_.rtp_port_max;
     ms.law = law;
     return ms;
 }
 
-Line *TdmEngine::lineByHandle(unsigned long handle) {
+Line *TdmEngine::line_by_handle(unsigned long handle) {
     for (auto &l : lines_)
         if (l->handle == handle && handle) return l.get();
     return nullptr;

@@ -7,7 +7,7 @@
 
 namespace vce::tdm {
 
-void TdmEngine::showSpans(std::function<void(std::string)> done) {
+void TdmEngine::show_spans(std::function<void(std::string)> done) {
     post([this, done] {
         std::ostringstream o;
         o << "SPAN         TYPE     SIGNALLING  LAW   CHANNELS  ATTACHED  WHERE\n";
@@ -31,7 +31,7 @@ void TdmEngine::showSpans(std::function<void(std::string)> done) {
     });
 }
 
-void TdmEngine::showChannels(std::function<void(std::string)> done) {
+void TdmEngine::show_channels(std::function<void(std::string)> done) {
     post([this, done] {
         std::ostringstream o;
         o << "CHANNEL          SIG  GROUP      CONTEXT        STATE              DIGITS           "
@@ -41,7 +41,7 @@ void TdmEngine::showChannels(std::function<void(std::string)> done) {
             char buf[768];
             std::snprintf(buf, sizeof buf, "%-16s %-4s %-10s %-14s %-18s %-16s %-20s %s\n",
                           l->name.c_str(), l->cfg.role == dsp::ChannelRole::Fxs ? "fxs" : "fxo",
-                          l->cfg.group.c_str(), l->cfg.context.c_str(), lineStateName(l->state),
+                          l->cfg.group.c_str(), l->cfg.context.c_str(), line_state_name(l->state),
                           l->digits.empty() ? "-" : l->digits.c_str(),
                           l->peer.empty() ? "-" : l->peer.c_str(),
                           l->last.empty() ? "-" : l->last.c_str());

@@ -50,8 +50,8 @@ public:
     void hangup(unsigned long handle);
 
     // Texts for vcectl, produced on the TDM thread and handed to `done` there.
-    void showSpans(std::function<void(std::string)> done);
-    void showChannels(std::function<void(std::string)> done);
+    void show_spans(std::function<void(std::string)> done);
+    void show_channels(std::function<void(std::string)> done);
 
     const TdmConfig &config() const { return cfg_; }
 
@@ -59,39 +59,39 @@ private:
     struct Span;  // TdmSpan.h
     void post(std::function<void()> fn);
     void run();
-    void serviceSpan(Span &s, short revents);
-    void readLine(Line &l);
-    void readRtp(Line &l);
-    void onAudio(Line &l, const uint8_t *frame, std::size_t len);
-    void onSignal(Line &l, dsp::TdmEvent ev);
-    void onDsp(Line &l, const dsp::DspEvent &ev);
+    void service_span(Span &s, short revents);
+    void read_line(Line &l);
+    void read_rtp(Line &l);
+    void on_audio(Line &l, const uint8_t *frame, std::size_t len);
+    void on_signal(Line &l, dsp::TdmEvent ev);
+    void on_dsp(Line &l, const dsp::DspEvent &ev);
     void tick(Line &l, Clock::time_point now);
     void attach(Line &l, dsp::TdmChannel *ch);
     void detach(Line &l);
 
     // Origin side.
-    void offHook(Line &l);
+    void off_hook(Line &l);
     void digit(Line &l, char d);
-    void startCall(Line &l, const std::string &exten);
-    void continueCall(Line &l);
-    void startDial(Line &l, const std::vector<std::string> &args);
-    void onLegEvent(int origin, unsigned gen, const DialEvent &ev);
-    void finishCall(Line &l, const std::string &dialstatus);
-    void endOrigin(Line &l);  // the origin hung up: drop its leg and execution
+    void start_call(Line &l, const std::string &exten);
+    void continue_call(Line &l);
+    void start_dial(Line &l, const std::vector<std::string> &args);
+    void on_leg_event(int origin, unsigned gen, const DialEvent &ev);
+    void finish_call(Line &l, const std::string &dialstatus);
+    void end_origin(Line &l);  // the origin hung up: drop its leg and execution
 
     // Leg side.
-    int placeLeg(const DialTarget &t, const DialRequest &req, int origin,
-                 ChannelTech::Events report, unsigned long handle, std::string &dialstatus);
-    void legAnswered(Line &l);
-    void legFailed(Line &l, const std::string &dialstatus);
-    void legEnded(Line &l);
-    void releaseLeg(Line &l);  // the requester hung up: no more events
+    int place_leg(const DialTarget &t, const DialRequest &req, int origin,
+                  ChannelTech::Events report, unsigned long handle, std::string &dialstatus);
+    void leg_answered(Line &l);
+    void leg_failed(Line &l, const std::string &dialstatus);
+    void leg_ended(Line &l);
+    void release_leg(Line &l);  // the requester hung up: no more events
     void bridge(Line &a, Line &b);
-    MediaSettings mediaSettings(dsp::Law law) const;  // tdm.conf media_ip, rtp_ports
+    MediaSettings media_settings(dsp::Law law) const;  // tdm.conf media_ip, rtp_ports
 
     void enter(Line &l, LineState s, Clock::time_point deadline = Clock::time_point::max());
-    void playTone(Line &l, dsp::Tone t);
-    Line *lineByHandle(unsigned long handle);
+    void play_tone(Line &l, dsp::Tone t);
+    Line *line_by_handle(unsigned long handle);
 
     TdmConfig cfg_;
     DialplanService *dialplan_;
@@ -100,9 +100,9 @@ private:
     std::vector<std::unique_ptr<Line>> lines_;
     std::thread thread_;
     std::atomic<bool> stop_{false};
-    std::atomic<unsigned long> nextHandle_{1};
-    int rtpCursor_ = 0;  // next RTP port to try (TDM thread)
-    WorkQueue queue_;    // work for the TDM thread; closed once the thread has stopped
+    std::atomic<unsigned long> next_handle_{1};
+    int rtp_cursor_ = 0;  // next RTP port to try (TDM thread)
+    WorkQueue queue_;     // work for the TDM thread; closed once the thread has stopped
 };
 
 }  // namespace vce::tdm

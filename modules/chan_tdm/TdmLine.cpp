@@ -3,7 +3,7 @@
 
 namespace vce::tdm {
 
-const char *lineStateName(LineState s) {
+const char *line_state_name(LineState s) {
     switch (s) {
         case LineState::Unattached:
             return "unattached";

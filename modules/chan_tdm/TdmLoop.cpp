@@ -63,7 +63,7 @@ TdmEngine::~TdmEngine() {
         if (!l->ch || l->state == LineState::Idle || l->state == LineState::Unattached) continue;
         if (l->cfg.role == dsp::ChannelRole::Fxo)
             l->ch->signal(TdmEvent::OnHook);
-        else if (l->ringOn)
+        else if (l->ring_on)
             l->ch->signal(TdmEvent::RingStop);
     }
     lines_.clear();
@@ -98,11 +98,11 @@ void TdmEngine::run() {
                     {l->ch->fd(), static_cast<short>(l->ch->pollEvents() | POLLIN | POLLPRI), 0});
                 owner.push_back(l->index);
             }
-        const int rtpBase = static_cast<int>(lines_.size());  // owner rtpBase + i: RTP of line i
+        const int rtp_base = static_cast<int>(lines_.size());  // owner rtp_base + i: RTP of line i
         for (auto &l : lines_)
             if (l->rtp) {
                 fds.push_back({l->rtp->fd(), POLLIN, 0});
-                owner.push_back(rtpBase + l->index);
+                owner.push_back(rtp_base + l->index);
             }
         const int r = poll(fds.data(), fds.size(), 20);
         if (r < 0 && errno != EINTR) {
@@ -114,11 +114,11 @@ void TdmEngine::run() {
             if (owner[i] == -1)
                 queue_.drain();
             else if (owner[i] <= -2)
-                serviceSpan(*spans_[static_cast<std::size_t>(-2 - owner[i])], fds[i].revents);
-            else if (owner[i] >= rtpBase)
-                readRtp(*lines_[static_cast<std::size_t>(owner[i] - rtpBase)]);
+                service_span(*spans_[static_cast<std::size_t>(-2 - owner[i])], fds[i].revents);
+            else if (owner[i] >= rtp_base)
+                read_rtp(*lines_[static_cast<std::size_t>(owner[i] - rtp_base)]);
             else
-                readLine(*lines_[static_cast<std::size_t>(owner[i])]);
+                read_line(*lines_[static_cast<std::size_t>(owner[i])]);
         }
         const auto now = Clock::now();
         for (auto &l : lines_) tick(*l, now);
@@ -126,7 +126,7 @@ void TdmEngine::run() {
     threads::leave();
 }
 
-void TdmEngine::serviceSpan(Span &s, short) {
+void TdmEngine::service_span(Span &s, short) {
     for (int n : s.virt->service()) {
         Line &l = *lines_[s.lines[static_cast<std::size_t>(n - 1)]];
         attach(l, s.virt->channel(n));
@@ -143,12 +143,12 @@ void TdmEngine::attach(Line &l, dsp::TdmChannel *ch) {
 void TdmEngine::detach(Line &l) {
     VCE_LOG_NOTICE("chan_tdm: %s: far end went away", l.name.c_str());
     // As if the line hung up: the origin's call ends, a leg reports its end.
-    if (l.exec || l.overlap || l.legHandle) endOrigin(l);
+    if (l.exec || l.overlap || l.leg_handle) end_origin(l);
     if (l.report) {
         if (l.state == LineState::Up)
-            legEnded(l);
+            leg_ended(l);
         else
-            legFailed(l, "CHANUNAVAIL");
+            leg_failed(l, "CHANUNAVAIL");
     }
     l.ch = nullptr;
     Span &s = *spans_[static_cast<std::size_t>(l.span)];

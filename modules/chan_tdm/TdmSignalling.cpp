@@ -27,43 +27,43 @@ void TdmEngine::enter(Line &l, LineState s, Clock::time_point deadline) {
         l.chain->stopTone();
         l.inbox.clear();
         l.peer.clear();
-        l.ringOn = false;
-        l.cidSent = false;
-        l.noAnswerAt = Clock::time_point::max();
+        l.ring_on = false;
+        l.cid_sent = false;
+        l.no_answer_at = Clock::time_point::max();
         l.report = nullptr;
         l.handle = 0;
-        l.originLine = -1;
-        l.legLine = -1;
-        l.legHandle = 0;
-        l.legTech = nullptr;
-        l.legAnswered = false;
+        l.origin_line = -1;
+        l.leg_line = -1;
+        l.leg_handle = 0;
+        l.leg_tech = nullptr;
+        l.leg_was_answered = false;
         l.overlap.reset();
         l.exec.reset();
-        l.dialString.clear();
+        l.dial_string.clear();
         l.rtp.reset();  // stops the media and frees the port
     }
 }
 
-void TdmEngine::onSignal(Line &l, TdmEvent ev) {
+void TdmEngine::on_signal(Line &l, TdmEvent ev) {
     VCE_LOG_DEBUG("chan_tdm: %s: line %s", l.name.c_str(), dsp::tdmEventName(ev));
     if (l.cfg.role == dsp::ChannelRole::Fxs) {
         if (ev == TdmEvent::OffHook) {
             if (l.state == LineState::Idle)
-                offHook(l);
+                off_hook(l);
             else if (l.state == LineState::Ringing && l.report) {
-                if (l.ringOn) l.ch->signal(TdmEvent::RingStop);
-                l.ringOn = false;
-                legAnswered(l);
+                if (l.ring_on) l.ch->signal(TdmEvent::RingStop);
+                l.ring_on = false;
+                leg_answered(l);
             }
         } else if (ev == TdmEvent::OnHook) {
             if (l.report) {
                 if (l.state == LineState::Up)
-                    legEnded(l);
+                    leg_ended(l);
                 else if (l.state != LineState::Ringing)
                     enter(l, LineState::Idle);
             } else if (l.state != LineState::Idle) {
                 VCE_LOG_NOTICE("chan_tdm: %s: on hook", l.name.c_str());
-                endOrigin(l);
+                end_origin(l);
                 enter(l, LineState::Idle);
             }
         }
@@ -73,22 +73,22 @@ void TdmEngine::onSignal(Line &l, TdmEvent ev) {
     if (ev == TdmEvent::RingStart && l.state == LineState::Idle) {
         VCE_LOG_NOTICE("chan_tdm: %s: call from the PSTN, answering for the DID", l.name.c_str());
         l.ch->signal(TdmEvent::OffHook);
-        ++l.callGen;
+        ++l.call_gen;
         l.overlap = std::make_unique<dialplan::OverlapDialler>(dialplan_->current(), l.cfg.context,
-                                                               milliseconds(cfg_.interDigitMs));
+                                                               milliseconds(cfg_.inter_digit_ms));
         l.digits.clear();
         l.peer = "PSTN";
         enter(l, LineState::Collecting, Clock::now() + seconds(kDidFirstDigitS));
     } else if ((ev == TdmEvent::Answer || ev == TdmEvent::Polarity) && l.report &&
                (l.state == LineState::Ringing || l.state == LineState::Dialling)) {
-        legAnswered(l);
+        leg_answered(l);
     } else if (ev == TdmEvent::OnHook && l.state != LineState::Idle) {
         // The exchange released the line (loop current gone: the far end hung up).
         if (l.report) {
-            if (l.state == LineState::Up) legEnded(l);
-        } else if (l.exec || l.overlap || l.legHandle) {
+            if (l.state == LineState::Up) leg_ended(l);
+        } else if (l.exec || l.overlap || l.leg_handle) {
             VCE_LOG_NOTICE("chan_tdm: %s: the PSTN caller hung up", l.name.c_str());
-            endOrigin(l);
+            end_origin(l);
             l.ch->signal(TdmEvent::OnHook);
             enter(l, LineState::Idle);
             l.last = "caller hung up";
@@ -96,7 +96,7 @@ void TdmEngine::onSignal(Line &l, TdmEvent ev) {
     }
 }
 
-void TdmEngine::onDsp(Line &l, const DspEvent &e) {
+void TdmEngine::on_dsp(Line &l, const DspEvent &e) {
     VCE_LOG_DEBUG("chan_tdm: %s: dsp %s", l.name.c_str(), dsp::describe(e).c_str());
     if (e.type == DspEventType::DtmfDigit) {
         if (l.state == LineState::DialTone || l.state == LineState::Collecting) digit(l, e.digit);
@@ -109,16 +109,16 @@ void TdmEngine::onDsp(Line &l, const DspEvent &e) {
             l.deadline = Clock::now();  // dial now (tick sends the digits)
         } else if (l.state == LineState::Dialling || l.state == LineState::Ringing) {
             if (e.tone == Tone::Busy)
-                legFailed(l, "BUSY");
+                leg_failed(l, "BUSY");
             else if (e.tone == Tone::Congestion)
-                legFailed(l, "CONGESTION");
+                leg_failed(l, "CONGESTION");
             else if (e.tone == Tone::Ringback && l.state == LineState::Ringing && l.report) {
                 if (l.last != "ringing") l.report({DialEvent::Ringing, "", 180, ""});
                 l.last = "ringing";
             }
         }
     } else if (e.type == DspEventType::Answered && l.state == LineState::Ringing) {
-        legAnswered(l);
+        leg_answered(l);
     }
 }
 
@@ -126,19 +126,19 @@ void TdmEngine::tick(Line &l, Clock::time_point now) {
     if (!l.ch) return;
     // Ringing a phone: cadence, and caller ID between the first and second ring.
     if (l.cfg.role == dsp::ChannelRole::Fxs && l.state == LineState::Ringing) {
-        const long ms = std::chrono::duration_cast<milliseconds>(now - l.ringStarted).count();
+        const long ms = std::chrono::duration_cast<milliseconds>(now - l.ring_started).count();
         const bool on = ms % kRingCycleMs < kRingOnMs;
-        if (on != l.ringOn) {
+        if (on != l.ring_on) {
             l.ch->signal(on ? TdmEvent::RingStart : TdmEvent::RingStop);
-            l.ringOn = on;
+            l.ring_on = on;
         }
-        if (!l.cidSent && ms >= kCidAtMs) {
-            l.cidSent = true;
+        if (!l.cid_sent && ms >= kCidAtMs) {
+            l.cid_sent = true;
             if (!l.cid.number.empty() || !l.cid.name.empty()) l.chain->sendCallerId(l.cid);
         }
     }
-    if (l.report && now >= l.noAnswerAt && l.state != LineState::Up) {
-        legFailed(l, "NOANSWER");
+    if (l.report && now >= l.no_answer_at && l.state != LineState::Up) {
+        leg_failed(l, "NOANSWER");
         return;
     }
     if (now < l.deadline) return;
@@ -146,32 +146,32 @@ void TdmEngine::tick(Line &l, Clock::time_point now) {
         case LineState::DialTone:
             VCE_LOG_NOTICE("chan_tdm: %s: off hook without dialling", l.name.c_str());
             l.overlap.reset();
-            playTone(l, Tone::Congestion);
+            play_tone(l, Tone::Congestion);
             enter(l, LineState::Tone);
             break;
         case LineState::Collecting: {
             if (!l.overlap) break;
             if (l.overlap->digits().empty()) {  // a trunk call without a DID
                 VCE_LOG_NOTICE("chan_tdm: %s: no number received", l.name.c_str());
-                finishCall(l, "");
+                finish_call(l, "");
                 break;
             }
             const auto r = l.overlap->timeout(now);
             if (r.action == dialplan::OverlapDialler::Action::Dial)
-                startCall(l, r.number);
+                start_call(l, r.number);
             else {
                 VCE_LOG_NOTICE("chan_tdm: %s: %s is not a number in [%s]", l.name.c_str(),
                                l.overlap->digits().c_str(), l.cfg.context.c_str());
                 l.last = "invalid " + l.overlap->digits();
-                finishCall(l, "");
+                finish_call(l, "");
             }
             break;
         }
         case LineState::Seizing:
             // Dial tone heard (or waited long enough): send the number.
             l.chain->stopTone();
-            if (!l.chain->sendDtmf(l.dialString)) {
-                legFailed(l, "CONGESTION");
+            if (!l.chain->sendDtmf(l.dial_string)) {
+                leg_failed(l, "CONGESTION");
                 break;
             }
             enter(l, LineState::Dialling, now + milliseconds(100));
@@ -190,14 +190,14 @@ void TdmEngine::tick(Line &l, Clock::time_point now) {
     }
 }
 
-void TdmEngine::offHook(Line &l) {
+void TdmEngine::off_hook(Line &l) {
     VCE_LOG_NOTICE("chan_tdm: %s: off hook, dial tone", l.name.c_str());
-    ++l.callGen;
+    ++l.call_gen;
     l.digits.clear();
     l.last.clear();
     l.overlap = std::make_unique<dialplan::OverlapDialler>(dialplan_->current(), l.cfg.context,
-                                                           milliseconds(cfg_.interDigitMs));
-    playTone(l, Tone::Dial);
+                                                           milliseconds(cfg_.inter_digit_ms));
+    play_tone(l, Tone::Dial);
     enter(l, LineState::DialTone, Clock::now() + seconds(kDialToneMaxS));
 }
 
@@ -210,13 +210,13 @@ void TdmEngine::digit(Line &l, char d) {
     VCE_LOG_INFO("chan_tdm: %s: digit %c", l.name.c_str(), d);
     switch (r.action) {
         case dialplan::OverlapDialler::Action::Dial:
-            startCall(l, r.number);
+            start_call(l, r.number);
             break;
         case dialplan::OverlapDialler::Action::Invalid:
             VCE_LOG_NOTICE("chan_tdm: %s: %s cannot match in [%s]", l.name.c_str(),
                            l.digits.c_str(), l.cfg.context.c_str());
             l.last = "invalid " + l.digits;
-            finishCall(l, "");
+            finish_call(l, "");
             break;
         case dialplan::OverlapDialler::Action::Wait:
             enter(l, LineState::Collecting, l.overlap->deadline());
