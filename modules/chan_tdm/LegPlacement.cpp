@@ -110,11 +110,8 @@ int TdmEngine::place_leg(const DialTarget &t, const DialRequest &req, int origin
         std::strftime(dt, sizeof dt, "%m%d%H%M", &tm);
         l.cid.dateTime = dt;
         VCE_LOG_NOTICE("chan_tdm: %s: ringing, caller id '%s'", l.name.c_str(), req.caller.c_str());
-        l.ring_started = now;
-        l.ring_on = false;
-        l.cid_sent = false;
+        l.fxs.ring(now);  // the cadence counts from now, caller ID not sent yet
         enter(l, LineState::Ringing);
-        l.ring_started = now;
         // Report Ringing once the caller has its leg recorded.
         const unsigned long h = handle;
         const int idx = l.index;
@@ -144,7 +141,7 @@ void TdmEngine::leg_failed(Line &l, const std::string &dialstatus) {
     if (l.ch) {
         if (l.cfg.role == dsp::ChannelRole::Fxo)
             l.ch->signal(TdmEvent::OnHook);
-        else if (l.ring_on)
+        else if (l.fxs.ring_on())
             l.ch->signal(TdmEvent::RingStop);
     }
     const std::string last = dialstatus;
@@ -171,7 +168,7 @@ void TdmEngine::release_leg(Line &l) {
     if (l.ch) {
         if (l.cfg.role == dsp::ChannelRole::Fxo)
             l.ch->signal(TdmEvent::OnHook);
-        else if (l.ring_on)
+        else if (l.fxs.ring_on())
             l.ch->signal(TdmEvent::RingStop);
     }
     enter(l, LineState::Idle);

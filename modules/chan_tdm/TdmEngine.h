@@ -70,8 +70,10 @@ private:
     void detach(Line &l);
 
     // Origin side.
-    void off_hook(Line &l);
-    void digit(Line &l, char d);
+    static FxsLine fxs_line(const Line &l);  // what FxsSignalling sees of the line
+    void run_fxs(Line &l, const std::vector<FxsAction> &actions);
+    void digit(Line &l, char d);          // a trunk call's DID digit (FXS: FxsSignalling)
+    void collect_digit(Line &l, char d);  // to the call's overlap dialler
     void start_call(Line &l, const std::string &exten);
     void continue_call(Line &l);
     void start_dial(Line &l, const std::vector<std::string> &args);

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "FxsSignalling.h"
+#include "LineState.h"
 #include "RtpBridge.h"
 #include "TdmConfig.h"
 #include "dialplan/Execution.h"
@@ -18,22 +20,6 @@
 #include "vce/Channels.h"
 
 namespace vce::tdm {
-
-using Clock = std::chrono::steady_clock;
-
-enum class LineState {
-    Unattached,  // no far end / hardware on this channel
-    Idle,
-    DialTone,    // FXS off hook, dial tone playing
-    Collecting,  // digits arriving (FXS) or the DID after answering a trunk call
-    Routing,     // the dialplan runs or waits for a leg on another technology
-    Seizing,     // trunk seized, waiting for the exchange's dial tone
-    Dialling,    // trunk: sending the number as DTMF
-    Ringing,     // the called party rings (trunk after dialling, FXS phone being rung)
-    Up,          // answered, audio bridged
-    Tone,        // FXS: busy/congestion tone until the phone hangs up
-};
-const char *line_state_name(LineState s);
 
 struct Line {
     int index = 0;  // in the engine's table
@@ -65,8 +51,7 @@ struct Line {
     int origin_line = -1;        // the requester's line when it is on this engine
     std::string dial_string;     // DTMF still to send
     Clock::time_point no_answer_at = Clock::time_point::max();
-    Clock::time_point ring_started{};
-    bool ring_on = false, cid_sent = false;
+    FxsSignalling fxs;  // FXS: hook, digits, dial-tone timeout, ring cadence -> actions
     dsp::CallerIdInfo cid;
 
     // Audio from the bridged peer (linear), consumed by this line's blocks.

@@ -63,7 +63,7 @@ TdmEngine::~TdmEngine() {
         if (!l->ch || l->state == LineState::Idle || l->state == LineState::Unattached) continue;
         if (l->cfg.role == dsp::ChannelRole::Fxo)
             l->ch->signal(TdmEvent::OnHook);
-        else if (l->ring_on)
+        else if (l->fxs.ring_on())
             l->ch->signal(TdmEvent::RingStop);
     }
     lines_.clear();

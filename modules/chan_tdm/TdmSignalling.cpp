@@ -1,5 +1,6 @@
 // chan_tdm: line signalling and DSP events (hook, ring, answer, digits, call progress), the
-// per-line timers, and entering a line state.
+// per-line timers, and entering a line state. An FXS phone's signalling is decided by its
+// FxsSignalling (pure); here its actions are carried out.
 #include "TdmEngine.h"
 #include "vce/DialplanService.h"
 #include "vce/Log.h"
@@ -14,8 +15,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 namespace {
-constexpr int kRingOnMs = 1000, kRingCycleMs = 5000, kCidAtMs = 1500;
-constexpr int kDialToneMaxS = 20;    // off hook without dialling: congestion
 constexpr int kDidFirstDigitS = 10;  // trunk call answered, no DID digit: release
 }  // namespace
 
@@ -27,8 +26,7 @@ void TdmEngine::enter(Line &l, LineState s, Clock::time_point deadline) {
         l.chain->stopTone();
         l.inbox.clear();
         l.peer.clear();
-        l.ring_on = false;
-        l.cid_sent = false;
+        l.fxs.reset();
         l.no_answer_at = Clock::time_point::max();
         l.report = nullptr;
         l.handle = 0;
@@ -47,26 +45,10 @@ void TdmEngine::enter(Line &l, LineState s, Clock::time_point deadline) {
 void TdmEngine::on_signal(Line &l, TdmEvent ev) {
     VCE_LOG_DEBUG("chan_tdm: %s: line %s", l.name.c_str(), dsp::tdmEventName(ev));
     if (l.cfg.role == dsp::ChannelRole::Fxs) {
-        if (ev == TdmEvent::OffHook) {
-            if (l.state == LineState::Idle)
-                off_hook(l);
-            else if (l.state == LineState::Ringing && l.report) {
-                if (l.ring_on) l.ch->signal(TdmEvent::RingStop);
-                l.ring_on = false;
-                leg_answered(l);
-            }
-        } else if (ev == TdmEvent::OnHook) {
-            if (l.report) {
-                if (l.state == LineState::Up)
-                    leg_ended(l);
-                else if (l.state != LineState::Ringing)
-                    enter(l, LineState::Idle);
-            } else if (l.state != LineState::Idle) {
-                VCE_LOG_NOTICE("chan_tdm: %s: on hook", l.name.c_str());
-                end_origin(l);
-                enter(l, LineState::Idle);
-            }
-        }
+        if (ev == TdmEvent::OffHook)
+            run_fxs(l, l.fxs.step(fxs_line(l), {FxsInput::Kind::OffHook, Clock::now()}));
+        else if (ev == TdmEvent::OnHook)
+            run_fxs(l, l.fxs.step(fxs_line(l), {FxsInput::Kind::OnHook, Clock::now()}));
         return;
     }
     // FXO: the exchange rings us (a call in), answers or reverses polarity (answer).
@@ -99,7 +81,10 @@ void TdmEngine::on_signal(Line &l, TdmEvent ev) {
 void TdmEngine::on_dsp(Line &l, const DspEvent &e) {
     VCE_LOG_DEBUG("chan_tdm: %s: dsp %s", l.name.c_str(), dsp::describe(e).c_str());
     if (e.type == DspEventType::DtmfDigit) {
-        if (l.state == LineState::DialTone || l.state == LineState::Collecting) digit(l, e.digit);
+        if (l.cfg.role == dsp::ChannelRole::Fxs)
+            run_fxs(l, l.fxs.step(fxs_line(l), {FxsInput::Kind::Digit, Clock::now(), e.digit}));
+        else if (l.state == LineState::DialTone || l.state == LineState::Collecting)
+            digit(l, e.digit);  // a trunk call's DID
         return;
     }
     if (l.cfg.role != dsp::ChannelRole::Fxo || !l.report) return;
@@ -124,31 +109,15 @@ void TdmEngine::on_dsp(Line &l, const DspEvent &e) {
 
 void TdmEngine::tick(Line &l, Clock::time_point now) {
     if (!l.ch) return;
-    // Ringing a phone: cadence, and caller ID between the first and second ring.
-    if (l.cfg.role == dsp::ChannelRole::Fxs && l.state == LineState::Ringing) {
-        const long ms = std::chrono::duration_cast<milliseconds>(now - l.ring_started).count();
-        const bool on = ms % kRingCycleMs < kRingOnMs;
-        if (on != l.ring_on) {
-            l.ch->signal(on ? TdmEvent::RingStart : TdmEvent::RingStop);
-            l.ring_on = on;
-        }
-        if (!l.cid_sent && ms >= kCidAtMs) {
-            l.cid_sent = true;
-            if (!l.cid.number.empty() || !l.cid.name.empty()) l.chain->sendCallerId(l.cid);
-        }
-    }
+    // A phone: the ring cadence with caller ID, and the dial-tone timeout.
+    if (l.cfg.role == dsp::ChannelRole::Fxs)
+        run_fxs(l, l.fxs.step(fxs_line(l), {FxsInput::Kind::Tick, now}));
     if (l.report && now >= l.no_answer_at && l.state != LineState::Up) {
         leg_failed(l, "NOANSWER");
         return;
     }
     if (now < l.deadline) return;
     switch (l.state) {
-        case LineState::DialTone:
-            VCE_LOG_NOTICE("chan_tdm: %s: off hook without dialling", l.name.c_str());
-            l.overlap.reset();
-            play_tone(l, Tone::Congestion);
-            enter(l, LineState::Tone);
-            break;
         case LineState::Collecting: {
             if (!l.overlap) break;
             if (l.overlap->digits().empty()) {  // a trunk call without a DID
@@ -190,20 +159,75 @@ void TdmEngine::tick(Line &l, Clock::time_point now) {
     }
 }
 
-void TdmEngine::off_hook(Line &l) {
-    VCE_LOG_NOTICE("chan_tdm: %s: off hook, dial tone", l.name.c_str());
-    ++l.call_gen;
-    l.digits.clear();
-    l.last.clear();
-    l.overlap = std::make_unique<dialplan::OverlapDialler>(dialplan_->current(), l.cfg.context,
-                                                           milliseconds(cfg_.inter_digit_ms));
-    play_tone(l, Tone::Dial);
-    enter(l, LineState::DialTone, Clock::now() + seconds(kDialToneMaxS));
+FxsLine TdmEngine::fxs_line(const Line &l) {
+    FxsLine f;
+    f.state = l.state;
+    f.leg = static_cast<bool>(l.report);
+    f.dialler = static_cast<bool>(l.overlap);
+    f.deadline = l.deadline;
+    return f;
+}
+
+void TdmEngine::run_fxs(Line &l, const std::vector<FxsAction> &actions) {
+    for (const FxsAction &a : actions) {
+        switch (a.kind) {
+            case FxsAction::Kind::NewCall:
+                VCE_LOG_NOTICE("chan_tdm: %s: off hook, dial tone", l.name.c_str());
+                ++l.call_gen;
+                l.digits.clear();
+                l.last.clear();
+                l.overlap = std::make_unique<dialplan::OverlapDialler>(
+                    dialplan_->current(), l.cfg.context, milliseconds(cfg_.inter_digit_ms));
+                break;
+            case FxsAction::Kind::DialTone:
+                play_tone(l, Tone::Dial);
+                break;
+            case FxsAction::Kind::Congestion:
+                play_tone(l, Tone::Congestion);
+                break;
+            case FxsAction::Kind::StopTone:
+                l.chain->stopTone();
+                break;
+            case FxsAction::Kind::Enter:
+                enter(l, a.state, a.deadline);
+                break;
+            case FxsAction::Kind::Digit:
+                collect_digit(l, a.digit);
+                break;
+            case FxsAction::Kind::Abandon:
+                VCE_LOG_NOTICE("chan_tdm: %s: off hook without dialling", l.name.c_str());
+                l.overlap.reset();
+                break;
+            case FxsAction::Kind::HangUp:
+                VCE_LOG_NOTICE("chan_tdm: %s: on hook", l.name.c_str());
+                end_origin(l);
+                break;
+            case FxsAction::Kind::AnswerLeg:
+                leg_answered(l);
+                break;
+            case FxsAction::Kind::EndLeg:
+                leg_ended(l);
+                break;
+            case FxsAction::Kind::RingOn:
+                l.ch->signal(TdmEvent::RingStart);
+                break;
+            case FxsAction::Kind::RingOff:
+                l.ch->signal(TdmEvent::RingStop);
+                break;
+            case FxsAction::Kind::SendCallerId:
+                if (!l.cid.number.empty() || !l.cid.name.empty()) l.chain->sendCallerId(l.cid);
+                break;
+        }
+    }
 }
 
 void TdmEngine::digit(Line &l, char d) {
     if (!l.overlap) return;
     if (l.state == LineState::DialTone) l.chain->stopTone();
+    collect_digit(l, d);
+}
+
+void TdmEngine::collect_digit(Line &l, char d) {
     l.digits += d;
     const auto now = Clock::now();
     const auto r = l.overlap->digit(d, now);

@@ -1,5 +1,5 @@
-// chan_tdm: the names of line states (for vcectl and logs).
-#include "TdmLine.h"
+// chan_tdm: the names of line states (for vcectl and logs; see LineState.h).
+#include "LineState.h"
 
 namespace vce::tdm {
 
