@@ -24,16 +24,16 @@ media::OfferAnswerResult refuse(const std::string &why) {
     return r;
 }
 
-dsp::Law lawOf(uint8_t pt) {
+dsp::Law law_of(uint8_t pt) {
     return pt == media::kPayloadPcmu ? dsp::Law::Ulaw : dsp::Law::Alaw;
 }
 
 }  // namespace
 
-media::OfferAnswerResult negotiateGatewayMedia(const std::string &offer, dsp::Law law,
-                                               const std::string &address, uint16_t port,
-                                               const std::vector<uint8_t> &key,
-                                               uint64_t sessionId) {
+media::OfferAnswerResult negotiate_gateway_media(const std::string &offer, dsp::Law law,
+                                                 const std::string &address, uint16_t port,
+                                                 const std::vector<uint8_t> &key,
+                                                 uint64_t session_id) {
     const media::SdpParseResult p = media::parseSdpAudio(offer);
     if (!p.audio) return refuse("unreadable offer: " + p.error);
     const media::SdpAudio &o = *p.audio;
@@ -46,7 +46,7 @@ media::OfferAnswerResult negotiateGatewayMedia(const std::string &offer, dsp::La
         if (!c.chosen) return refuse(c.error);
     }
     // What we offer ourselves, plus SDES-SRTP when the caller offers it.
-    media::LocalMedia local = gatewayOfferMedia(law, address, port, sessionId);
+    media::LocalMedia local = gateway_offer_media(law, address, port, session_id);
     local.srtp = media::SrtpPolicy::Optional;
     local.srtpKey = key;
     media::OfferAnswerResult r = media::answerOffer(offer, local);
@@ -58,20 +58,20 @@ media::OfferAnswerResult negotiateGatewayMedia(const std::string &offer, dsp::La
     return r;
 }
 
-media::LocalMedia gatewayOfferMedia(dsp::Law law, const std::string &address, uint16_t port,
-                                    uint64_t sessionId) {
+media::LocalMedia gateway_offer_media(dsp::Law law, const std::string &address, uint16_t port,
+                                      uint64_t session_id) {
     media::LocalMedia local;
     local.address = address;
     local.port = port;
     local.codecs = law == dsp::Law::Ulaw ? std::vector<int>{0, 8} : std::vector<int>{8, 0};
     local.telephoneEventPt = 101;
     local.srtp = media::SrtpPolicy::Off;
-    local.sessionId = sessionId;
+    local.sessionId = session_id;
     return local;
 }
 
-media::OfferAnswerResult acceptGatewayAnswer(const media::LocalMedia &offered,
-                                             const std::string &answer) {
+media::OfferAnswerResult accept_gateway_answer(const media::LocalMedia &offered,
+                                               const std::string &answer) {
     const media::SdpParseResult p = media::parseSdpAudio(answer);
     if (!p.audio) return refuse("unreadable answer: " + p.error);
     const media::SdpAudio &a = *p.audio;
@@ -92,57 +92,57 @@ media::OfferAnswerResult acceptGatewayAnswer(const media::LocalMedia &offered,
 }
 
 namespace {
-uint64_t unixSeconds() {
+uint64_t unix_seconds() {
     return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count());
 }
 }  // namespace
 
-std::unique_ptr<media::UdpSocket> RtpBridge::bindPort(const MediaSettings &s, int &cursor,
-                                                      std::string &error) {
-    const int first = s.portMin + (s.portMin & 1), last = s.portMax;
+std::unique_ptr<media::UdpSocket> RtpBridge::bind_port(const MediaSettings &s, int &cursor,
+                                                       std::string &error) {
+    const int first = s.port_min + (s.port_min & 1), last = s.port_max;
     const int count = last >= first ? (last - first) / 2 + 1 : 0;
     if (cursor < first || cursor > last) cursor = first;
     std::unique_ptr<media::UdpSocket> sock;
-    std::string lastError = "empty range";
+    std::string last_error = "empty range";
     for (int i = 0; i < count && !sock; ++i) {
         const int port = first + ((cursor - first) / 2 + i) % count * 2;
         try {
             sock = std::make_unique<media::UdpSocket>(s.address, static_cast<uint16_t>(port));
             cursor = port + 2;
         } catch (const std::exception &e) {
-            lastError = e.what();
+            last_error = e.what();
         }
     }
     if (!sock)
-        error = "no free RTP port in " + std::to_string(s.portMin) + "-" +
-                std::to_string(s.portMax) + " on " + s.address + " (" + lastError + ")";
+        error = "no free RTP port in " + std::to_string(s.port_min) + "-" +
+                std::to_string(s.port_max) + " on " + s.address + " (" + last_error + ")";
     return sock;
 }
 
 RtpBridge::Setup RtpBridge::answer(const std::string &offer, const MediaSettings &s, int &cursor) {
     Setup out;
     const std::vector<uint8_t> key = media::randomSrtpKey();
-    const uint64_t sessionId = unixSeconds();
+    const uint64_t session_id = unix_seconds();
     // Refuse before taking a port when nothing fits.
-    const auto check = negotiateGatewayMedia(offer, s.law, s.address, 0, key, sessionId);
+    const auto check = negotiate_gateway_media(offer, s.law, s.address, 0, key, session_id);
     if (!check.ok) {
         out.status = check.status;
         out.reason = check.reason;
         return out;
     }
     std::string error;
-    std::unique_ptr<media::UdpSocket> sock = bindPort(s, cursor, error);
+    std::unique_ptr<media::UdpSocket> sock = bind_port(s, cursor, error);
     if (!sock) {
         out.status = 503;
         out.reason = error;
         return out;
     }
-    const auto r = negotiateGatewayMedia(offer, s.law, s.address, sock->port(), key, sessionId);
+    const auto r = negotiate_gateway_media(offer, s.law, s.address, sock->port(), key, session_id);
     try {
         out.bridge.reset(new RtpBridge(std::move(sock), s.address));
-        out.bridge->answerSdp_ = r.sdp;
+        out.bridge->answer_sdp_ = r.sdp;
         out.bridge->start(r.media);
     } catch (const std::exception &e) {
         out.bridge.reset();
@@ -155,7 +155,7 @@ RtpBridge::Setup RtpBridge::answer(const std::string &offer, const MediaSettings
 RtpBridge::Setup RtpBridge::offer(const MediaSettings &s, int &cursor) {
     Setup out;
     std::string error;
-    std::unique_ptr<media::UdpSocket> sock = bindPort(s, cursor, error);
+    std::unique_ptr<media::UdpSocket> sock = bind_port(s, cursor, error);
     if (!sock) {
         out.status = 503;
         out.reason = error;
@@ -163,14 +163,14 @@ RtpBridge::Setup RtpBridge::offer(const MediaSettings &s, int &cursor) {
     }
     const uint16_t port = sock->port();
     out.bridge.reset(new RtpBridge(std::move(sock), s.address));
-    out.bridge->offered_ = gatewayOfferMedia(s.law, s.address, port, unixSeconds());
-    out.bridge->offerSdp_ = media::buildOffer(out.bridge->offered_);
+    out.bridge->offered_ = gateway_offer_media(s.law, s.address, port, unix_seconds());
+    out.bridge->offer_sdp_ = media::buildOffer(out.bridge->offered_);
     return out;
 }
 
-media::OfferAnswerResult RtpBridge::accept(const std::string &answerSdp) {
-    if (offerSdp_.empty()) return refuse("this bridge made no offer");
-    media::OfferAnswerResult r = acceptGatewayAnswer(offered_, answerSdp);
+media::OfferAnswerResult RtpBridge::accept(const std::string &answer_sdp) {
+    if (offer_sdp_.empty()) return refuse("this bridge made no offer");
+    media::OfferAnswerResult r = accept_gateway_answer(offered_, answer_sdp);
     if (!r.ok) return r;
     try {
         start(r.media);
@@ -180,8 +180,8 @@ media::OfferAnswerResult RtpBridge::accept(const std::string &answerSdp) {
     return r;
 }
 
-RtpBridge::RtpBridge(std::unique_ptr<media::UdpSocket> socket, const std::string &localAddress)
-    : socket_(std::move(socket)), localAddress_(localAddress) {
+RtpBridge::RtpBridge(std::unique_ptr<media::UdpSocket> socket, const std::string &local_address)
+    : socket_(std::move(socket)), local_address_(local_address) {
     pending_.reserve(dsp::kFrameSamples);
 }
 
@@ -202,10 +202,10 @@ void RtpBridge::start(const media::NegotiatedMedia &m) {
     c.audioPayloadType = m.audioPt;
     c.telephoneEventPayloadType = m.telephoneEventPt;
     media_ = m;
-    codecLaw_ = lawOf(m.audioPt);
+    codec_law_ = law_of(m.audioPt);
     remote_ = remote;
-    srtpOut_ = std::move(out);
-    srtpIn_ = std::move(in);
+    srtp_out_ = std::move(out);
+    srtp_in_ = std::move(in);
     session_.emplace(c);
 }
 
@@ -222,8 +222,8 @@ void RtpBridge::receive(std::deque<int16_t> &audio, std::string &digits) {
             continue;
         }
         std::size_t n = static_cast<std::size_t>(got);
-        if (srtpIn_ && !srtpIn_->unprotect(buf, n)) {
-            stats_.authFailures = srtpIn_->stats().authFailures;
+        if (srtp_in_ && !srtp_in_->unprotect(buf, n)) {
+            stats_.auth_failures = srtp_in_->stats().authFailures;
             ++stats_.dropped;
             continue;
         }
@@ -244,7 +244,7 @@ void RtpBridge::receive(std::deque<int16_t> &audio, std::string &digits) {
         if (r.kind == media::RtpSession::Received::Kind::Audio) {
             int16_t lin[kMaxPacket];
             const std::size_t len = std::min(r.audioLen, sizeof lin / sizeof lin[0]);
-            dsp::g711Decode(codecLaw_, r.audio, lin, len);
+            dsp::g711Decode(codec_law_, r.audio, lin, len);
             audio.insert(audio.end(), lin, lin + len);
         } else if (r.kind == media::RtpSession::Received::Kind::Dtmf) {
             ++stats_.dtmf;
@@ -263,13 +263,13 @@ void RtpBridge::send(const int16_t *samples, std::size_t n) {
 
 void RtpBridge::flush() {
     uint8_t g711[dsp::kFrameSamples];
-    dsp::g711Encode(codecLaw_, pending_.data(), g711, pending_.size());
+    dsp::g711Encode(codec_law_, pending_.data(), g711, pending_.size());
     uint8_t buf[media::kRtpHeaderSize + dsp::kFrameSamples + media::kSrtpMaxTrailer];
     std::size_t len =
         session_->nextPacket(g711, pending_.size(), buf, sizeof buf - media::kSrtpMaxTrailer);
     pending_.clear();
     if (!len) return;
-    if (srtpOut_ && !srtpOut_->protect(buf, len)) return;
+    if (srtp_out_ && !srtp_out_->protect(buf, len)) return;
     if (socket_->sendTo(buf, len, remote_)) ++stats_.tx;
 }
 
@@ -283,17 +283,17 @@ std::string RtpBridge::describe() const {
     char buf[512];
     if (!session_) {
         std::snprintf(buf, sizeof buf, "rtp %s:%u offered, waiting for the answer",
-                      localAddress_.c_str(), static_cast<unsigned>(localPort()));
+                      local_address_.c_str(), static_cast<unsigned>(local_port()));
         return buf;
     }
     std::snprintf(
         buf, sizeof buf,
         "rtp %s:%u <-> %s %s%s%s rx %llu tx %llu auth-failures %llu dropped %llu dtmf %llu",
-        localAddress_.c_str(), static_cast<unsigned>(localPort()), peer().c_str(),
+        local_address_.c_str(), static_cast<unsigned>(local_port()), peer().c_str(),
         media_.audioPt == media::kPayloadPcmu ? "PCMU" : "PCMA", media_.suite ? " srtp " : "",
         media_.suite ? media::srtpSuiteName(*media_.suite) : "",
         static_cast<unsigned long long>(stats_.rx), static_cast<unsigned long long>(stats_.tx),
-        static_cast<unsigned long long>(stats_.authFailures),
+        static_cast<unsigned long long>(stats_.auth_failures),
         static_cast<unsigned long long>(stats_.dropped),
         static_cast<unsigned long long>(stats_.dtmf));
     return buf;

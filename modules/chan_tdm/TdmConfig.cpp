@@ -15,7 +15,7 @@ namespace {
     throw ConfigError(e.file, e.line, why);
 }
 
-bool validName(const std::string &s) {
+bool valid_name(const std::string &s) {
     if (s.empty()) return false;
     for (char c : s)
         if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
@@ -43,7 +43,7 @@ std::string trim(std::string s) {
 }
 
 // "line => 2, group=phones, context=from-analog, callerid=0262006200082, callername=Kim"
-void applyLine(SpanConfig &span, const ConfigEntry &e) {
+void apply_line(SpanConfig &span, const ConfigEntry &e) {
     std::vector<std::string> parts;
     std::string cur;
     for (char c : e.value) {
@@ -66,7 +66,7 @@ void applyLine(SpanConfig &span, const ConfigEntry &e) {
             bad(e, "line: expected key=value after the channel number, not '" + parts[i] + "'");
         const std::string k = trim(parts[i].substr(0, eq)), v = trim(parts[i].substr(eq + 1));
         if (k == "group") {
-            if (!validName(v)) bad(e, "line: group must be letters, digits, '-' or '_'");
+            if (!valid_name(v)) bad(e, "line: group must be letters, digits, '-' or '_'");
             l.group = v;
         } else if (k == "context") {
             if (v.empty()) bad(e, "line: context must not be empty");
@@ -81,23 +81,23 @@ void applyLine(SpanConfig &span, const ConfigEntry &e) {
     }
 }
 
-SpanConfig parseSpan(const ConfigSection &s, bool dahdiAvailable) {
+SpanConfig parse_span(const ConfigSection &s, bool dahdi_available) {
     SpanConfig span;
     span.name = s.name;
     span.file = s.file;
     span.line = s.line;
-    if (!validName(s.name))
+    if (!valid_name(s.name))
         throw ConfigError(s.file, s.line, "span name must be letters, digits, '-' or '_'");
     std::string group, context, callerid, callername;
-    bool haveType = false, haveChannels = false, haveSignalling = false;
+    bool have_type = false, have_channels = false, have_signalling = false;
     // First pass: the span's own settings; "line =>" overrides come after.
     for (const ConfigEntry &e : s.entries) {
         if (e.key == "type") {
-            haveType = true;
+            have_type = true;
             if (e.value == "virtual")
                 span.type = SpanType::Virtual;
             else if (e.value == "dahdi") {
-                if (!dahdiAvailable)
+                if (!dahdi_available)
                     bad(e, "type = dahdi, but this vced was built without DAHDI (dahdi/user.h)");
                 span.type = SpanType::Dahdi;
             } else
@@ -112,12 +112,12 @@ SpanConfig parseSpan(const ConfigSection &s, bool dahdiAvailable) {
             span.first = positive(e, 1024);
         } else if (e.key == "channels") {
             span.channels = positive(e, 256);
-            haveChannels = true;
+            have_channels = true;
         } else if (e.key == "law") {
             if (!dsp::parseLaw(e.value, span.law))
                 bad(e, "law must be alaw or ulaw, not '" + e.value + "'");
         } else if (e.key == "signalling" || e.key == "signaling") {
-            haveSignalling = true;
+            have_signalling = true;
             if (e.value == "fxs")
                 span.role = dsp::ChannelRole::Fxs;
             else if (e.value == "fxo")
@@ -126,7 +126,7 @@ SpanConfig parseSpan(const ConfigSection &s, bool dahdiAvailable) {
                 bad(e, "signalling must be fxs (analog phones) or fxo (trunk lines), not '" +
                            e.value + "'");
         } else if (e.key == "group") {
-            if (!validName(e.value)) bad(e, "group must be letters, digits, '-' or '_'");
+            if (!valid_name(e.value)) bad(e, "group must be letters, digits, '-' or '_'");
             group = e.value;
         } else if (e.key == "context") {
             if (e.value.empty()) bad(e, "context must not be empty");
@@ -151,12 +151,12 @@ SpanConfig parseSpan(const ConfigSection &s, bool dahdiAvailable) {
                        "callername, echo, line)");
         }
     }
-    if (!haveType)
+    if (!have_type)
         throw ConfigError(s.file, s.line,
                           "span [" + s.name + "]: type = virtual or dahdi is required");
-    if (!haveChannels)
+    if (!have_channels)
         throw ConfigError(s.file, s.line, "span [" + s.name + "]: channels = N is required");
-    if (!haveSignalling)
+    if (!have_signalling)
         throw ConfigError(s.file, s.line,
                           "span [" + s.name + "]: signalling = fxs or fxo is required");
     if (span.type == SpanType::Virtual && span.path.empty())
@@ -178,20 +178,20 @@ SpanConfig parseSpan(const ConfigSection &s, bool dahdiAvailable) {
         span.lines.push_back(l);
     }
     for (const ConfigEntry &e : s.entries)
-        if (e.key == "line") applyLine(span, e);
+        if (e.key == "line") apply_line(span, e);
     return span;
 }
 
 }  // namespace
 
-bool TdmConfig::hasGroup(const std::string &group) const {
+bool TdmConfig::has_group(const std::string &group) const {
     for (const auto &s : spans)
         for (const auto &l : s.lines)
             if (l.group == group) return true;
     return false;
 }
 
-TdmConfig parseTdmConfig(const Config &conf, bool dahdiAvailable) {
+TdmConfig parse_tdm_config(const Config &conf, bool dahdi_available) {
     TdmConfig c;
     std::set<std::string> paths;
     for (const ConfigSection &s : conf.sections()) {
@@ -203,16 +203,16 @@ TdmConfig parseTdmConfig(const Config &conf, bool dahdiAvailable) {
                                    "' (known: " + dsp::knownTonePlans() + ")");
                     c.country = e.value;
                 } else if (e.key == "inter_digit_ms") {
-                    c.interDigitMs = positive(e, 60000);
+                    c.inter_digit_ms = positive(e, 60000);
                 } else if (e.key == "dialtone_wait_ms") {
-                    c.dialToneWaitMs = positive(e, 60000);
+                    c.dial_tone_wait_ms = positive(e, 60000);
                 } else if (e.key == "ring_timeout") {
-                    c.ringTimeoutS = positive(e, 600);
+                    c.ring_timeout_s = positive(e, 600);
                 } else if (e.key == "media_ip") {
                     in_addr a{};
                     if (inet_pton(AF_INET, e.value.c_str(), &a) != 1)
                         bad(e, "media_ip must be an IPv4 address, not '" + e.value + "'");
-                    c.mediaIp = e.value;
+                    c.media_ip = e.value;
                 } else if (e.key == "rtp_ports") {
                     const auto dash = e.value.find('-');
                     ConfigEntry lo = e, hi = e;
@@ -221,9 +221,9 @@ TdmConfig parseTdmConfig(const Config &conf, bool dahdiAvailable) {
                     if (dash == std::string::npos)
                         bad(e, "rtp_ports must be a range FIRST-LAST, e.g. 40000-40999, not '" +
                                    e.value + "'");
-                    c.rtpPortMin = positive(lo, 65535);
-                    c.rtpPortMax = positive(hi, 65535);
-                    if (c.rtpPortMin > c.rtpPortMax)
+                    c.rtp_port_min = positive(lo, 65535);
+                    c.rtp_port_max = positive(hi, 65535);
+                    if (c.rtp_port_min > c.rtp_port_max)
                         bad(e, "rtp_ports: the first port is above the last, '" + e.value + "'");
                 } else {
                     bad(e, "unknown key '" + e.key +
@@ -233,7 +233,7 @@ TdmConfig parseTdmConfig(const Config &conf, bool dahdiAvailable) {
             }
             continue;
         }
-        SpanConfig span = parseSpan(s, dahdiAvailable);
+        SpanConfig span = parse_span(s, dahdi_available);
         if (span.type == SpanType::Virtual && !paths.insert(span.path).second)
             throw ConfigError(
                 s.file, s.line,
@@ -256,7 +256,7 @@ TdmConfig parseTdmConfig(const Config &conf, bool dahdiAvailable) {
     return c;
 }
 
-bool parseDialTarget(const std::string &resource, DialTarget &out) {
+bool parse_dial_target(const std::string &resource, DialTarget &out) {
     const auto slash = resource.find('/');
     out.group = resource.substr(0, slash);
     out.number = slash == std::string::npos ? "" : resource.substr(slash + 1);
@@ -266,7 +266,7 @@ bool parseDialTarget(const std::string &resource, DialTarget &out) {
     return out.number.find('/') == std::string::npos;
 }
 
-bool dialableDigits(const std::string &number, std::string &out) {
+bool dialable_digits(const std::string &number, std::string &out) {
     out.clear();
     for (char c : number) {
         if ((c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D'))

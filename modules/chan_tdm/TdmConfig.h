@@ -1,5 +1,5 @@
 // tdm.conf for chan_tdm: spans, their channels' signalling, groups and dialplan contexts.
-// Pure (no I/O besides what vce::Config already read). Errors: parseTdmConfig throws
+// Pure (no I/O besides what vce::Config already read). Errors: parse_tdm_config throws
 // vce::ConfigError naming file:line.
 #pragma once
 
@@ -38,30 +38,30 @@ struct SpanConfig {
 };
 
 struct TdmConfig {
-    std::string country = "de";         // tone plan and caller ID standard
-    int interDigitMs = 5000;            // overlap dialling: end of dialling without '#'
-    int dialToneWaitMs = 3000;          // trunks: dial anyway when no dial tone is heard by then
-    int ringTimeoutS = 30;              // Dial() default when no timeout argument is given
-    std::string mediaIp = "127.0.0.1";  // RTP of gateway calls (ChannelTech "TDM") binds here
-    int rtpPortMin = 40000, rtpPortMax = 40999;  // and on a free port of this range
+    std::string country = "de";          // tone plan and caller ID standard
+    int inter_digit_ms = 5000;           // overlap dialling: end of dialling without '#'
+    int dial_tone_wait_ms = 3000;        // trunks: dial anyway when no dial tone is heard by then
+    int ring_timeout_s = 30;             // Dial() default when no timeout argument is given
+    std::string media_ip = "127.0.0.1";  // RTP of gateway calls (ChannelTech "TDM") binds here
+    int rtp_port_min = 40000, rtp_port_max = 40999;  // and on a free port of this range
     std::vector<SpanConfig> spans;
 
-    bool hasGroup(const std::string &group) const;
+    bool has_group(const std::string &group) const;
 };
 
-// Builds the configuration from a parsed tdm.conf. `dahdiAvailable`: whether this build has
+// Builds the configuration from a parsed tdm.conf. `dahdi_available`: whether this build has
 // the DAHDI backend (a dahdi span is refused otherwise).
-TdmConfig parseTdmConfig(const Config &conf, bool dahdiAvailable);
+TdmConfig parse_tdm_config(const Config &conf, bool dahdi_available);
 
 // "trunks/0212345678" -> group "trunks", number "0212345678"; "phones" -> group only.
 struct DialTarget {
     std::string group;
     std::string number;
 };
-bool parseDialTarget(const std::string &resource, DialTarget &out);
+bool parse_dial_target(const std::string &resource, DialTarget &out);
 
 // Digits a DTMF generator can send: 0-9 * # A-D; separators ' ', '-', '.', '(', ')' dropped.
 // Returns false when anything else is present (a '+' or letters: not dialable on a trunk).
-bool dialableDigits(const std::string &number, std::string &out);
+bool dialable_digits(const std::string &number, std::string &out);
 
 }  // namespace vce::tdm

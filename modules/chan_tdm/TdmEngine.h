@@ -1,17 +1,19 @@
 // chan_tdm's TDM thread: a poll() loop over the spans' descriptors (POLLIN|POLLPRI, as DAHDI
 // signals events with POLLPRI), one DSP chain per channel driven per 20 ms block, the FXS and
 // trunk call state machines, dialplan executions of calls from lines and trunks, and bridging.
+// The methods live in one file per concept: TdmLoop.cpp (the thread, its loop, spans and
+// channels attaching), LineAudio.cpp (audio blocks, RTP, tones, bridging), TdmSignalling.cpp
+// (line and DSP events, timers, line states), TdmDialplan.cpp (calls through the dialplan and
+// their Dial()), LegPlacement.cpp (legs dialled on this engine), TdmCli.cpp (vcectl texts).
 //
 // Threads: every public method is safe from any thread and hands values to the TDM thread
-// (a locked command queue and an eventfd). Results come back through callbacks run on the TDM
-// thread (DialEvents) or passed to Host::post (CLI text).
+// (its vce::WorkQueue, whose fd() the loop watches). Results come back through callbacks run on
+// the TDM thread (DialEvents) or passed to Host::post (CLI text).
 #pragma once
 
 #include <atomic>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "TdmConfig.h"
 #include "TdmLine.h"
 #include "vce/Channels.h"
+#include "vce/WorkQueue.h"
 
 namespace vce {
 class Host;
@@ -47,62 +50,61 @@ public:
     void hangup(unsigned long handle);
 
     // Texts for vcectl, produced on the TDM thread and handed to `done` there.
-    void showSpans(std::function<void(std::string)> done);
-    void showChannels(std::function<void(std::string)> done);
+    void show_spans(std::function<void(std::string)> done);
+    void show_channels(std::function<void(std::string)> done);
 
     const TdmConfig &config() const { return cfg_; }
 
 private:
-    struct Span;
+    struct Span;  // TdmSpan.h
     void post(std::function<void()> fn);
     void run();
-    void runCommands();
-    void serviceSpan(Span &s, short revents);
-    void readLine(Line &l);
-    void readRtp(Line &l);
-    void onAudio(Line &l, const uint8_t *frame, std::size_t len);
-    void onSignal(Line &l, dsp::TdmEvent ev);
-    void onDsp(Line &l, const dsp::DspEvent &ev);
+    void service_span(Span &s, short revents);
+    void read_line(Line &l);
+    void read_rtp(Line &l);
+    void on_audio(Line &l, const uint8_t *frame, std::size_t len);
+    void on_signal(Line &l, dsp::TdmEvent ev);
+    void on_dsp(Line &l, const dsp::DspEvent &ev);
     void tick(Line &l, Clock::time_point now);
     void attach(Line &l, dsp::TdmChannel *ch);
     void detach(Line &l);
 
     // Origin side.
-    void offHook(Line &l);
-    void digit(Line &l, char d);
-    void startCall(Line &l, const std::string &exten);
-    void continueCall(Line &l);
-    void startDial(Line &l, const std::vector<std::string> &args);
-    void onLegEvent(int origin, unsigned gen, const DialEvent &ev);
-    void finishCall(Line &l, const std::string &dialstatus);
-    void endOrigin(Line &l);  // the origin hung up: drop its leg and execution
+    static FxsLine fxs_line(const Line &l);  // what FxsSignalling sees of the line
+    void run_fxs(Line &l, const std::vector<FxsAction> &actions);
+    void digit(Line &l, char d);          // a trunk call's DID digit (FXS: FxsSignalling)
+    void collect_digit(Line &l, char d);  // to the call's overlap dialler
+    void start_call(Line &l, const std::string &exten);
+    void continue_call(Line &l);
+    void start_dial(Line &l, const std::vector<std::string> &args);
+    void on_leg_event(int origin, unsigned gen, const DialEvent &ev);
+    void finish_call(Line &l, const std::string &dialstatus);
+    void end_origin(Line &l);  // the origin hung up: drop its leg and execution
 
     // Leg side.
-    int placeLeg(const DialTarget &t, const DialRequest &req, int origin,
-                 ChannelTech::Events report, unsigned long handle, std::string &dialstatus);
-    void legAnswered(Line &l);
-    void legFailed(Line &l, const std::string &dialstatus);
-    void legEnded(Line &l);
-    void releaseLeg(Line &l);  // the requester hung up: no more events
+    int place_leg(const DialTarget &t, const DialRequest &req, int origin,
+                  ChannelTech::Events report, unsigned long handle, std::string &dialstatus);
+    void leg_answered(Line &l);
+    void leg_failed(Line &l, const std::string &dialstatus);
+    void leg_ended(Line &l);
+    void release_leg(Line &l);  // the requester hung up: no more events
     void bridge(Line &a, Line &b);
-    MediaSettings mediaSettings(dsp::Law law) const;  // tdm.conf media_ip, rtp_ports
+    MediaSettings media_settings(dsp::Law law) const;  // tdm.conf media_ip, rtp_ports
 
     void enter(Line &l, LineState s, Clock::time_point deadline = Clock::time_point::max());
-    void playTone(Line &l, dsp::Tone t);
-    Line *lineByHandle(unsigned long handle);
+    void play_tone(Line &l, dsp::Tone t);
+    Line *line_by_handle(unsigned long handle);
 
     TdmConfig cfg_;
     DialplanService *dialplan_;
     ChannelRegistry *channels_;
     std::vector<std::unique_ptr<Span>> spans_;
     std::vector<std::unique_ptr<Line>> lines_;
-    int wake_ = -1;
     std::thread thread_;
     std::atomic<bool> stop_{false};
-    std::atomic<unsigned long> nextHandle_{1};
-    int rtpCursor_ = 0;  // next RTP port to try (TDM thread)
-    std::mutex mutex_;
-    std::deque<std::function<void()>> commands_;
+    std::atomic<unsigned long> next_handle_{1};
+    int rtp_cursor_ = 0;  // next RTP port to try (TDM thread)
+    WorkQueue queue_;     // work for the TDM thread; closed once the thread has stopped
 };
 
 }  // namespace vce::tdm

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "FxsSignalling.h"
+#include "LineState.h"
 #include "RtpBridge.h"
 #include "TdmConfig.h"
 #include "dialplan/Execution.h"
@@ -18,22 +20,6 @@
 #include "vce/Channels.h"
 
 namespace vce::tdm {
-
-using Clock = std::chrono::steady_clock;
-
-enum class LineState {
-    Unattached,  // no far end / hardware on this channel
-    Idle,
-    DialTone,    // FXS off hook, dial tone playing
-    Collecting,  // digits arriving (FXS) or the DID after answering a trunk call
-    Routing,     // the dialplan runs or waits for a leg on another technology
-    Seizing,     // trunk seized, waiting for the exchange's dial tone
-    Dialling,    // trunk: sending the number as DTMF
-    Ringing,     // the called party rings (trunk after dialling, FXS phone being rung)
-    Up,          // answered, audio bridged
-    Tone,        // FXS: busy/congestion tone until the phone hangs up
-};
-const char *lineStateName(LineState s);
 
 struct Line {
     int index = 0;  // in the engine's table
@@ -50,23 +36,22 @@ struct Line {
     Clock::time_point deadline = Clock::time_point::max();  // state timer
 
     // As the origin of a call (a phone off hook, a call in from a trunk).
-    unsigned callGen = 0;  // bumped per call; stale leg events carry an older one
+    unsigned call_gen = 0;  // bumped per call; stale leg events carry an older one
     std::unique_ptr<dialplan::OverlapDialler> overlap;
     std::unique_ptr<dialplan::Execution> exec;
-    int legLine = -1;                      // the leg we dialled on this engine
-    unsigned long legHandle = 0;           // its handle (this engine or another technology)
-    std::shared_ptr<ChannelTech> legTech;  // counted reference (ChannelRegistry::acquire)  // the
-                                           // other technology, when not TDM
-    bool legAnswered = false;
+    int leg_line = -1;             // the leg we dialled on this engine
+    unsigned long leg_handle = 0;  // its handle (this engine or another technology)
+    // The other technology, when not TDM: a counted reference (ChannelRegistry::acquire).
+    std::shared_ptr<ChannelTech> leg_tech;
+    bool leg_was_answered = false;  // set when the leg answers (not read yet)
 
     // As a dialled leg (Dial(TDM/...) from a line here or from another module).
     unsigned long handle = 0;
     ChannelTech::Events report;  // to the requester (runs on this thread)
-    int originLine = -1;         // the requester's line when it is on this engine
-    std::string dialString;      // DTMF still to send
-    Clock::time_point noAnswerAt = Clock::time_point::max();
-    Clock::time_point ringStarted{};
-    bool ringOn = false, cidSent = false;
+    int origin_line = -1;        // the requester's line when it is on this engine
+    std::string dial_string;     // DTMF still to send
+    Clock::time_point no_answer_at = Clock::time_point::max();
+    FxsSignalling fxs;  // FXS: hook, digits, dial-tone timeout, ring cadence -> actions
     dsp::CallerIdInfo cid;
 
     // Audio from the bridged peer (linear), consumed by this line's blocks.

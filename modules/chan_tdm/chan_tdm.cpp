@@ -21,8 +21,9 @@ constexpr bool kDahdi = false;
 
 const char *const kCommands[] = {"tdm show spans", "tdm show channels"};
 
-// Dial(TDM/<group>/<number>) for other modules' calls. Media to SIP/RTP is not bridged yet:
-// the leg is placed and reports Ringing/Answered/Failed/Ended.
+// Dial(TDM/<group>/<number>) for other modules' calls: the leg is placed and reports
+// Ringing/Answered/Failed/Ended on the TDM thread. A request with an SDP offer gets RTP media
+// (RtpBridge), bridged to the line; the SDP answer travels in the Answered event.
 class TdmTech : public ChannelTech {
 public:
     explicit TdmTech(TdmEngine &e) : engine_(e) {}
@@ -49,10 +50,10 @@ public:
         };
         host_.register_cli({"tdm show spans", "tdm show spans",
                             "TDM spans: type, signalling, channels attached",
-                            [this, reply](auto r) { engine_->showSpans(reply(r)); }});
+                            [this, reply](auto r) { engine_->show_spans(reply(r)); }});
         host_.register_cli({"tdm show channels", "tdm show channels",
                             "TDM channels: state, digits, peer, last outcome",
-                            [this, reply](auto r) { engine_->showChannels(reply(r)); }});
+                            [this, reply](auto r) { engine_->show_channels(reply(r)); }});
         VCE_LOG_NOTICE("chan_tdm: %zu spans, country %s", engine_->config().spans.size(),
                        engine_->config().country.c_str());
     }
@@ -85,7 +86,7 @@ Module *load(Host &host, std::string &why) {
     }
     auto *channels = host.service<ChannelRegistry>(services::kChannels);
     try {
-        TdmConfig cfg = parseTdmConfig(host.config("tdm.conf"), kDahdi);
+        TdmConfig cfg = parse_tdm_config(host.config("tdm.conf"), kDahdi);
         if (cfg.spans.empty()) {
             why = host.confdir() + "/tdm.conf defines no span";
             return nullptr;

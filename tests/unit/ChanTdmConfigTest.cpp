@@ -36,7 +36,7 @@ echo = off
 )";
 
 TdmConfig parse(const std::string &text) {
-    return parseTdmConfig(Config::parse(text, "tdm.conf"), false);
+    return parse_tdm_config(Config::parse(text, "tdm.conf"), false);
 }
 
 std::string error(const std::string &text) {
@@ -52,17 +52,17 @@ std::string error(const std::string &text) {
 
 class ChanTdmConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ChanTdmConfigTest);
-    CPPUNIT_TEST(testGood);
-    CPPUNIT_TEST(testErrorsNameFileAndLine);
-    CPPUNIT_TEST(testDialTarget);
-    CPPUNIT_TEST(testDialableDigits);
+    CPPUNIT_TEST(test_good);
+    CPPUNIT_TEST(test_errors_name_file_and_line);
+    CPPUNIT_TEST(test_dial_target);
+    CPPUNIT_TEST(test_dialable_digits);
     CPPUNIT_TEST_SUITE_END();
 
 public:
-    void testGood() {
+    void test_good() {
         TdmConfig c = parse(kGood);
         CPPUNIT_ASSERT_EQUAL(std::string("de"), c.country);
-        CPPUNIT_ASSERT_EQUAL(1500, c.interDigitMs);
+        CPPUNIT_ASSERT_EQUAL(1500, c.inter_digit_ms);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), c.spans.size());
         const SpanConfig &p = c.spans[0];
         CPPUNIT_ASSERT(p.role == dsp::ChannelRole::Fxs);
@@ -77,55 +77,56 @@ public:
         CPPUNIT_ASSERT(t.echo == dsp::EchoMode::Off);
         CPPUNIT_ASSERT_EQUAL(3, t.lines.back().number);
         CPPUNIT_ASSERT_EQUAL(std::string("trunks"), t.lines.back().group);
-        CPPUNIT_ASSERT(c.hasGroup("trunks"));
-        CPPUNIT_ASSERT(!c.hasGroup("nope"));
+        CPPUNIT_ASSERT(c.has_group("trunks"));
+        CPPUNIT_ASSERT(!c.has_group("nope"));
     }
 
-    void testErrorsNameFileAndLine() {
+    void test_errors_name_file_and_line() {
         CPPUNIT_ASSERT(
             error("[general]\ncountry = xx\n").find("tdm.conf:2: unknown country 'xx'") == 0);
-        const std::string noSig = "[s]\ntype = virtual\npath = /tmp/a\nchannels = 1\ncontext = c\n";
-        CPPUNIT_ASSERT(error(noSig).find("tdm.conf:1: span [s]: signalling") == 0);
+        const std::string no_sig =
+            "[s]\ntype = virtual\npath = /tmp/a\nchannels = 1\ncontext = c\n";
+        CPPUNIT_ASSERT(error(no_sig).find("tdm.conf:1: span [s]: signalling") == 0);
         CPPUNIT_ASSERT(
             error("[s]\ntype = virtual\nchannels = 0\n").find("tdm.conf:3: channels must be") == 0);
         CPPUNIT_ASSERT(error("[s]\ntype = dahdi\n").find("tdm.conf:2: type = dahdi, but") == 0);
         CPPUNIT_ASSERT(error("[s]\nlaw = slaw\n").find("tdm.conf:2: law must be") == 0);
         CPPUNIT_ASSERT(error("[s]\nsignalling = em\n").find("tdm.conf:2: signalling must be") == 0);
         CPPUNIT_ASSERT(error("[s]\nfoo = 1\n").find("tdm.conf:2: unknown key 'foo'") == 0);
-        const std::string badLine = noSig + "signalling = fxs\nline => 2, group=x\n";
-        CPPUNIT_ASSERT(error(badLine).find("tdm.conf:7: line must be a number from 1 to 1") == 0);
+        const std::string bad_line = no_sig + "signalling = fxs\nline => 2, group=x\n";
+        CPPUNIT_ASSERT(error(bad_line).find("tdm.conf:7: line must be a number from 1 to 1") == 0);
         const std::string mixed =
             "[a]\ntype = virtual\npath = /tmp/a\nchannels = 1\nsignalling = fxs\ncontext = c\n"
             "group = g\n[b]\ntype = virtual\npath = /tmp/b\nchannels = 1\nsignalling = fxo\n"
             "context = c\ngroup = g\n";
         CPPUNIT_ASSERT(error(mixed).find("mixes fxs and fxo") != std::string::npos);
-        const std::string samePath =
+        const std::string same_path =
             "[a]\ntype = virtual\npath = /tmp/a\nchannels = 1\nsignalling = fxs\n"
             "context = c\n[b]\ntype = virtual\npath = /tmp/a\nchannels = 1\n"
             "signalling = fxo\ncontext = c\n";
-        CPPUNIT_ASSERT(error(samePath).find("tdm.conf:7: span [b]: path /tmp/a is used") == 0);
+        CPPUNIT_ASSERT(error(same_path).find("tdm.conf:7: span [b]: path /tmp/a is used") == 0);
     }
 
-    void testDialTarget() {
+    void test_dial_target() {
         DialTarget t;
-        CPPUNIT_ASSERT(parseDialTarget("trunks/0212345678", t));
+        CPPUNIT_ASSERT(parse_dial_target("trunks/0212345678", t));
         CPPUNIT_ASSERT_EQUAL(std::string("trunks"), t.group);
         CPPUNIT_ASSERT_EQUAL(std::string("0212345678"), t.number);
-        CPPUNIT_ASSERT(parseDialTarget("phones", t));
+        CPPUNIT_ASSERT(parse_dial_target("phones", t));
         CPPUNIT_ASSERT(t.number.empty());
-        CPPUNIT_ASSERT(!parseDialTarget("", t));
-        CPPUNIT_ASSERT(!parseDialTarget("a/b/c", t));
-        CPPUNIT_ASSERT(!parseDialTarget("bad group/1", t));
+        CPPUNIT_ASSERT(!parse_dial_target("", t));
+        CPPUNIT_ASSERT(!parse_dial_target("a/b/c", t));
+        CPPUNIT_ASSERT(!parse_dial_target("bad group/1", t));
     }
 
-    void testDialableDigits() {
+    void test_dialable_digits() {
         std::string d;
-        CPPUNIT_ASSERT(dialableDigits("02-1234 5678", d));
+        CPPUNIT_ASSERT(dialable_digits("02-1234 5678", d));
         CPPUNIT_ASSERT_EQUAL(std::string("0212345678"), d);
-        CPPUNIT_ASSERT(dialableDigits("*31#0", d));
+        CPPUNIT_ASSERT(dialable_digits("*31#0", d));
         CPPUNIT_ASSERT_EQUAL(std::string("*31#0"), d);
-        CPPUNIT_ASSERT(!dialableDigits("+82212345678", d));
-        CPPUNIT_ASSERT(!dialableDigits("abc", d));
+        CPPUNIT_ASSERT(!dialable_digits("+82212345678", d));
+        CPPUNIT_ASSERT(!dialable_digits("abc", d));
     }
 };
 

@@ -15,10 +15,10 @@ using namespace vce::routing;
 
 class ChanTdmDialplanTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ChanTdmDialplanTest);
-    CPPUNIT_TEST(testTrunkCallToOurNumberIsDialled);
-    CPPUNIT_TEST(testTrunkCallToPstnIsRefused);
-    CPPUNIT_TEST(testTrunkCallNoPstnFallback);
-    CPPUNIT_TEST(testAnalogPhoneReachesPstn);
+    CPPUNIT_TEST(test_trunk_call_to_our_number_is_dialled);
+    CPPUNIT_TEST(test_trunk_call_to_pstn_is_refused);
+    CPPUNIT_TEST(test_trunk_call_no_pstn_fallback);
+    CPPUNIT_TEST(test_analog_phone_reaches_pstn);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -51,13 +51,13 @@ public:
         });
     }
 
-    void testTrunkCallToOurNumberIsDialled() {
+    void test_trunk_call_to_our_number_is_dialled() {
         Execution x(plan_, *reg_, "from-trunks", "0262006200082");
         CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
         CPPUNIT_ASSERT_EQUAL(std::string("SIP/0262006200082"), x.waiting_args().at(0));
     }
 
-    void testTrunkCallToPstnIsRefused() {
+    void test_trunk_call_to_pstn_is_refused() {
         for (const char *n : {"02-1234-5678", "0212345678", "+82212345678"}) {
             Execution x(plan_, *reg_, "from-trunks", n);
             CPPUNIT_ASSERT_MESSAGE(n, x.run() == Execution::State::Ended);
@@ -65,14 +65,14 @@ public:
         }
     }
 
-    void testTrunkCallNoPstnFallback() {
+    void test_trunk_call_no_pstn_fallback() {
         Execution x(plan_, *reg_, "from-trunks", "0262006200082");
         CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
         x.resume({{"DIALSTATUS", "CHANUNAVAIL"}});           // the member's phone is not registered
         CPPUNIT_ASSERT(x.run() == Execution::State::Ended);  // no second Dial to the PSTN
     }
 
-    void testAnalogPhoneReachesPstn() {
+    void test_analog_phone_reaches_pstn() {
         Execution x(plan_, *reg_, "from-analog", "0212345678");
         CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
         CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn/0212345678"), x.waiting_args().at(0));

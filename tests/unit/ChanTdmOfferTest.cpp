@@ -35,7 +35,7 @@ std::vector<int16_t> tone(std::size_t n, double hz) {
     return t;
 }
 
-double snrDb(const std::vector<int16_t> &ref, const std::deque<int16_t> &got) {
+double snr_db(const std::vector<int16_t> &ref, const std::deque<int16_t> &got) {
     double s = 0, e = 0;
     for (std::size_t i = 0; i < ref.size() && i < got.size(); ++i) {
         s += double(ref[i]) * ref[i];
@@ -53,8 +53,8 @@ bool readable(int fd, int ms = 300) {
 MediaSettings settings(dsp::Law law, int base) {
     MediaSettings s;
     s.address = "127.0.0.1";
-    s.portMin = base;
-    s.portMax = base + 19;
+    s.port_min = base;
+    s.port_max = base + 19;
     s.law = law;
     return s;
 }
@@ -63,17 +63,17 @@ MediaSettings settings(dsp::Law law, int base) {
 
 class ChanTdmOfferTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ChanTdmOfferTest);
-    CPPUNIT_TEST(offerListsTrunkLawFirst);
-    CPPUNIT_TEST(acceptTakesTheAnswersCodecAndAddress);
-    CPPUNIT_TEST(acceptRefusesWhatWasNotOffered);
-    CPPUNIT_TEST(offerBridgeSilentUntilAccepted);
-    CPPUNIT_TEST(toneBothWaysBetweenOfferAndAnswer);
+    CPPUNIT_TEST(offer_lists_trunk_law_first);
+    CPPUNIT_TEST(accept_takes_the_answers_codec_and_address);
+    CPPUNIT_TEST(accept_refuses_what_was_not_offered);
+    CPPUNIT_TEST(offer_bridge_silent_until_accepted);
+    CPPUNIT_TEST(tone_both_ways_between_offer_and_answer);
     CPPUNIT_TEST_SUITE_END();
 
 public:
-    void offerListsTrunkLawFirst() {
+    void offer_lists_trunk_law_first() {
         const auto a =
-            parseSdpAudio(buildOffer(gatewayOfferMedia(dsp::Law::Alaw, "10.0.0.5", 40002)));
+            parseSdpAudio(buildOffer(gateway_offer_media(dsp::Law::Alaw, "10.0.0.5", 40002)));
         CPPUNIT_ASSERT_MESSAGE(a.error, a.audio);
         CPPUNIT_ASSERT_EQUAL(std::string("10.0.0.5"), a.audio->address);
         CPPUNIT_ASSERT_EQUAL(uint16_t(40002), a.audio->port);
@@ -82,14 +82,14 @@ public:
         CPPUNIT_ASSERT_EQUAL(101, a.audio->telephoneEventPt);
         CPPUNIT_ASSERT(a.audio->crypto.empty());
         const auto u =
-            parseSdpAudio(buildOffer(gatewayOfferMedia(dsp::Law::Ulaw, "10.0.0.5", 40002)));
+            parseSdpAudio(buildOffer(gateway_offer_media(dsp::Law::Ulaw, "10.0.0.5", 40002)));
         CPPUNIT_ASSERT(u.audio && (u.audio->payloadTypes == std::vector<int>{0, 8, 101}));
     }
 
-    void acceptTakesTheAnswersCodecAndAddress() {
-        const LocalMedia offered = gatewayOfferMedia(dsp::Law::Alaw, "127.0.0.1", 40000);
+    void accept_takes_the_answers_codec_and_address() {
+        const LocalMedia offered = gateway_offer_media(dsp::Law::Alaw, "127.0.0.1", 40000);
         // The callee picks PCMU although we prefer PCMA: its choice is what we send.
-        const auto r = acceptGatewayAnswer(offered, answer("IN IP4 192.0.2.9", 5004, "0 101"));
+        const auto r = accept_gateway_answer(offered, answer("IN IP4 192.0.2.9", 5004, "0 101"));
         CPPUNIT_ASSERT_MESSAGE(r.reason, r.ok);
         CPPUNIT_ASSERT_EQUAL(uint8_t(0), r.media.audioPt);
         CPPUNIT_ASSERT_EQUAL(101, r.media.telephoneEventPt);
@@ -97,40 +97,40 @@ public:
         CPPUNIT_ASSERT_EQUAL(uint16_t(5004), r.media.remotePort);
         CPPUNIT_ASSERT(!r.media.suite);
         // No telephone-event in the answer: digits stay in-band.
-        const auto n = acceptGatewayAnswer(offered, answer("IN IP4 192.0.2.9", 5004, "8"));
+        const auto n = accept_gateway_answer(offered, answer("IN IP4 192.0.2.9", 5004, "8"));
         CPPUNIT_ASSERT(n.ok);
         CPPUNIT_ASSERT_EQUAL(uint8_t(8), n.media.audioPt);
         CPPUNIT_ASSERT_EQUAL(-1, n.media.telephoneEventPt);
     }
 
-    void acceptRefusesWhatWasNotOffered() {
-        const LocalMedia offered = gatewayOfferMedia(dsp::Law::Alaw, "127.0.0.1", 40000);
-        const auto g729 = acceptGatewayAnswer(offered, answer("IN IP4 192.0.2.9", 5004, "18"));
+    void accept_refuses_what_was_not_offered() {
+        const LocalMedia offered = gateway_offer_media(dsp::Law::Alaw, "127.0.0.1", 40000);
+        const auto g729 = accept_gateway_answer(offered, answer("IN IP4 192.0.2.9", 5004, "18"));
         CPPUNIT_ASSERT(!g729.ok);
         CPPUNIT_ASSERT_EQUAL(488, g729.status);
         CPPUNIT_ASSERT(g729.reason.find("codec") != std::string::npos);
-        const auto off = acceptGatewayAnswer(offered, answer("IN IP4 192.0.2.9", 0, "8"));
+        const auto off = accept_gateway_answer(offered, answer("IN IP4 192.0.2.9", 0, "8"));
         CPPUNIT_ASSERT(!off.ok && off.reason.find("port 0") != std::string::npos);
-        const auto v6 = acceptGatewayAnswer(offered, answer("IN IP6 ::1", 5004, "8"));
+        const auto v6 = accept_gateway_answer(offered, answer("IN IP6 ::1", 5004, "8"));
         CPPUNIT_ASSERT(!v6.ok && v6.reason.find("IPv4") != std::string::npos);
-        const auto srtp = acceptGatewayAnswer(
+        const auto srtp = accept_gateway_answer(
             offered, answer("IN IP4 192.0.2.9", 5004, "8", "RTP/SAVP",
                             "a=crypto:1 AES_CM_128_HMAC_SHA1_80 "
                             "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n"));
         CPPUNIT_ASSERT(!srtp.ok && srtp.reason.find("SRTP") != std::string::npos);
-        const auto junk = acceptGatewayAnswer(offered, "not sdp at all");
+        const auto junk = accept_gateway_answer(offered, "not sdp at all");
         CPPUNIT_ASSERT(!junk.ok && junk.status == 488);
     }
 
-    void offerBridgeSilentUntilAccepted() {
+    void offer_bridge_silent_until_accepted() {
         int cursor = 0;
         auto s = RtpBridge::offer(settings(dsp::Law::Alaw, 47300), cursor);
         CPPUNIT_ASSERT_MESSAGE(s.reason, s.bridge);
         RtpBridge &b = *s.bridge;
         CPPUNIT_ASSERT(!b.started());
-        CPPUNIT_ASSERT_EQUAL(0, b.localPort() % 2);
-        CPPUNIT_ASSERT(b.offerSdp().find("m=audio " + std::to_string(b.localPort()) +
-                                         " RTP/AVP 8 0 101\r\n") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(0, b.local_port() % 2);
+        CPPUNIT_ASSERT(b.offer_sdp().find("m=audio " + std::to_string(b.local_port()) +
+                                          " RTP/AVP 8 0 101\r\n") != std::string::npos);
         CPPUNIT_ASSERT(b.describe().find("offered, waiting for the answer") != std::string::npos);
         const auto ref = tone(160, 1000);
         b.send(ref.data(), ref.size());  // nowhere to send yet
@@ -139,27 +139,27 @@ public:
         CPPUNIT_ASSERT(!bad.ok && !b.started());
         // An answer bridge cannot take an answer: it made no offer.
         int c2 = 0;
-        auto ans = RtpBridge::answer(b.offerSdp(), settings(dsp::Law::Alaw, 47400), c2);
+        auto ans = RtpBridge::answer(b.offer_sdp(), settings(dsp::Law::Alaw, 47400), c2);
         CPPUNIT_ASSERT_MESSAGE(ans.reason, ans.bridge);
-        CPPUNIT_ASSERT(!ans.bridge->accept(b.offerSdp()).ok);
+        CPPUNIT_ASSERT(!ans.bridge->accept(b.offer_sdp()).ok);
     }
 
     // The two sides of a TDM line calling SIP, on loopback: our offer answered by the answer
     // side of another bridge (the same code a SIP phone's answer goes through); a 1 kHz tone
     // each way arrives with SNR >= 30 dB on the codec the answer chose.
-    void toneBothWaysBetweenOfferAndAnswer() {
+    void tone_both_ways_between_offer_and_answer() {
         int c1 = 0, c2 = 0;
         auto o = RtpBridge::offer(settings(dsp::Law::Alaw, 47500), c1);
         CPPUNIT_ASSERT_MESSAGE(o.reason, o.bridge);
-        auto a = RtpBridge::answer(o.bridge->offerSdp(), settings(dsp::Law::Ulaw, 47600), c2);
+        auto a = RtpBridge::answer(o.bridge->offer_sdp(), settings(dsp::Law::Ulaw, 47600), c2);
         CPPUNIT_ASSERT_MESSAGE(a.reason, a.bridge);
         // The answerer prefers its own law (PCMU) among what we offered.
-        CPPUNIT_ASSERT(a.bridge->answerSdp().find(" RTP/AVP 0 101\r\n") != std::string::npos);
-        const auto r = o.bridge->accept(a.bridge->answerSdp());
+        CPPUNIT_ASSERT(a.bridge->answer_sdp().find(" RTP/AVP 0 101\r\n") != std::string::npos);
+        const auto r = o.bridge->accept(a.bridge->answer_sdp());
         CPPUNIT_ASSERT_MESSAGE(r.reason, r.ok);
         CPPUNIT_ASSERT(o.bridge->started());
         CPPUNIT_ASSERT_EQUAL(uint8_t(0), o.bridge->media().audioPt);
-        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:") + std::to_string(a.bridge->localPort()),
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:") + std::to_string(a.bridge->local_port()),
                              o.bridge->peer());
 
         const auto ref = tone(1600, 1000);
@@ -169,17 +169,18 @@ public:
         while (heard.size() < ref.size() && readable(a.bridge->fd()))
             a.bridge->receive(heard, digits);
         CPPUNIT_ASSERT_EQUAL(ref.size(), heard.size());
-        const double toAnswerer = snrDb(ref, heard);
-        CPPUNIT_ASSERT_MESSAGE("SNR offer -> answer " + std::to_string(toAnswerer),
-                               toAnswerer >= 30);
+        const double to_answerer = snr_db(ref, heard);
+        CPPUNIT_ASSERT_MESSAGE("SNR offer -> answer " + std::to_string(to_answerer),
+                               to_answerer >= 30);
 
         const auto back = tone(1600, 700);
         for (std::size_t i = 0; i < back.size(); i += 160) a.bridge->send(back.data() + i, 160);
         std::deque<int16_t> got;
         while (got.size() < back.size() && readable(o.bridge->fd())) o.bridge->receive(got, digits);
         CPPUNIT_ASSERT_EQUAL(back.size(), got.size());
-        const double toOfferer = snrDb(back, got);
-        CPPUNIT_ASSERT_MESSAGE("SNR answer -> offer " + std::to_string(toOfferer), toOfferer >= 30);
+        const double to_offerer = snr_db(back, got);
+        CPPUNIT_ASSERT_MESSAGE("SNR answer -> offer " + std::to_string(to_offerer),
+                               to_offerer >= 30);
         CPPUNIT_ASSERT(o.bridge->describe().find("PCMU rx 10 tx 10") != std::string::npos);
     }
 };
