@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "dialplan/Execution.h"
+#include "modules/app_route/RouteApplication.h"
 #include "routing/Router.h"
 #include "vce/CallDriver.h"
 #include "vce/DialplanService.h"
@@ -114,16 +115,11 @@ bool RouteCore::start(std::string &why) {
     std::weak_ptr<RouteCore> weak = shared_from_this();
     if (auto *dp = host_.service<DialplanService>(services::kDialplan)) {
         app_added_ = dp->registry().add_application(
-            "Route", [weak](dialplan::Execution &exec, const std::vector<std::string> &args) {
-                std::string number = args.empty() || args[0].empty() ? exec.get("EXTEN") : args[0];
-                // Route(number[,caller]): the caller defaults to the channel's caller id,
-                // set the same way by every technology (vce/CallDriver.h).
-                std::string caller = args.size() > 1 ? args[1] : exec.get(channel_vars::kCallerNum);
+            "Route",
+            route_application([weak](const std::string &number, const std::string &caller) {
                 auto self = weak.lock();
-                routing::Decision d = self ? self->route(number, caller) : unavailable(nullptr);
-                for (const auto &[name, value] : d.variables()) exec.set(name, value);
-                return dialplan::AppResult::next();
-            });
+                return self ? self->route(number, caller) : unavailable(nullptr);
+            }));
         if (!app_added_) {
             why = "the dialplan application Route is already registered";
             stop();

@@ -17,43 +17,33 @@ void TdmEngine::start_call(Line &l, const std::string &exten) {
     VCE_LOG_NOTICE("chan_tdm: %s: dialled %s, dialplan [%s]", l.name.c_str(), exten.c_str(),
                    l.cfg.context.c_str());
     l.digits = exten;
-    auto plan = dialplan_->current();
-    l.exec =
-        std::make_unique<dialplan::Execution>(plan, dialplan_->registry(), l.cfg.context, exten);
+    l.driver = std::make_unique<CallDriver>(
+        *dialplan_, l.cfg.context, exten, CallerId{l.cfg.callerid, l.cfg.callername}, "TDM", l.name,
+        cfg_.ring_timeout_s,
+        std::map<std::string, std::string>{
+            {"TDM_CHANNEL", l.name},
+            {"TDM_GROUP", l.cfg.group},
+            {"TDM_SIGNALLING", l.cfg.role == dsp::ChannelRole::Fxs ? "fxs" : "fxo"}});
     l.overlap.reset();
-    l.exec->set(channel_vars::kCallerNum, l.cfg.callerid);
-    l.exec->set(channel_vars::kCallerName, l.cfg.callername);
-    l.exec->set("TDM_CHANNEL", l.name);
-    l.exec->set("TDM_GROUP", l.cfg.group);
-    l.exec->set("TDM_SIGNALLING", l.cfg.role == dsp::ChannelRole::Fxs ? "fxs" : "fxo");
     enter(l, LineState::Routing);
     continue_call(l);
 }
 
 void TdmEngine::continue_call(Line &l) {
-    if (!l.exec) return;
-    const auto st = l.exec->run();
-    if (st == dialplan::Execution::State::Waiting) {
-        if (l.exec->waiting_app() == "Dial" || l.exec->waiting_app() == "dial") {
-            start_dial(l, l.exec->waiting_args());
-        } else {
-            VCE_LOG_WARNING("chan_tdm: %s: %s waits, which chan_tdm cannot serve; hanging up",
-                            l.name.c_str(), l.exec->waiting_app().c_str());
-            finish_call(l, "");
-        }
-        return;
-    }
-    VCE_LOG_NOTICE(
-        "chan_tdm: %s: dialplan ended: %s%s%s", l.name.c_str(), l.exec->end_reason().c_str(),
-        l.exec->get("HANGUPCAUSE").empty() ? "" : ", cause ", l.exec->get("HANGUPCAUSE").c_str());
-    finish_call(l, l.exec->get("DIALSTATUS"));
+    if (!l.driver) return;
+    const CallDriver::Step st = l.driver->run();
+    if (st.kind == CallDriver::Step::Dial) return start_dial(l, st.dial);
+    const std::string cause = l.driver->get("HANGUPCAUSE");
+    VCE_LOG_NOTICE("chan_tdm: %s: dialplan ended: %s%s%s", l.name.c_str(), st.end_reason.c_str(),
+                   cause.empty() ? "" : ", cause ", cause.c_str());
+    finish_call(l, st.dialstatus);
 }
 
 // The dialplan is done with this call (or it could not start): a phone hears busy or
 // congestion until it hangs up; a trunk is released.
 void TdmEngine::finish_call(Line &l, const std::string &dialstatus) {
-    if (l.exec && l.last.empty()) l.last = "ended: " + l.exec->end_reason();
-    l.exec.reset();
+    if (l.driver && l.last.empty()) l.last = "ended: " + l.driver->execution().end_reason();
+    l.driver.reset();
     l.overlap.reset();
     if (l.leg_line >= 0 || l.leg_handle) end_origin(l);
     if (l.cfg.role == dsp::ChannelRole::Fxo) {
@@ -80,36 +70,33 @@ void TdmEngine::end_origin(Line &l) {
     l.leg_line = -1;
     l.leg_handle = 0;
     l.leg_tech = nullptr;
-    l.exec.reset();
+    l.driver.reset();
     l.overlap.reset();
 }
 
-void TdmEngine::start_dial(Line &l, const std::vector<std::string> &args) {
-    const std::string target = args.empty() ? "" : args[0];
-    int timeout = cfg_.ring_timeout_s;
-    if (args.size() > 1 && !args[1].empty()) {
-        try {
-            timeout = std::max(1, std::stoi(args[1]));
-        } catch (...) {
-        }
-    }
-    const auto slash = target.find('/');
-    const std::string tech = target.substr(0, slash),
-                      resource = slash == std::string::npos ? "" : target.substr(slash + 1);
+void TdmEngine::start_dial(Line &l, const DialArgs &dial) {
+    // A line has one leg: the first target is dialled (a TDM line does not fork).
+    const std::string target = dial.targets.empty() ? "" : dial.targets.front();
+    if (dial.targets.size() > 1)
+        VCE_LOG_NOTICE("chan_tdm: %s: Dial(%s): a line dials one target; trying %s only",
+                       l.name.c_str(), dial.text.c_str(), target.c_str());
+    const int timeout = dial.timeout_seconds;
+    const vce::DialTarget where = split_dial_target(target);
+    const std::string &tech = where.tech, &resource = where.resource;
     const unsigned gen = l.call_gen;
     const int origin = l.index;
     auto fail = [&](const std::string &status, const std::string &why) {
         VCE_LOG_NOTICE("chan_tdm: %s: Dial(%s) -> DIALSTATUS=%s (%s)", l.name.c_str(),
                        target.c_str(), status.c_str(), why.c_str());
         l.last = "Dial(" + target + ") " + status;
-        l.exec->resume({{"DIALSTATUS", status}});
+        l.driver->dial_done(status);
         continue_call(l);
     };
     DialRequest req;
     req.call_id = l.name + "-" + std::to_string(gen);
     req.resource = resource;
-    req.caller = l.exec->get(channel_vars::kCallerNum);
-    req.caller_name = l.exec->get(channel_vars::kCallerName);
+    req.caller = l.driver->get(channel_vars::kCallerNum);
+    req.caller_name = l.driver->get(channel_vars::kCallerName);
     req.timeout_seconds = timeout;
     VCE_LOG_NOTICE("chan_tdm: %s: Dial(%s,%d)", l.name.c_str(), target.c_str(), timeout);
     l.peer = target;
@@ -161,7 +148,7 @@ void TdmEngine::start_dial(Line &l, const std::vector<std::string> &args) {
 
 void TdmEngine::on_leg_event(int origin, unsigned gen, const DialEvent &ev) {
     Line &l = *lines_[static_cast<std::size_t>(origin)];
-    if (l.call_gen != gen || !l.exec) return;  // the caller has gone meanwhile
+    if (l.call_gen != gen || !l.driver) return;  // the caller has gone meanwhile
     switch (ev.kind) {
         case DialEvent::Ringing:
             // The caller hears ringback: a phone here, or the PSTN caller whose call we took.
@@ -184,7 +171,7 @@ void TdmEngine::on_leg_event(int origin, unsigned gen, const DialEvent &ev) {
                     l.chain->stopTone();
                     l.last = "Dial(" + l.peer + ") CONGESTION (media)";
                     enter(l, LineState::Routing);
-                    l.exec->resume({{"DIALSTATUS", "CONGESTION"}});
+                    l.driver->dial_done("CONGESTION", 488);
                     continue_call(l);
                     break;
                 }
@@ -214,7 +201,7 @@ void TdmEngine::on_leg_event(int origin, unsigned gen, const DialEvent &ev) {
             l.chain->stopTone();
             l.inbox.clear();
             enter(l, LineState::Routing);
-            l.exec->resume({{"DIALSTATUS", status}});
+            l.driver->dial_done(status, ev.kind == DialEvent::Failed ? ev.sip_status : 0);
             continue_call(l);
             break;
         }

@@ -76,7 +76,7 @@ private:
     void collect_digit(Line &l, char d);  // to the call's overlap dialler
     void start_call(Line &l, const std::string &exten);
     void continue_call(Line &l);
-    void start_dial(Line &l, const std::vector<std::string> &args);
+    void start_dial(Line &l, const DialArgs &dial);
     void on_leg_event(int origin, unsigned gen, const DialEvent &ev);
     void finish_call(Line &l, const std::string &dialstatus);
     void end_origin(Line &l);  // the origin hung up: drop its leg and execution

@@ -17,6 +17,7 @@
 #include "spandsp_glue/CallerId.h"
 #include "spandsp_glue/DspChain.h"
 #include "spandsp_glue/TdmChannel.h"
+#include "vce/CallDriver.h"
 #include "vce/Channels.h"
 
 namespace vce::tdm {
@@ -38,9 +39,9 @@ struct Line {
     // As the origin of a call (a phone off hook, a call in from a trunk).
     unsigned call_gen = 0;  // bumped per call; stale leg events carry an older one
     std::unique_ptr<dialplan::OverlapDialler> overlap;
-    std::unique_ptr<dialplan::Execution> exec;
-    int leg_line = -1;             // the leg we dialled on this engine
-    unsigned long leg_handle = 0;  // its handle (this engine or another technology)
+    std::unique_ptr<CallDriver> driver;  // the call's run through the dialplan
+    int leg_line = -1;                   // the leg we dialled on this engine
+    unsigned long leg_handle = 0;        // its handle (this engine or another technology)
     // The other technology, when not TDM: a counted reference (ChannelRegistry::acquire).
     std::shared_ptr<ChannelTech> leg_tech;
     bool leg_was_answered = false;  // set when the leg answers (not read yet)

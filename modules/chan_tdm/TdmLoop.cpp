@@ -143,7 +143,7 @@ void TdmEngine::attach(Line &l, dsp::TdmChannel *ch) {
 void TdmEngine::detach(Line &l) {
     VCE_LOG_NOTICE("chan_tdm: %s: far end went away", l.name.c_str());
     // As if the line hung up: the origin's call ends, a leg reports its end.
-    if (l.exec || l.overlap || l.leg_handle) end_origin(l);
+    if (l.driver || l.overlap || l.leg_handle) end_origin(l);
     if (l.report) {
         if (l.state == LineState::Up)
             leg_ended(l);

@@ -36,7 +36,7 @@ void TdmEngine::enter(Line &l, LineState s, Clock::time_point deadline) {
         l.leg_tech = nullptr;
         l.leg_was_answered = false;
         l.overlap.reset();
-        l.exec.reset();
+        l.driver.reset();
         l.dial_string.clear();
         l.rtp.reset();  // stops the media and frees the port
     }
@@ -68,7 +68,7 @@ void TdmEngine::on_signal(Line &l, TdmEvent ev) {
         // The exchange released the line (loop current gone: the far end hung up).
         if (l.report) {
             if (l.state == LineState::Up) leg_ended(l);
-        } else if (l.exec || l.overlap || l.leg_handle) {
+        } else if (l.driver || l.overlap || l.leg_handle) {
             VCE_LOG_NOTICE("chan_tdm: %s: the PSTN caller hung up", l.name.c_str());
             end_origin(l);
             l.ch->signal(TdmEvent::OnHook);

@@ -16,5 +16,6 @@ EXTRA_DIST += modules/chan_tdm/tdm.conf.sample modules/chan_tdm/README.md tests/
 
 tests_unit_unit_tests_SOURCES += tests/unit/ChanTdmConfigTest.cpp tests/unit/ChanTdmDialplanTest.cpp \
 	tests/unit/ChanTdmMediaTest.cpp tests/unit/ChanTdmOfferTest.cpp tests/unit/ChanTdmFxsTest.cpp \
+	tests/unit/AudioFixtures.h \
 	modules/chan_tdm/TdmConfig.cpp modules/chan_tdm/RtpBridge.cpp \
 	modules/chan_tdm/FxsSignalling.cpp modules/chan_tdm/LineState.cpp

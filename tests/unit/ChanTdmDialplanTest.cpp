@@ -8,6 +8,7 @@
 
 #include "dialplan/Dialplan.h"
 #include "dialplan/Execution.h"
+#include "modules/app_route/RouteApplication.h"
 #include "routing/Router.h"
 
 using namespace vce::dialplan;
@@ -41,11 +42,12 @@ public:
             .add_trunk({"kr-pstn", "082", 0, ""});
         snap_ = b.build();
         reg_ = std::make_unique<Registry>();
-        reg_->add_application("Route", [this](Execution &x, const std::vector<std::string> &a) {
-            Decision d = router_.route(*snap_, a.empty() ? "" : a[0], x.get("CALLERID_NUM"), "");
-            for (const auto &[k, v] : d.variables()) x.set(k, v);
-            return AppResult::next();
-        });
+        // app_route's own Route() application, over this test's snapshot.
+        reg_->add_application("Route",
+                              vce::approute::route_application(
+                                  [this](const std::string &number, const std::string &caller) {
+                                      return router_.route(*snap_, number, caller, "");
+                                  }));
         reg_->add_application("Dial", [](Execution &, const std::vector<std::string> &) {
             return AppResult::wait();
         });

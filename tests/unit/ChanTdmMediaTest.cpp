@@ -12,6 +12,7 @@
 #include "daemon/media/SdpAudio.h"
 #include "modules/chan_tdm/RtpBridge.h"
 #include "modules/chan_tdm/TdmConfig.h"
+#include "tests/unit/AudioFixtures.h"
 
 using namespace vce;
 using namespace vce::tdm;
@@ -19,7 +20,12 @@ using namespace vce::media;
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using vce::testing::snr_db;
+using vce::testing::tone;
+// Waits up to 500 ms for a datagram.
+bool readable(int fd, int ms = 500) {
+    return vce::testing::readable(fd, ms);
+}
 
 std::string offer(uint16_t port, const std::string &pts, bool te, const std::string &extra = "",
                   const std::string &profile = "RTP/AVP") {
@@ -31,28 +37,6 @@ std::string offer(uint16_t port, const std::string &pts, bool te, const std::str
     if (te) s += "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n";
     s += extra;
     return s;
-}
-
-std::vector<int16_t> tone(std::size_t n, double hz = 1000, double amp = 8000) {
-    std::vector<int16_t> t(n);
-    for (std::size_t i = 0; i < n; ++i)
-        t[i] = static_cast<int16_t>(std::lround(amp * std::sin(2 * kPi * hz * double(i) / 8000)));
-    return t;
-}
-
-double snr_db(const std::vector<int16_t> &ref, const std::vector<int16_t> &got) {
-    double s = 0, e = 0;
-    for (std::size_t i = 0; i < ref.size() && i < got.size(); ++i) {
-        s += double(ref[i]) * ref[i];
-        const double d = double(got[i]) - ref[i];
-        e += d * d;
-    }
-    return e == 0 ? 200 : 10 * std::log10(s / e);
-}
-
-bool readable(int fd, int ms = 500) {
-    pollfd p{fd, POLLIN, 0};
-    return poll(&p, 1, ms) == 1;
 }
 
 sockaddr_in loopback(uint16_t port) {

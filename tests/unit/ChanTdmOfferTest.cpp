@@ -10,6 +10,7 @@
 
 #include "daemon/media/SdpAudio.h"
 #include "modules/chan_tdm/RtpBridge.h"
+#include "tests/unit/AudioFixtures.h"
 
 using namespace vce;
 using namespace vce::tdm;
@@ -17,7 +18,12 @@ using namespace vce::media;
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using vce::testing::snr_db;
+using vce::testing::tone;
+// Waits up to 300 ms for a datagram.
+bool readable(int fd, int ms = 300) {
+    return vce::testing::readable(fd, ms);
+}
 
 std::string answer(const std::string &conn, uint16_t port, const std::string &pts,
                    const std::string &profile = "RTP/AVP", const std::string &extra = "") {
@@ -26,28 +32,6 @@ std::string answer(const std::string &conn, uint16_t port, const std::string &pt
            "\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
            "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n" +
            extra;
-}
-
-std::vector<int16_t> tone(std::size_t n, double hz) {
-    std::vector<int16_t> t(n);
-    for (std::size_t i = 0; i < n; ++i)
-        t[i] = static_cast<int16_t>(std::lround(8000 * std::sin(2 * kPi * hz * double(i) / 8000)));
-    return t;
-}
-
-double snr_db(const std::vector<int16_t> &ref, const std::deque<int16_t> &got) {
-    double s = 0, e = 0;
-    for (std::size_t i = 0; i < ref.size() && i < got.size(); ++i) {
-        s += double(ref[i]) * ref[i];
-        const double d = double(got[i]) - ref[i];
-        e += d * d;
-    }
-    return e == 0 ? 200 : 10 * std::log10(s / e);
-}
-
-bool readable(int fd, int ms = 300) {
-    pollfd p{fd, POLLIN, 0};
-    return poll(&p, 1, ms) == 1;
 }
 
 MediaSettings settings(dsp::Law law, int base) {
