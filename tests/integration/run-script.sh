@@ -14,16 +14,20 @@ RUNPID=
 # Waits for contrib/run to end after a signal; a run that does not stop is a failure, not a hang.
 stopped() {
     for _i in $(seq 1 300); do alive "$RUNPID" || { wait "$RUNPID" 2>/dev/null; return 0; }; sleep 0.1; done
-    fail "contrib/run ends within 30 s of the signal" "$(ps -o pid,pgid,stat,args -g "$RUNPID" 2>/dev/null)"
+    fail "contrib/run ends within 30 s of the signal" "$(ps -eo pid,ppid,pgid,sid,stat,args 2>/dev/null | grep -e "$T" -e "^ *$RUNPID " | grep -v grep)"
     wait_exit "$RUNPID" 1
 }
 start_run() {  # starts contrib/run in its own process group
     setsid "$VCE_SRCDIR/contrib/run" >>"$T/run.log" 2>&1 &
     RUNPID=$!
 }
-up() {  # waits until vced answers on the control socket
+# The session of a process (field 6 of /proc/PID/stat, after the parenthesised name).
+session_of() { sed -n 's/^[0-9]* (.*) [A-Z] [0-9-]* [0-9-]* \([0-9-]*\) .*/\1/p' "/proc/$1/stat" 2>/dev/null; }
+up() {  # waits until this run's vced (not one an earlier run left) answers on the control socket
+    local pid
     for _i in $(seq 1 300); do
-        $CTL module show >/dev/null 2>&1 && return 0
+        pid=$(cat "$VCE_RUNDIR/run/vced.pid" 2>/dev/null)
+        [ -n "$pid" ] && [ "$(session_of "$pid")" = "$RUNPID" ] && $CTL module show >/dev/null 2>&1 && return 0
         alive "$RUNPID" || return 1
         sleep 0.1
     done
@@ -59,9 +63,22 @@ start_run
 check "second start reuses the running cluster and replaces the leftover vced" up
 check_match "the leftover vced was stopped" "stopping vced" "$(cat "$T/run.log")"
 
-# SIGINT (Ctrl-C) stops everything.
+# SIGINT (Ctrl-C) stops everything. contrib/run was started in the background by this script,
+# so it inherited SIGINT ignored (as from any non-interactive shell): it must stop all the same.
 kill -INT -- "-$RUNPID"; stopped
 check "Ctrl-C leaves nothing running" gone
+
+# Ctrl-C before vced runs, while contrib/run waits for a leftover vced that is slow to stop
+# (here a process named vced that ignores SIGTERM): nothing else in the process group would end
+# the run, so only contrib/run's own handling of SIGINT can.
+(trap '' TERM; exec -a vced-stuck sleep 60) &
+STUCK=$!
+echo "$STUCK" >"$VCE_RUNDIR/run/vced.pid"
+start_run
+sleep 1
+kill -INT -- "-$RUNPID"; stopped
+check "Ctrl-C while a leftover vced is being stopped leaves nothing running" gone
+kill -KILL "$STUCK" 2>/dev/null; wait "$STUCK" 2>/dev/null
 
 # kill -9 of PostgreSQL leaves a stale postmaster.pid; the next start replaces it.
 start_run
