@@ -3,7 +3,8 @@
 // trunk call state machines, dialplan executions of calls from lines and trunks, and bridging.
 // The methods live in one file per concept: TdmLoop.cpp (the thread, its loop, spans and
 // channels attaching), LineAudio.cpp (audio blocks, RTP, tones, bridging), TdmSignalling.cpp
-// (line and DSP events, timers, line states), TdmDialplan.cpp (calls through the dialplan and
+// (line and DSP events, timers, line states; what they mean is FxsSignalling/FxoSignalling,
+// pure), TdmDialplan.cpp (calls through the dialplan and
 // their Dial()), LegPlacement.cpp (legs dialled on this engine), TdmCli.cpp (vcectl texts).
 //
 // Threads: every public method is safe from any thread and hands values to the TDM thread
@@ -72,7 +73,8 @@ private:
     // Origin side.
     static FxsLine fxs_line(const Line &l);  // what FxsSignalling sees of the line
     void run_fxs(Line &l, const std::vector<FxsAction> &actions);
-    void digit(Line &l, char d);          // a trunk call's DID digit (FXS: FxsSignalling)
+    static FxoLine fxo_line(const Line &l);  // what FxoSignalling sees of the line
+    void run_fxo(Line &l, const std::vector<FxoAction> &actions);
     void collect_digit(Line &l, char d);  // to the call's overlap dialler
     void start_call(Line &l, const std::string &exten);
     void continue_call(Line &l);

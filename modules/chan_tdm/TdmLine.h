@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "FxoSignalling.h"
 #include "FxsSignalling.h"
 #include "LineState.h"
 #include "RtpBridge.h"

@@ -1,6 +1,6 @@
 // chan_tdm: line signalling and DSP events (hook, ring, answer, digits, call progress), the
-// per-line timers, and entering a line state. An FXS phone's signalling is decided by its
-// FxsSignalling (pure); here its actions are carried out.
+// per-line timers, and entering a line state. What they mean is decided by FxsSignalling (a
+// phone) and FxoSignalling (a trunk), both pure; here their actions are carried out.
 #include "TdmEngine.h"
 #include "vce/DialplanService.h"
 #include "vce/Log.h"
@@ -13,10 +13,6 @@ using dsp::TdmEvent;
 using dsp::Tone;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-namespace {
-constexpr int kDidFirstDigitS = 10;  // trunk call answered, no DID digit: release
-}  // namespace
 
 void TdmEngine::enter(Line &l, LineState s, Clock::time_point deadline) {
     l.state = s;
@@ -51,59 +47,36 @@ void TdmEngine::on_signal(Line &l, TdmEvent ev) {
             run_fxs(l, l.fxs.step(fxs_line(l), {FxsInput::Kind::OnHook, Clock::now()}));
         return;
     }
-    // FXO: the exchange rings us (a call in), answers or reverses polarity (answer).
-    if (ev == TdmEvent::RingStart && l.state == LineState::Idle) {
-        VCE_LOG_NOTICE("chan_tdm: %s: call from the PSTN, answering for the DID", l.name.c_str());
-        l.ch->signal(TdmEvent::OffHook);
-        ++l.call_gen;
-        l.overlap = std::make_unique<dialplan::OverlapDialler>(dialplan_->current(), l.cfg.context,
-                                                               milliseconds(cfg_.inter_digit_ms));
-        l.digits.clear();
-        l.peer = "PSTN";
-        enter(l, LineState::Collecting, Clock::now() + seconds(kDidFirstDigitS));
-    } else if ((ev == TdmEvent::Answer || ev == TdmEvent::Polarity) && l.report &&
-               (l.state == LineState::Ringing || l.state == LineState::Dialling)) {
-        leg_answered(l);
-    } else if (ev == TdmEvent::OnHook && l.state != LineState::Idle) {
-        // The exchange released the line (loop current gone: the far end hung up).
-        if (l.report) {
-            if (l.state == LineState::Up) leg_ended(l);
-        } else if (l.driver || l.overlap || l.leg_handle) {
-            VCE_LOG_NOTICE("chan_tdm: %s: the PSTN caller hung up", l.name.c_str());
-            end_origin(l);
-            l.ch->signal(TdmEvent::OnHook);
-            enter(l, LineState::Idle);
-            l.last = "caller hung up";
-        }
-    }
+    FxoInput in{FxoInput::Kind::Tick, Clock::now()};
+    if (ev == TdmEvent::RingStart)
+        in.kind = FxoInput::Kind::Ring;
+    else if (ev == TdmEvent::Answer || ev == TdmEvent::Polarity)
+        in.kind = FxoInput::Kind::Answer;
+    else if (ev == TdmEvent::OnHook)
+        in.kind = FxoInput::Kind::LoopOpen;
+    else
+        return;
+    run_fxo(l, FxoSignalling::step(fxo_line(l), in));
 }
 
 void TdmEngine::on_dsp(Line &l, const DspEvent &e) {
     VCE_LOG_DEBUG("chan_tdm: %s: dsp %s", l.name.c_str(), dsp::describe(e).c_str());
+    const bool fxs = l.cfg.role == dsp::ChannelRole::Fxs;
     if (e.type == DspEventType::DtmfDigit) {
-        if (l.cfg.role == dsp::ChannelRole::Fxs)
+        if (fxs)
             run_fxs(l, l.fxs.step(fxs_line(l), {FxsInput::Kind::Digit, Clock::now(), e.digit}));
-        else if (l.state == LineState::DialTone || l.state == LineState::Collecting)
-            digit(l, e.digit);  // a trunk call's DID
+        else
+            run_fxo(l, FxoSignalling::step(fxo_line(l),
+                                           {FxoInput::Kind::Digit, Clock::now(), e.digit}));
         return;
     }
-    if (l.cfg.role != dsp::ChannelRole::Fxo || !l.report) return;
-    // Call progress on a trunk we dialled out on.
+    if (fxs) return;
     if (e.type == DspEventType::ToneDetected) {
-        if (e.tone == Tone::Dial && l.state == LineState::Seizing) {
-            l.deadline = Clock::now();  // dial now (tick sends the digits)
-        } else if (l.state == LineState::Dialling || l.state == LineState::Ringing) {
-            if (e.tone == Tone::Busy)
-                leg_failed(l, "BUSY");
-            else if (e.tone == Tone::Congestion)
-                leg_failed(l, "CONGESTION");
-            else if (e.tone == Tone::Ringback && l.state == LineState::Ringing && l.report) {
-                if (l.last != "ringing") l.report({DialEvent::Ringing, "", 180, ""});
-                l.last = "ringing";
-            }
-        }
-    } else if (e.type == DspEventType::Answered && l.state == LineState::Ringing) {
-        leg_answered(l);
+        FxoInput in{FxoInput::Kind::Tone, Clock::now()};
+        in.tone = e.tone;
+        run_fxo(l, FxoSignalling::step(fxo_line(l), in));
+    } else if (e.type == DspEventType::Answered) {
+        run_fxo(l, FxoSignalling::step(fxo_line(l), {FxoInput::Kind::Answered, Clock::now()}));
     }
 }
 
@@ -116,6 +89,9 @@ void TdmEngine::tick(Line &l, Clock::time_point now) {
         leg_failed(l, "NOANSWER");
         return;
     }
+    // A trunk: seizing and dialling out.
+    if (l.cfg.role == dsp::ChannelRole::Fxo)
+        run_fxo(l, FxoSignalling::step(fxo_line(l), {FxoInput::Kind::Tick, now}));
     if (now < l.deadline) return;
     switch (l.state) {
         case LineState::Collecting: {
@@ -136,23 +112,6 @@ void TdmEngine::tick(Line &l, Clock::time_point now) {
             }
             break;
         }
-        case LineState::Seizing:
-            // Dial tone heard (or waited long enough): send the number.
-            l.chain->stopTone();
-            if (!l.chain->sendDtmf(l.dial_string)) {
-                leg_failed(l, "CONGESTION");
-                break;
-            }
-            enter(l, LineState::Dialling, now + milliseconds(100));
-            break;
-        case LineState::Dialling:
-            if (l.chain->sendingDtmf()) {
-                l.deadline = now + milliseconds(20);
-            } else {
-                l.chain->resetAnswerDetection();
-                enter(l, LineState::Ringing);
-            }
-            break;
         default:
             l.deadline = Clock::time_point::max();
             break;
@@ -221,10 +180,73 @@ void TdmEngine::run_fxs(Line &l, const std::vector<FxsAction> &actions) {
     }
 }
 
-void TdmEngine::digit(Line &l, char d) {
-    if (!l.overlap) return;
-    if (l.state == LineState::DialTone) l.chain->stopTone();
-    collect_digit(l, d);
+FxoLine TdmEngine::fxo_line(const Line &l) {
+    FxoLine f;
+    f.state = l.state;
+    f.leg = static_cast<bool>(l.report);
+    f.call = l.driver || l.overlap || l.leg_handle;
+    f.dialler = static_cast<bool>(l.overlap);
+    f.sending_digits = l.chain->sendingDtmf();
+    f.ringing_reported = l.last == "ringing";
+    f.deadline = l.deadline;
+    return f;
+}
+
+void TdmEngine::run_fxo(Line &l, const std::vector<FxoAction> &actions) {
+    for (const FxoAction &a : actions) {
+        switch (a.kind) {
+            case FxoAction::Kind::AnswerCallIn:
+                VCE_LOG_NOTICE("chan_tdm: %s: call from the PSTN, answering for the DID",
+                               l.name.c_str());
+                l.ch->signal(TdmEvent::OffHook);
+                ++l.call_gen;
+                l.overlap = std::make_unique<dialplan::OverlapDialler>(
+                    dialplan_->current(), l.cfg.context, milliseconds(cfg_.inter_digit_ms));
+                l.digits.clear();
+                l.peer = "PSTN";
+                break;
+            case FxoAction::Kind::Enter:
+                enter(l, a.state, a.deadline);
+                break;
+            case FxoAction::Kind::Deadline:
+                l.deadline = a.deadline;
+                break;
+            case FxoAction::Kind::Digit:
+                collect_digit(l, a.digit);
+                break;
+            case FxoAction::Kind::StopTone:
+                l.chain->stopTone();
+                break;
+            case FxoAction::Kind::SendNumber:
+                if (!l.chain->sendDtmf(l.dial_string)) {
+                    leg_failed(l, "CONGESTION");
+                    return;
+                }
+                break;
+            case FxoAction::Kind::ResetAnswerDetection:
+                l.chain->resetAnswerDetection();
+                break;
+            case FxoAction::Kind::LegRinging:
+                l.report({DialEvent::Ringing, "", 180, ""});
+                l.last = "ringing";
+                break;
+            case FxoAction::Kind::LegAnswered:
+                leg_answered(l);
+                break;
+            case FxoAction::Kind::LegFailed:
+                leg_failed(l, a.reason);
+                break;
+            case FxoAction::Kind::LegEnded:
+                leg_ended(l);
+                break;
+            case FxoAction::Kind::CallerHungUp:
+                VCE_LOG_NOTICE("chan_tdm: %s: the PSTN caller hung up", l.name.c_str());
+                end_origin(l);
+                l.ch->signal(TdmEvent::OnHook);
+                l.last = "caller hung up";
+                break;
+        }
+    }
 }
 
 void TdmEngine::collect_digit(Line &l, char d) {

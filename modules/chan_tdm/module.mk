@@ -5,6 +5,7 @@ modules_chan_tdm_chan_tdm_la_SOURCES = \
 	modules/chan_tdm/TdmConfig.h modules/chan_tdm/TdmConfig.cpp \
 	modules/chan_tdm/TdmLine.h modules/chan_tdm/LineState.h modules/chan_tdm/LineState.cpp \
 	modules/chan_tdm/FxsSignalling.h modules/chan_tdm/FxsSignalling.cpp \
+	modules/chan_tdm/FxoSignalling.h modules/chan_tdm/FxoSignalling.cpp \
 	modules/chan_tdm/RtpBridge.h modules/chan_tdm/RtpBridge.cpp \
 	modules/chan_tdm/TdmEngine.h modules/chan_tdm/TdmSpan.h \
 	modules/chan_tdm/TdmLoop.cpp modules/chan_tdm/LineAudio.cpp modules/chan_tdm/TdmSignalling.cpp \
@@ -16,6 +17,6 @@ EXTRA_DIST += modules/chan_tdm/tdm.conf.sample modules/chan_tdm/README.md tests/
 
 tests_unit_unit_tests_SOURCES += tests/unit/ChanTdmConfigTest.cpp tests/unit/ChanTdmDialplanTest.cpp \
 	tests/unit/ChanTdmMediaTest.cpp tests/unit/ChanTdmOfferTest.cpp tests/unit/ChanTdmFxsTest.cpp \
-	tests/unit/AudioFixtures.h \
+	tests/unit/ChanTdmFxoTest.cpp tests/unit/AudioFixtures.h \
 	modules/chan_tdm/TdmConfig.cpp modules/chan_tdm/RtpBridge.cpp \
-	modules/chan_tdm/FxsSignalling.cpp modules/chan_tdm/LineState.cpp
+	modules/chan_tdm/FxsSignalling.cpp modules/chan_tdm/FxoSignalling.cpp modules/chan_tdm/LineState.cpp
