@@ -7,11 +7,13 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/SofiaHandles.h modules/chan_sip/ForkSet.h \
 	modules/chan_sip/InDialogRule.h modules/chan_sip/InDialogRule.cpp \
 	modules/chan_sip/CallRecord.h \
-	modules/chan_sip/CallIdSteering.h modules/chan_sip/CallIdSteering.cpp
+	modules/chan_sip/CallIdSteering.h modules/chan_sip/CallIdSteering.cpp \
+	modules/chan_sip/UpstreamRegistration.h modules/chan_sip/UpstreamRegistration.cpp
 mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
 # The call core: everything but the module entry; the unit tests run it in process.
 CHAN_SIP_CORE = \
 	modules/chan_sip/SipConfig.h modules/chan_sip/SipConfig.cpp \
+	modules/chan_sip/UpstreamConfig.h modules/chan_sip/UpstreamConfig.cpp \
 	modules/chan_sip/SipText.h modules/chan_sip/SipText.cpp \
 	modules/chan_sip/SipLoop.h modules/chan_sip/SipLoop.cpp \
 	modules/chan_sip/SharedSipState.h \
@@ -31,6 +33,7 @@ EXTRA_DIST += modules/chan_sip/sip.conf.sample modules/chan_sip/README.md
 tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDialStatusTest.cpp \
 	tests/unit/CallIdSteeringTest.cpp tests/unit/ChanSipForkSetTest.cpp \
 	tests/unit/ChanSipInDialogRuleTest.cpp tests/unit/ChanSipCallRecordTest.cpp \
-	tests/unit/ChanSipCallCoreTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
+	tests/unit/ChanSipCallCoreTest.cpp tests/unit/ChanSipUpstreamTest.cpp \
+	tests/unit/ChanSipUpstreamConfigTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)

@@ -1,0 +1,104 @@
+// chan_sip: [upstream:NAME] sections of sip.conf (see UpstreamConfig.h).
+#include "UpstreamConfig.h"
+
+#include <set>
+
+#include "SipText.h"
+
+namespace vce::sip {
+
+namespace {
+constexpr const char *kPrefix = "upstream:";
+constexpr long kMinExpires = 60, kMaxExpires = 86400;
+
+bool dialable(const std::string &number) {
+    if (number.empty() || number.size() > 32) return false;
+    for (std::size_t i = 0; i < number.size(); ++i) {
+        const char c = number[i];
+        if (!((c >= '0' && c <= '9') || c == '#' || c == '*' || (c == '+' && i == 0))) return false;
+    }
+    return true;
+}
+
+UpstreamServer parse_server(const std::string &text, const ConfigEntry &e) {
+    UpstreamServer s;
+    std::string host = text;
+    const std::size_t colon = text.rfind(':');
+    if (colon != std::string::npos) {
+        host = text.substr(0, colon);
+        const std::string port = text.substr(colon + 1);
+        bool digits = !port.empty() && port.size() <= 5;
+        for (char c : port) digits = digits && c >= '0' && c <= '9';
+        s.port = digits ? std::stoi(port) : 0;
+        if (s.port < 1 || s.port > 65535)
+            throw ConfigError(
+                e.file, e.line,
+                "expected servers = HOST[:PORT], ...; '" + text + "' has no valid port (1..65535)");
+    }
+    if (host.empty() || host.find_first_of(" \t;,<>\"@") != std::string::npos)
+        throw ConfigError(e.file, e.line,
+                          "expected servers = HOST[:PORT], ...; '" + text + "' is not a host");
+    s.host = host;
+    return s;
+}
+}  // namespace
+
+std::vector<UpstreamConfig> UpstreamConfig::from(const Config &conf) {
+    std::vector<UpstreamConfig> out;
+    std::set<std::string> names;
+    for (const ConfigSection &sec : conf.sections()) {
+        if (sec.name.rfind(kPrefix, 0) != 0) continue;
+        UpstreamConfig u;
+        u.name = sec.name.substr(std::char_traits<char>::length(kPrefix));
+        u.file = sec.file;
+        u.line = sec.line;
+        auto refuse = [&](const std::string &key, const std::string &why) {
+            const ConfigEntry *e = sec.find(key);
+            return ConfigError(e ? e->file : sec.file, e ? e->line : sec.line,
+                               "[" + sec.name + "]: " + why);
+        };
+        if (u.name.empty()) throw refuse("", "an upstream needs a name: [upstream:NAME]");
+        if (!names.insert(u.name).second) throw refuse("", "a second [upstream:" + u.name + "]");
+        for (const std::string &key : {"servers", "numbers"})
+            if (!sec.find(key))
+                throw refuse("",
+                             std::string("expected ") + key + " = ... (a comma-separated list)");
+        const ConfigEntry &servers = *sec.find("servers");
+        for (const std::string &s : split_list(servers.value))
+            u.servers.push_back(parse_server(s, servers));
+        if (u.servers.empty()) throw refuse("servers", "expected at least one server");
+        for (const std::string &written : split_list(sec.get("numbers"))) {
+            std::string n;  // dashes are for the eye (6200-6200#082): the AOR has the digits
+            for (char c : written)
+                if (c != '-') n += c;
+            if (!dialable(n))
+                throw refuse("numbers",
+                             "'" + written + "' is not a number (digits, * and #, + first)");
+            u.numbers.push_back(n);
+        }
+        if (u.numbers.empty()) throw refuse("numbers", "expected at least one number");
+        u.transport = sec.get("transport", u.transport);
+        if (u.transport != "udp" && u.transport != "tcp")
+            throw refuse("transport", "expected transport = udp or tcp, got '" + u.transport + "'");
+        u.domain = sec.get("domain", u.servers.front().host);
+        u.username = sec.get("username");
+        u.password = sec.get("password");
+        if (!u.username.empty() && u.password.empty())
+            throw refuse("username", "a username needs a password");
+        const long expires = sec.get_int("expires", u.expires);
+        if (expires < kMinExpires || expires > kMaxExpires)
+            throw refuse("expires", "expires is in seconds, 60..86400");
+        u.expires = static_cast<uint32_t>(expires);
+        for (const ConfigEntry &e : sec.entries) {
+            static const std::set<std::string> known = {
+                "servers", "numbers", "transport", "domain", "username", "password", "expires"};
+            if (!known.count(e.key))
+                throw ConfigError(e.file, e.line,
+                                  "[" + sec.name + "]: unknown setting '" + e.key + "'");
+        }
+        out.push_back(std::move(u));
+    }
+    return out;
+}
+
+}  // namespace vce::sip
