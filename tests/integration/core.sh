@@ -3,21 +3,14 @@
 # Includes the outage test: PostgreSQL stops while writes are queued, comes back, and
 # every write lands exactly once; and writes queued at shutdown survive a restart.
 set -u
-. "$VCE_SRCDIR/tests/lib/pg.sh"
-. "$VCE_SRCDIR/tests/lib/vced.sh"
-. "$VCE_SRCDIR/tests/lib/check.sh"
+. "$VCE_SRCDIR/tests/lib/scenario.sh"
 
-T=$(mktemp -d /tmp/vce-core.XXXXXX)
-PGDIR=$T/pg
+scenario_begin core
 PORT=${VCE_CORE_PGPORT:-55441}
-cleanup() { vced_stop; pg_stop "$PGDIR"; rm -rf "$T"; }
-trap cleanup EXIT
-
-pg_start "$PGDIR" "$PORT" || { fail "core: postgres starts"; exit 1; }
-pg_createdb vce
+pg_up "$PORT"
 psql -X -q -d vce -c "CREATE TABLE outage_test (id int, note text)" >/dev/null
 
-vced_conf "$T/etc" "$PGDIR" "$PORT" res_pgsql
+vced_setup res_pgsql
 
 # vcectl with no daemon says so plainly and exits non-zero.
 out=$(ctl core show version 2>&1); rc=$?
@@ -36,7 +29,7 @@ out=$("$VCED" -c "$T/bad" -f 2>&1); rc=$?
 check_eq "required module missing: refuses to start" 1 "$rc"
 check_match "required module missing: says why" "required module no_such_module failed to load: module no_such_module.so not found" "$out"
 
-vced_start "$T/etc" || { fail "core: vced starts"; exit 1; }
+vced_up  # no wait for the migrations: the checks below watch them
 check "vced: pid file written" test "$(cat "$T/etc/run/vced.pid")" = "$VCED_PID"
 check_match "vcectl module show lists res_pgsql" "res_pgsql +running" "$(ctl module show)"
 check_match "vcectl core show version" "^vced [0-9]" "$(ctl core show version)"

@@ -3,45 +3,25 @@
 # trunk group, chan_sip hands the leg to chan_tdm (ChannelTech "TDM"), the simulated PSTN
 # on the far side of a virtual span detects the digits and answers or gives busy.
 set -u
-. "$VCE_SRCDIR/tests/lib/pg.sh"
-. "$VCE_SRCDIR/tests/lib/vced.sh"
-. "$VCE_SRCDIR/tests/lib/check.sh"
+. "$VCE_SRCDIR/tests/lib/scenario.sh"
 SC=$VCE_SRCDIR/tests/integration/sipp
 SIM=$VCE_BUILDDIR/tests/pstnsim/vce-pstnsim
 
-T=$(mktemp -d /tmp/vce-gw.XXXXXX)
-PGDIR=$T/pg PGP=${VCE_GW_PGPORT:-55445}
+scenario_begin gateway
 SIP=55260 SRV=127.0.0.1:55260
-bg=()
-cleanup() { for p in "${bg[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; vced_stop; pg_stop "$PGDIR"; rm -rf "$T"; }
-trap cleanup EXIT
 cd "$T"
 
-pg_start "$PGDIR" "$PGP" || { fail "gateway: postgres starts"; exit 1; }
-pg_createdb vce
-vced_conf "$T/etc" "$PGDIR" "$PGP" res_pgsql app_route chan_tdm chan_sip
-vced_sip_conf "$T/etc" "$SIP"
-cat >"$T/etc/tdm.conf" <<CONF
-[general]
-country = de
-
-[pstn]
-type = virtual
-path = $T/pstn.sock
-channels = 2
-signalling = fxo
-law = alaw
-group = pstnsim
-context = from-trunks
-CONF
-vced_start "$T/etc" || { fail "gateway: vced starts"; exit 1; }
-wait_for 30 sh -c "\"$VCECTL\" -s $T/etc/run/vced.ctl db migrate | grep -q 'up to date'"
-psql -X -q -d vce -v ON_ERROR_STOP=1 -f "$VCE_SRCDIR/sql/demo/demo.sql" >/dev/null
-ctl route reload >/dev/null
+pg_up "${VCE_GW_PGPORT:-55445}"
+vced_setup res_pgsql app_route chan_tdm chan_sip
+vced_sip_conf "$E" "$SIP"
+tdm_conf_general
+tdm_conf_pstn
+vced_up
+demo_load
 check_match "a PSTN number routes to the trunk group" "pstn -> TDM/pstnsim/0212345678" "$(ctl route test 02-1234-5678)"
 
 "$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers '0212345678=echo,0222222222=busy' --seconds 120 >"$T/pstn.log" 2>&1 &
-bg+=($!)
+SIMPID=$!; scenario_bg $SIMPID
 check "trunk channels attach" wait_for 10 sh -c "\"$VCECTL\" -s $T/etc/run/vced.ctl tdm show spans | grep -q 'pstn .* 2  *2 '"
 
 uac() {  # CALLER PASSWORD NUMBER LOG -> the final status the caller saw
@@ -65,9 +45,9 @@ check_match "and the trunk is free again" "pstn .* 2  *2 " "$(ctl tdm show spans
 
 # The PSTN party hangs up first: the box ends the SIP call with a BYE in the caller's dialog
 # (its own UAS dialog: the caller's tag in To, ours in From, a CSeq of ours).
-kill "${bg[-1]}" 2>/dev/null; wait "${bg[-1]}" 2>/dev/null
+kill "$SIMPID" 2>/dev/null; wait "$SIMPID" 2>/dev/null
 "$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers '0212345678=echo' --hangup-after 2 --seconds 60 >"$T/pstn-hangup.log" 2>&1 &
-bg+=($!)
+SIMPID=$!; scenario_bg $SIMPID
 wait_for 10 sh -c "\"$VCECTL\" -s $T/etc/run/vced.ctl tdm show spans | grep -q 'pstn .* 2  *2 '"
 sipp -sf "$SC/uac_call_far_end_bye.xml" -key domain "$SRV" -key caller 025551234082 -au 025551234082 -ap demo-pass-lee \
     -s 02-1234-5678 -i 127.0.0.1 -m 1 -timeout 40 -trace_msg -message_file "$T/farbye.log" "$SRV" >/dev/null 2>&1
@@ -81,39 +61,19 @@ sleep 0.5
 check_match "CDR: the answered leg ended by the far end" "ANSWER\|TDM/pstnsim/0212345678\|[1-9]" \
     "$(psql -X -At -d vce -c "SELECT disposition, route, billable_seconds FROM cdrs ORDER BY id DESC LIMIT 1")"
 check_match "and the trunk is free again" "pstn .* 2  *2 " "$(ctl tdm show spans)"
-kill "${bg[-1]}" 2>/dev/null; wait "${bg[-1]}" 2>/dev/null  # back to a PSTN that stays on the line
+kill "$SIMPID" 2>/dev/null; wait "$SIMPID" 2>/dev/null  # back to a PSTN that stays on the line
 "$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers '0212345678=echo,0222222222=busy' --seconds 120 >>"$T/pstn.log" 2>&1 &
-bg+=($!)
+SIMPID=$!; scenario_bg $SIMPID
 wait_for 10 sh -c "\"$VCECTL\" -s $T/etc/run/vced.ctl tdm show spans | grep -q 'pstn .* 2  *2 '"
 
 # SRTP: a softphone that insists on encrypted media (baresip mediaenc=srtp-mand) calls the
 # PSTN echo service; chan_tdm answers with SDES keys and the audio crosses encrypted.
 if command -v baresip >/dev/null; then
-    mkdir -p "$T/bs"
-    cat >"$T/bs/config" <<CONF
-poll_method epoll
-net_interface 127.0.0.1
-sip_listen 127.0.0.1:55270
-sip_trans_def udp
-audio_player aubridge,gw
-audio_source ausine,440
-audio_alert aubridge,gw-alert
-ausrc_srate 48000
-auplay_srate 48000
-ausrc_channels 2
-rtp_ports 56000-56999
-module_path /usr/lib/baresip/modules
-module g711.so
-module ausine.so
-module aubridge.so
-module srtp.so
-module menu.so
-module account.so
-CONF
-    echo "<sip:025551234082@$SRV;transport=udp>;auth_pass=demo-pass-lee;regint=600;mediaenc=srtp-mand" >"$T/bs/accounts"
-    timeout 25 baresip -f "$T/bs" -t 9 -e "/dial sip:02-1234-5678@$SRV" >"$T/bs.log" 2>&1 &
+    baresip_conf --module srtp "$T/gw" 55270 \
+        "<sip:025551234082@$SRV;transport=udp>;auth_pass=demo-pass-lee;regint=600;mediaenc=srtp-mand"
+    timeout 25 baresip -f "$T/gw" -t 9 -e "/dial sip:02-1234-5678@$SRV" >"$T/bs.log" 2>&1 &
     bspid=$!
-    bg+=($bspid)
+    scenario_bg $bspid
     # Sample the counters while the call is up (the PSTN answers after the digits are dialled).
     wait_for 12 sh -c "\"$VCECTL\" -s $T/etc/run/vced.ctl tdm show channels | grep -q 'srtp.* rx [1-9][0-9]* tx [1-9]'"
     sleep 1

@@ -4,16 +4,12 @@
 # with every exit status checked (a signal is a crash) and every log read for sanitizer
 # reports. Under the ASan build (tests/run-all build/asan) the same run checks the sanitizers.
 set -u
-. "$VCE_SRCDIR/tests/lib/pg.sh"
-. "$VCE_SRCDIR/tests/lib/vced.sh"
-. "$VCE_SRCDIR/tests/lib/check.sh"
+. "$VCE_SRCDIR/tests/lib/scenario.sh"
 UA=$VCE_SRCDIR/tests/integration/siptool.py
 CYCLES=${VCE_LIFECYCLE_CYCLES:-30}
 
-T=$(mktemp -d /tmp/vce-lifecycle.XXXXXX)
-PGDIR=$T/pg PGP=${VCE_LIFECYCLE_PGPORT:-55452} SIP=55260
-cleanup() { vced_stop >/dev/null; pg_stop "$PGDIR"; rm -rf "$T"; }
-trap cleanup EXIT
+scenario_begin lifecycle
+PGP=${VCE_LIFECYCLE_PGPORT:-55452} SIP=55260
 
 # vced -m with no database listening gives up after migrate_timeout instead of waiting forever.
 mkdir -p "$T/nosock"  # a socket directory where no PostgreSQL listens
@@ -27,10 +23,9 @@ check_eq "vced -m without a database exits 1" 1 "$rc"
 check "vced -m without a database gives up after migrate_timeout (2 s), not later than 10 s" test $((t1 - t0)) -le 10
 check_match "vced -m without a database says why" "no answer from the database within migrate_timeout" "$(cat "$T/nodb.log")"
 
-pg_start "$PGDIR" "$PGP" || { fail "lifecycle: postgres starts"; exit 1; }
-pg_createdb vce
-vced_conf "$T/etc" "$PGDIR" "$PGP" res_pgsql app_route chan_sip
-vced_sip_conf "$T/etc" "$SIP"
+pg_up "$PGP"
+vced_setup res_pgsql app_route chan_sip
+vced_sip_conf "$E" "$SIP"
 "$VCED" -c "$T/etc" -m >"$T/first-m.log" 2>&1
 # res_pgsql (migrate = yes) starts applying at load and `db migrate` waits on the same advisory
 # lock: whichever gets there first applies, so the log line is what says it was done.

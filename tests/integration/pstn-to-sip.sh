@@ -9,70 +9,33 @@
 # answer (CANCEL, NOANSWER); the phone hangs up first (trunk released); an analog phone calls
 # Kim; the PSTN caller gives up while the phone rings (CANCEL), from a second simulator. Own ports: PostgreSQL 55447, SIP 55460, phones 55470+, RTP 55480-55519.
 set -u
-. "$VCE_SRCDIR/tests/lib/pg.sh"
-. "$VCE_SRCDIR/tests/lib/vced.sh"
-. "$VCE_SRCDIR/tests/lib/check.sh"
+. "$VCE_SRCDIR/tests/lib/scenario.sh"
 SIM=$VCE_BUILDDIR/tests/pstnsim/vce-pstnsim
 
-T=$(mktemp -d /tmp/vce-p2s.XXXXXX)
-PGDIR=$T/pg PGP=${VCE_P2S_PGPORT:-55447}
+scenario_begin pstn-to-sip
 SIP=55460 SRV=127.0.0.1:55460
 KIM=0262006200082
-bg=()
-cleanup() {
-    for p in "${bg[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    vced_stop; pg_stop "$PGDIR"; [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
-}
-trap cleanup EXIT
 command -v baresip >/dev/null || { fail "pstn-to-sip: baresip is installed"; exit 1; }
 for m in chan_sip chan_tdm app_route; do
     [ -e "$VCE_BUILDDIR/modules/$m/.libs/$m.so" ] || { fail "pstn-to-sip: $m is built"; exit 1; }
 done
 
-pg_start "$PGDIR" "$PGP" || { fail "pstn-to-sip: postgres starts"; exit 1; }
-pg_createdb vce
-E=$T/etc
-vced_conf "$E" "$PGDIR" "$PGP" res_pgsql app_route chan_tdm chan_sip
+pg_up "${VCE_P2S_PGPORT:-55447}"
+vced_setup res_pgsql app_route chan_tdm chan_sip
 vced_sip_conf "$E" "$SIP"
 sed -i 's/^DIAL_TIMEOUT=.*/DIAL_TIMEOUT=8/' "$E/extensions.conf"  # case (c) waits for it
-cat >"$E/tdm.conf" <<CONF
-[general]
-country = de
-inter_digit_ms = 1500
-media_ip = 127.0.0.1
-rtp_ports = 55500-55519
-
-[phones]
-type = virtual
-path = $T/phones.sock
-channels = 2
-signalling = fxs
-law = alaw
-group = phones
-context = from-analog
-callerid = 025551234082
-callername = Lee Jihoon
-
-[pstn]
-type = virtual
-path = $T/pstn.sock
-channels = 2
-signalling = fxo
-law = alaw
-group = pstnsim
-context = from-trunks
-CONF
-vced_start "$E" -v || { fail "pstn-to-sip: vced starts"; exit 1; }
-wait_for 30 sh -c "\"$VCECTL\" -s $E/run/vced.ctl db migrate | grep -q 'up to date'"
-psql -X -q -d vce -v ON_ERROR_STOP=1 -f "$VCE_SRCDIR/sql/demo/demo.sql" >/dev/null
-ctl route reload >/dev/null
+tdm_conf_general "inter_digit_ms = 1500" "media_ip = 127.0.0.1" "rtp_ports = 55500-55519"
+tdm_conf_span phones "$T/phones.sock" 2 fxs alaw phones from-analog "callerid = 025551234082" "callername = Lee Jihoon"
+tdm_conf_pstn
+vced_up -v
+demo_load
 check_match "Kim's number routes to her SIP account" "SIP/$KIM" "$(ctl route test $KIM)"
 
 # The PSTN: two trunk channels; each case runs its own simulator (it places one call).
 start_sim() {  # LOG ARGS...
     _n=$1; shift
     "$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers '021000=tone' --seconds 60 "$@" >"$T/$_n.log" 2>&1 &
-    SIMPID=$!; bg+=($SIMPID)
+    SIMPID=$!; scenario_bg $SIMPID
     wait_for 10 sh -c "\"$VCECTL\" -s $E/run/vced.ctl tdm show spans | grep -q 'pstn .* 2  *2 '"
 }
 stop_sim() { kill "$SIMPID" 2>/dev/null; wait "$SIMPID" 2>/dev/null; }
@@ -81,33 +44,12 @@ vlog() { cat "$E/vced.log"; }
 
 # Kim's softphone: a headless baresip that sends a 1 kHz sine and records what it receives.
 phone_conf() {  # NAME PORT ANSWERMODE
-    mkdir -p "$T/$1/snd"
-    cat >"$T/$1/config" <<CONF
-poll_method epoll
-net_interface 127.0.0.1
-sip_listen 127.0.0.1:$2
-sip_trans_def udp
-audio_player aubridge,$1
-audio_source ausine,1000
-audio_alert aubridge,$1-alert
-ausrc_srate 48000
-auplay_srate 48000
-ausrc_channels 2
-rtp_ports 55480-55499
-snd_path $T/$1/snd
-module_path /usr/lib/baresip/modules
-module g711.so
-module ausine.so
-module aubridge.so
-module sndfile.so
-module menu.so
-module account.so
-CONF
-    echo "<sip:$KIM@$SRV;transport=udp>;auth_pass=demo-pass-kim;answermode=$3;regint=600" >"$T/$1/accounts"
+    baresip_conf --tone 1000 --rtp 55480-55499 --record "$T/$1" "$2" \
+        "<sip:$KIM@$SRV;transport=udp>;auth_pass=demo-pass-kim;answermode=$3;regint=600"
 }
 start_phone() {  # NAME SECONDS
     stdbuf -oL baresip -s -f "$T/$1" -t "$2" >"$T/$1.log" 2>&1 &
-    PHONEPID=$!; bg+=($PHONEPID)
+    PHONEPID=$!; scenario_bg $PHONEPID
     wait_for 10 sh -c "\"$VCECTL\" -s $E/run/vced.ctl sip show registrations $KIM | grep -q baresip"
 }
 registered() { ctl sip show registrations $KIM | grep -c baresip; }
@@ -185,7 +127,7 @@ stop_sim
 # (e) An analog phone on the box dials Kim's number: her SIP phone rings and answers, the
 #     analog phone gets answer supervision and hears the softphone's 1 kHz.
 "$SIM" phone --span "$T/phones.sock" --channel 1 --dial $KIM --hold 4 --seconds 25 >"$T/fxs.log" 2>&1 &
-FXS=$!; bg+=($FXS)
+FXS=$!; scenario_bg $FXS
 wait $FXS
 check_match "(e) [from-analog] routes the analog phone's call to Kim" "TDM/phones/1: dialled $KIM, dialplan \[from-analog\]" "$(vlog)"
 check_match "(e) Kim's phone sees the line's caller id and name" 'From: "Lee Jihoon" <sip:025551234082@' "$(phone_log kim)"
@@ -223,7 +165,7 @@ stop_sim
 # (f) README's demo: one simulator holds trunk 1, a second one calls in on trunk 2 (--first 2);
 #     the PSTN caller hangs up while Kim's phone still rings: the box CANCELs the INVITE.
 "$SIM" sim --span "$T/pstn.sock" --channels 1 --seconds 30 >"$T/resident.log" 2>&1 &
-RES=$!; bg+=($RES)
+RES=$!; scenario_bg $RES
 wait_for 10 sh -c "\"$VCECTL\" -s $E/run/vced.ctl tdm show channels | grep -q 'TDM/pstn/1 .* idle '"
 invites=$(phone_log kimslow | grep -c '^INVITE sip:')
 start_sim second --channels 1 --first 2 --call 2:$KIM --hangup-after 6

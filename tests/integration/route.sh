@@ -4,28 +4,20 @@
 # without a restart (LISTEN vce_routing); `route reload`; a failed load keeps the old data;
 # the SIP PSTN trunk; unload and load again.
 set -u
-. "$VCE_SRCDIR/tests/lib/pg.sh"
-. "$VCE_SRCDIR/tests/lib/vced.sh"
-. "$VCE_SRCDIR/tests/lib/check.sh"
+. "$VCE_SRCDIR/tests/lib/scenario.sh"
 
-T=$(mktemp -d /tmp/vce-route.XXXXXX)
-PGDIR=$T/pg
-PORT=${VCE_ROUTE_PGPORT:-55442}
-cleanup() { vced_stop; pg_stop "$PGDIR"; rm -rf "$T"; }
-trap cleanup EXIT
-
-pg_start "$PGDIR" "$PORT" || { fail "route: postgres starts"; exit 1; }
-pg_createdb vce
+scenario_begin route
+pg_up "${VCE_ROUTE_PGPORT:-55442}"
 export PGDATABASE=vce
 
-vced_conf "$T/etc" "$PGDIR" "$PORT" res_pgsql app_route
+vced_setup res_pgsql app_route
 cat >"$T/etc/app_route.conf" <<CONF
 [general]
 home_country = 082
 trusted => 127.0.0.1,from-trunks
 CONF
 
-vced_start "$T/etc" || { fail "route: vced starts"; exit 1; }
+vced_up  # the first load and the demo data (its NOTIFYs) are checks below
 check_match "module show lists app_route" "app_route +running" "$(ctl module show)"
 
 gen() { ctl route show | sed -n 's/^generation: *//p'; }

@@ -4,36 +4,28 @@
 # Reads like the call flows: "1000 registers with digest; 1000 calls 2000; Kim is not
 # registered, so the call falls back to the PSTN trunk; ...".
 set -u
-. "$VCE_SRCDIR/tests/lib/pg.sh"
-. "$VCE_SRCDIR/tests/lib/vced.sh"
-. "$VCE_SRCDIR/tests/lib/check.sh"
+. "$VCE_SRCDIR/tests/lib/scenario.sh"
 SC=$VCE_SRCDIR/tests/integration/sipp
 UA=$VCE_SRCDIR/tests/integration/siptool.py
 
-T=$(mktemp -d /tmp/vce-sip.XXXXXX)
-PGDIR=$T/pg PGP=${VCE_SIP_PGPORT:-55444}
+scenario_begin sip
 SIP=55160 UAS=55180 TRUNK=55195 LISTEN=55181
 SRV=127.0.0.1:$SIP
-bg=()
-cleanup() { for p in "${bg[@]}"; do kill "$p" 2>/dev/null; done; vced_stop; pg_stop "$PGDIR"; rm -rf "$T"; }
-trap cleanup EXIT
 cd "$T"
 
-pg_start "$PGDIR" "$PGP" || { fail "sip: postgres starts"; exit 1; }
-pg_createdb vce
-vced_conf "$T/etc" "$PGDIR" "$PGP" res_pgsql app_route chan_sip
-vced_sip_conf "$T/etc" "$SIP" "max_expires = 3600"
-printf '[general]\npstn = sip\npstn_trunk = SIP/127.0.0.1:%s\n' "$TRUNK" >"$T/etc/app_route.conf"
-sed -i 's/^DIAL_TIMEOUT=.*/DIAL_TIMEOUT=3/' "$T/etc/extensions.conf"
-vced_start "$T/etc" || { fail "sip: vced starts"; exit 1; }
-wait_for 20 sh -c "psql -X -At -d vce -c 'SELECT 1 FROM schema_version WHERE version = 11' | grep -q 1"
-psql -X -q -d vce -v ON_ERROR_STOP=1 -f "$VCE_SRCDIR/sql/demo/demo.sql" >/dev/null
+pg_up "${VCE_SIP_PGPORT:-55444}"
+vced_setup res_pgsql app_route chan_sip
+vced_sip_conf "$E" "$SIP" "max_expires = 3600"
+printf '[general]\npstn = sip\npstn_trunk = SIP/127.0.0.1:%s\n' "$TRUNK" >"$E/app_route.conf"
+sed -i 's/^DIAL_TIMEOUT=.*/DIAL_TIMEOUT=3/' "$E/extensions.conf"
+vced_up
+demo_load
 psql -X -q -d vce -c "SELECT sip_account_provision('1000','vce.local','pw1000'), sip_account_provision('2000','vce.local','pw2000'), sip_account_provision('3000','vce.local','pw3000')" >/dev/null
 check "routing data loaded" wait_for 10 sh -c "\"$VCECTL\" -s $T/etc/run/vced.ctl route test 2000 | grep -q 'local -> SIP/2000'"
 
 uas() {  # SCENARIO PORT: a SIPp callee in the background for one call
     sipp -sf "$SC/$1" -i 127.0.0.1 -p "$2" -m 1 -timeout 30 -timeout_error >"$T/uas-$2.out" 2>&1 &
-    bg+=($!); echo $!
+    scenario_bg $!; echo $!
 }
 uac() {  # SCENARIO CALLER PASSWORD SERVICE LOG: a member's call; prints the final code seen
     sipp -sf "$SC/$1" -key domain "$SRV" -key caller "$2" -au "$2" -ap "$3" -s "$4" -i 127.0.0.1 \
@@ -80,7 +72,7 @@ check "3000's phone behind NAT registers (Contact 127.0.0.2, source 127.0.0.1:$N
     -i 127.0.0.1 -p $NATUAS -m 1 -timeout 10 -timeout_error "$SRV"
 sed 's/Contact: <sip:\[local_ip\]/Contact: <sip:127.0.0.2/' "$SC/uas_call.xml" >"$T/uas_natted.xml"
 sipp -sf "$T/uas_natted.xml" -i 127.0.0.1 -p $NATUAS -m 1 -timeout 30 -timeout_error >"$T/uas-nat.out" 2>&1 &
-bg+=($!)
+scenario_bg $!
 check "1000 calls 3000 behind NAT: the INVITE, ACK and BYE reach its public address" sipp -sf "$SC/uac_call_auth.xml" \
     -key domain "$SRV" -key caller 1000 -au 1000 -ap pw1000 -s 3000 -i 127.0.0.1 -m 1 -timeout 15 -timeout_error \
     -trace_msg -message_file "$T/nat1.log" "$SRV"
@@ -123,7 +115,7 @@ psql -X -q -d vce -c "DELETE FROM bindings WHERE aor = '2000'" >/dev/null
 check_eq "a MESSAGE to an offline number is stored: 202" 202 "$($UA message $SRV 1000 pw1000 2000 'while you were out')"
 check_eq "stored in PostgreSQL" "while you were out" "$(psql -X -At -d vce -c "SELECT convert_from(body, 'UTF8') FROM queued_messages WHERE recipient = '2000'")"
 $UA listen $LISTEN 6 >"$T/inbox" &
-bg+=($!)
+scenario_bg $!
 sleep 0.3
 check_eq "2000 comes back online" 200 "$($UA register $SRV 2000 pw2000 $LISTEN)"
 check "the stored message is delivered at registration" wait_for 5 grep -q "GOT while you were out" "$T/inbox"

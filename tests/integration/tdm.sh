@@ -3,23 +3,11 @@
 # app_route when it is built) on two virtual spans: analog phones (vce-pstnsim phone, FXS)
 # and PSTN trunks (vce-pstnsim sim, FXO). Prints PASS:/FAIL: lines. KEEP=1 keeps the temp dir.
 set -u
-. "$VCE_SRCDIR/tests/lib/pg.sh"
-. "$VCE_SRCDIR/tests/lib/vced.sh"
-. "$VCE_SRCDIR/tests/lib/check.sh"
+. "$VCE_SRCDIR/tests/lib/scenario.sh"
 
 SIM=$VCE_BUILDDIR/tests/pstnsim/vce-pstnsim
-T=$(mktemp -d /tmp/vce-tdm.XXXXXX)
-PGDIR=$T/pg
-PORT=${VCE_TDM_PGPORT:-55443}
-simpids=()
-cleanup() {
-    for p in "${simpids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    vced_stop; pg_stop "$PGDIR"; [ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-
-pg_start "$PGDIR" "$PORT" || { fail "tdm: postgres starts"; exit 1; }
-pg_createdb vce
+scenario_begin tdm
+pg_up "${VCE_TDM_PGPORT:-55443}"
 MODS="res_pgsql chan_tdm"
 HAVE_ROUTE= HAVE_SIP=
 if [ -e "$VCE_BUILDDIR/modules/app_route/.libs/app_route.so" ]; then
@@ -27,8 +15,7 @@ if [ -e "$VCE_BUILDDIR/modules/app_route/.libs/app_route.so" ]; then
     # chan_sip places gateway calls on the TDM channel technology (case 7: media over RTP).
     if [ -e "$VCE_BUILDDIR/modules/chan_sip/.libs/chan_sip.so" ]; then HAVE_SIP=1; MODS="$MODS chan_sip"; fi
 fi
-vced_conf "$T/etc" "$PGDIR" "$PORT" $MODS
-E=$T/etc
+vced_setup $MODS
 SIPPORT=${VCE_TDM_SIPPORT:-55275}
 [ -n "$HAVE_SIP" ] && vced_sip_conf "$E" "$SIPPORT"
 NUMBERS='021000=tone,022000=busy,023000=noanswer,0212345678=tone'
@@ -52,32 +39,9 @@ exten => 4711,1,Set(CALLERID(num)=0212345678)
 exten => _0X.,1,Dial(TDM/pstnsim/${EXTEN},5)
  same => n,Hangup()
 CONF
-cat >"$E/tdm.conf" <<CONF
-[general]
-country = de
-inter_digit_ms = 1500
-ring_timeout = 20
-
-[phones]
-type = virtual
-path = $T/phones.sock
-channels = 4
-signalling = fxs
-law = alaw
-group = phones
-context = tdm-test-phones
-callerid = 0262006200082
-line => 4, context=from-analog
-
-[pstn]
-type = virtual
-path = $T/pstn.sock
-channels = 2
-signalling = fxo
-law = alaw
-group = pstnsim
-context = tdm-test-trunks
-CONF
+tdm_conf_general "inter_digit_ms = 1500" "ring_timeout = 20"
+tdm_conf_span phones "$T/phones.sock" 4 fxs alaw phones tdm-test-phones "callerid = 0262006200082" "line => 4, context=from-analog"
+tdm_conf_pstn tdm-test-trunks
 
 # A config error names file:line and the module declines (vced refuses: it is required).
 mkdir -p "$T/bad"; cp "$E"/*.conf "$T/bad/"
@@ -87,14 +51,10 @@ out=$("$VCED" -c "$T/bad" -f 2>&1); rc=$?
 check_eq "tdm.conf error: vced refuses to start" 1 "$rc"
 check_match "tdm.conf error: names file and line" "tdm.conf:[0-9]+: signalling must be fxs" "$out"
 
-vced_start "$E" -v || { fail "tdm: vced starts"; exit 1; }
+vced_up -v
 check_match "module show lists chan_tdm" "chan_tdm +running" "$(ctl module show)"
-if [ -n "$HAVE_ROUTE" ]; then
-    # The demo data (trunk group "pstnsim", numbers, members) for Route() in [from-analog].
-    wait_for 30 sh -c "\"$VCECTL\" -s $E/run/vced.ctl db migrate | grep -q 'up to date'" &&
-        psql -X -q -d vce -v ON_ERROR_STOP=1 -f "$VCE_SRCDIR/sql/demo/demo.sql" >"$T/demo.log" 2>&1
-    ctl route reload >/dev/null 2>&1
-fi
+# The demo data (trunk group "pstnsim", numbers, members) for Route() in [from-analog].
+[ -n "$HAVE_ROUTE" ] && demo_load
 check_match "tdm show spans lists both spans" "phones +virtual +fxs.*pstn +virtual +fxo" "$(ctl tdm show spans | tr '\n' ' ')"
 check_match "core show threads has the tdm thread" "tdm" "$(ctl core show threads)"
 
@@ -102,13 +62,13 @@ check_match "core show threads has the tdm thread" "tdm" "$(ctl core show thread
 start_sim() { # LOGNAME [ARGS...]
     _n=$1; shift
     "$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers "$NUMBERS" --seconds 120 "$@" >"$T/$_n.log" 2>&1 &
-    SIMPID=$!; simpids+=($SIMPID)
+    SIMPID=$!; scenario_bg $SIMPID
 }
 stop_sim() { kill "$SIMPID" 2>/dev/null; wait "$SIMPID" 2>/dev/null; }
 phone() { # LOGNAME CHANNEL ARGS...  (background; sets PHONEPID)
     _n=$1 _c=$2; shift 2
     "$SIM" phone --span "$T/phones.sock" --channel "$_c" "$@" >"$T/$_n.log" 2>&1 &
-    PHONEPID=$!; simpids+=($PHONEPID)
+    PHONEPID=$!; scenario_bg $PHONEPID
 }
 result() { sed -n 's/^RESULT: //p' "$T/$1.log"; }
 show_log() { printf '%s\n' "--- $1" "$(tail -n 12 "$T/$1.log")"; }
