@@ -92,6 +92,9 @@ std::string Engine::start() {
             nta_leg_tcreate(agent_, &Engine::on_request, reinterpret_cast<nta_leg_magic_t *>(this),
                             NTATAG_NO_DIALOG(1), TAG_END());
         if (!leg_) return "cannot create the default SIP leg";
+        if (worker_ == 0 && !cfg_.upstreams.empty())
+            upstream_ =
+                std::make_unique<UpstreamClient>(*this, cfg_.upstreams, shared_->upstream_states);
         timer_ = su_timer_create(su_root_task(root), 1000);
         su_timer_set_for_ever(timer_, &Engine::on_timer, reinterpret_cast<su_timer_arg_t *>(this));
         if (private_port_)
@@ -107,6 +110,7 @@ std::string Engine::start() {
 
 void Engine::stop() {
     loop_.stop([this] {
+        upstream_.reset();  // unregisters while the agent still runs
         sessions_.clear();
         relays_.clear();
         deliveries_.clear();
@@ -222,6 +226,12 @@ void Engine::show_registrations(const std::string &aor, std::function<void(std::
         }
         o << n << " bindings\n";
         reply(o.str());
+    });
+}
+
+void Engine::show_upstream(std::function<void(std::string)> reply) {
+    loop_.post([this, reply] {
+        reply(upstream_ ? upstream_->show() : "no [upstream:...] in sip.conf\n");
     });
 }
 

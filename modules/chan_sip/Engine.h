@@ -26,6 +26,7 @@
 #include "SipConfig.h"
 #include "SipLoop.h"
 #include "SofiaHandles.h"
+#include "UpstreamClient.h"
 #include "vce/Channels.h"
 #include "vce/Database.h"
 #include "vce/Lifetime.h"
@@ -63,12 +64,15 @@ public:
     // the SIP thread.
     void show_registrations(const std::string &aor, std::function<void(std::string)> reply);
     void show_status(std::function<void(std::string)> reply);
+    // Any thread: text for `sip show upstream` (the first SIP thread registers upstream).
+    void show_upstream(std::function<void(std::string)> reply);
     // Any thread: runs fn on the SIP thread (the SIP channel technology hands calls over).
     // Returns false (fn destroyed unrun) once the SIP thread has ended.
     bool post(std::function<void()> fn) { return loop_.post(std::move(fn)); }
 
     // --- SIP thread ---
     nta_agent_t *agent() const { return agent_; }
+    nta_leg_t *default_leg() const { return leg_; }  // requests outside any dialog
     su_root_t *root() const { return loop_.root(); }
     const SipConfig &config() const { return cfg_; }
     LocationStore &location() { return location_; }
@@ -148,6 +152,7 @@ private:
         OutgoingTx bye;
     };
     std::unordered_map<nta_outgoing_t *, Closing> closing_;
+    std::unique_ptr<UpstreamClient> upstream_;  // first SIP thread, with [upstream:...] only
     static int on_closing_response(nta_outgoing_magic_t *self, nta_outgoing_t *orq,
                                    sip_t const *sip);
 

@@ -11,6 +11,7 @@
 #include "FloodGuard.h"
 #include "Location.h"
 #include "SipConfig.h"
+#include "UpstreamClient.h"
 
 namespace vce::sip {
 
@@ -29,6 +30,7 @@ struct SharedSipState {
     DigestAuth auth;
     FloodGuard flood;
     SipCounters counters;
+    UpstreamStates upstream_states;
 };
 
 }  // namespace vce::sip

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "UpstreamConfig.h"
 #include "vce/Config.h"
 
 namespace vce::sip {
@@ -38,6 +39,7 @@ struct SipConfig {
     // User-Agent substrings of phones that fail on a SHA-256 challenge (libre 1.x gives up
     // on the whole challenge): they get MD5 only.
     std::vector<std::string> md5_only_agents = {"baresip v1."};
+    std::vector<UpstreamConfig> upstreams;  // [upstream:NAME]: exchanges we register with
 
     static SipConfig from(const Config &conf);  // throws ConfigError
 };

@@ -12,6 +12,7 @@
 #include "SipChannel.h"
 #include "vce/Channels.h"
 #include "vce/Database.h"
+#include "vce/DialplanService.h"
 #include "vce/Host.h"
 #include "vce/Log.h"
 #include "vce/Module.h"
@@ -35,10 +36,10 @@ std::string random_secret() {
 class ChanSip : public Module {
 public:
     ChanSip(Host &host, SipConfig cfg) : host_(host), cfg_(cfg) {
-        auto shared = std::make_shared<SharedSipState>(cfg, random_secret());
+        shared_ = std::make_shared<SharedSipState>(cfg, random_secret());
         for (int i = 0; i < cfg.workers; ++i)
             engines_.push_back(
-                std::make_unique<Engine>(host, cfg, shared, static_cast<unsigned>(i)));
+                std::make_unique<Engine>(host, cfg, shared_, static_cast<unsigned>(i)));
         engine_ = engines_.front().get();
     }
     std::string start() {
@@ -81,6 +82,23 @@ public:
                  engine_->show_status(
                      [this, r](std::string text) { host_.post([r, text] { r->reply(0, text); }); });
              }});
+        host_.register_cli({"sip show upstream", "sip show upstream",
+                            "our registrations at upstream exchanges", [this](auto r) {
+                                engine_->show_upstream([this, r](std::string text) {
+                                    host_.post([r, text] { r->reply(0, text); });
+                                });
+                            }});
+        // ${UPSTREAM(name)}: registered, partial, failing, stopped; "" for no such upstream.
+        if (auto *dp = host_.service<DialplanService>(services::kDialplan)) {
+            std::weak_ptr<SharedSipState> shared = shared_;
+            function_ = dp->registry().add_function(
+                "UPSTREAM", {[shared](dialplan::Execution &, const std::vector<std::string> &a) {
+                                 auto s = shared.lock();
+                                 return s && !a.empty() ? s->upstream_states.get(a[0])
+                                                        : std::string();
+                             },
+                             nullptr});
+        }
         return "";
     }
     std::string busy() const override {
@@ -93,6 +111,10 @@ public:
     ~ChanSip() override {
         host_.unregister_cli("sip show registrations");
         host_.unregister_cli("sip show status");
+        host_.unregister_cli("sip show upstream");
+        if (function_)
+            if (auto *dp = host_.service<DialplanService>(services::kDialplan))
+                dp->registry().remove_function("UPSTREAM");
         if (Database *db = host_.service<Database>(services::kDatabase))
             db->off_connection(conn_sub_);
         if (registered_)
@@ -143,6 +165,7 @@ private:
 
     Host &host_;
     SipConfig cfg_;
+    std::shared_ptr<SharedSipState> shared_;
     std::vector<std::unique_ptr<Engine>> engines_;
     Engine *engine_ =
         nullptr;  // the first SIP thread: CLI views, restored bindings, outgoing calls
@@ -150,6 +173,7 @@ private:
     bool registered_ = false;
     int conn_sub_ = 0;
     bool restored_ = false;
+    bool function_ = false;  // UPSTREAM() is ours to remove
 };
 
 Module *load(Host &host, std::string &why) {

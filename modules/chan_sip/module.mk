@@ -1,6 +1,7 @@
 # modules/chan_sip: SIP registrar, call proxy and message relay on sofia-sip.
 CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/DigestAuth.h modules/chan_sip/DigestAuth.cpp \
+	modules/chan_sip/DigestClient.h modules/chan_sip/DigestClient.cpp \
 	modules/chan_sip/Location.h modules/chan_sip/Location.cpp \
 	modules/chan_sip/FloodGuard.h modules/chan_sip/FloodGuard.cpp \
 	modules/chan_sip/DialStatus.h \
@@ -14,6 +15,7 @@ mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
 CHAN_SIP_CORE = \
 	modules/chan_sip/SipConfig.h modules/chan_sip/SipConfig.cpp \
 	modules/chan_sip/UpstreamConfig.h modules/chan_sip/UpstreamConfig.cpp \
+	modules/chan_sip/UpstreamClient.h modules/chan_sip/UpstreamClient.cpp \
 	modules/chan_sip/SipText.h modules/chan_sip/SipText.cpp \
 	modules/chan_sip/SipLoop.h modules/chan_sip/SipLoop.cpp \
 	modules/chan_sip/SharedSipState.h \
@@ -34,6 +36,6 @@ tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDi
 	tests/unit/CallIdSteeringTest.cpp tests/unit/ChanSipForkSetTest.cpp \
 	tests/unit/ChanSipInDialogRuleTest.cpp tests/unit/ChanSipCallRecordTest.cpp \
 	tests/unit/ChanSipCallCoreTest.cpp tests/unit/ChanSipUpstreamTest.cpp \
-	tests/unit/ChanSipUpstreamConfigTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
+	tests/unit/ChanSipUpstreamConfigTest.cpp tests/unit/ChanSipDigestClientTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)

@@ -1,0 +1,101 @@
+// chan_sip: vced as a SIP client of upstream exchanges (an edge box registering its numbers).
+// One UpstreamRegistration (pure) per configured number of each [upstream:NAME]; here its
+// actions are carried out on the first SIP thread: REGISTERs through the engine's agent (one
+// Call-ID per registration, CSeq counting up, digest answered with DigestClient), the timers,
+// and NOTICE lines on every state change. Never logged: the password and the digest response.
+#pragma once
+
+#include <sofia-sip/nta.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "DigestClient.h"
+#include "SofiaHandles.h"
+#include "UpstreamConfig.h"
+#include "UpstreamRegistration.h"
+
+namespace vce::sip {
+
+class Engine;
+
+// The state of each upstream as the dialplan reads it (UPSTREAM(name)): written by the SIP
+// thread on every change, read from any thread.
+class UpstreamStates {
+public:
+    void set(const std::string &name, const std::string &state) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        states_[name] = state;
+    }
+    std::string get(const std::string &name) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = states_.find(name);
+        return it == states_.end() ? "" : it->second;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::string, std::string> states_;
+};
+
+class UpstreamClient {
+public:
+    // SIP thread, after the engine's agent and default leg exist; starts every registration.
+    UpstreamClient(Engine &engine, const std::vector<UpstreamConfig> &upstreams,
+                   UpstreamStates &states);
+    // SIP thread, before the agent goes: unregisters what is registered (sent, not awaited)
+    // and cancels every timer and transaction.
+    ~UpstreamClient();
+    UpstreamClient(const UpstreamClient &) = delete;
+    UpstreamClient &operator=(const UpstreamClient &) = delete;
+
+    // `sip show upstream`: a line per registration.
+    std::string show() const;
+    // The state of an upstream for the dialplan: "registered" when every number of it is,
+    // "failing" when none is, "partial" in between, "" when there is no such upstream.
+    std::string state_of(const std::string &name) const;
+
+private:
+    struct Registration {
+        UpstreamClient *client = nullptr;
+        const UpstreamConfig *cfg = nullptr;
+        std::string number, call_id, from_tag, aor;
+        uint32_t cseq = 0;
+        UpstreamRegistration machine;
+        OutgoingTx tx;     // the REGISTER out
+        OutgoingTx spent;  // the last one answered (kept: we were inside its callback)
+        Timer timer;
+        bool credentials_sent = false;  // the request out answers a challenge
+        bool proxy_challenge = false;   // that challenge was a 407
+        std::vector<DigestChallenge> challenges;
+        std::string nonce;  // of the challenge last answered, and its use count
+        uint32_t nc = 0;
+        Registration(UpstreamClient *c, const UpstreamConfig *u, std::string n)
+            : client(c), cfg(u), number(std::move(n)), machine(u->servers.size(), u->expires) {}
+    };
+
+    void run(Registration &r, const std::vector<UpstreamAction> &actions);
+    void send(Registration &r, std::size_t server, uint32_t expires, bool answer_challenge);
+    void arm(Registration &r);
+    static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip);
+    static void on_timer(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
+    void answered(Registration &r, sip_t const *sip);
+    int64_t now_ms() const;
+    double jitter();
+    std::string random_hex(std::size_t bytes);
+    std::string contact_of(const Registration &r) const;
+
+    Engine &engine_;
+    UpstreamStates &states_;
+    std::vector<UpstreamConfig> upstreams_;  // the registrations point into it
+    std::vector<std::unique_ptr<Registration>> regs_;
+    std::mt19937_64 random_;
+    bool stopping_ = false;
+};
+
+}  // namespace vce::sip
