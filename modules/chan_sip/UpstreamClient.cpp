@@ -133,6 +133,7 @@ void UpstreamClient::send(Registration &r, std::size_t server, uint32_t expires,
     // credentials on an old nonce is a new challenge, not a refusal.
     std::string auth;
     r.credentials_sent = false;
+    if (!answer_challenge) r.stale_answered = 0;  // a new try
     const DigestChallenge *c = best_challenge(r.challenges);
     if (c && !u.password.empty()) {
         r.nc = c->nonce == r.nonce ? r.nc + 1 : 1;
@@ -191,14 +192,24 @@ void UpstreamClient::answered(Registration &r, sip_t const *sip) {
     } else {
         a.status = status;
         if (status < 300) {
+            // Our Contact among the number's bindings (other terminals of the number are
+            // listed too): the one at our address, else (a NAT on the way rewrote it) the
+            // first with our number.
+            const std::string ours = engine_.self_uri().substr(4);  // "IP:PORT"
+            const sip_contact_t *mine = nullptr;
             for (const sip_contact_t *m = sip->sip_contact; m; m = m->m_next) {
                 if (!m->m_url->url_user || r.number != unescape_user(m->m_url->url_user)) continue;
+                const std::string at = std::string(m->m_url->url_host ? m->m_url->url_host : "") +
+                                       ":" + (m->m_url->url_port ? m->m_url->url_port : "5060");
+                if (at == ours || !mine) mine = m;
+                if (at == ours) break;
+            }
+            if (mine) {
                 a.contact_listed = true;
-                if (m->m_expires)
-                    a.expires_s = std::strtoll(m->m_expires, nullptr, 10);
+                if (mine->m_expires)
+                    a.expires_s = std::strtoll(mine->m_expires, nullptr, 10);
                 else if (sip->sip_expires)
                     a.expires_s = static_cast<int64_t>(sip->sip_expires->ex_delta);
-                break;
             }
         }
         if (sip->sip_min_expires) a.min_expires_s = sip->sip_min_expires->me_delta;
@@ -214,8 +225,10 @@ void UpstreamClient::answered(Registration &r, sip_t const *sip) {
                     stale = stale || r.challenges.back().stale;
                 }
             r.proxy_challenge = status == 407;
-            // A stale nonce is a fresh challenge, not a refusal of our credentials.
-            a.credentials_sent = r.credentials_sent && !stale;
+            // A stale nonce is a fresh challenge, not a refusal of our credentials; but only
+            // once per try, so that a server answering stale=true forever is no tight loop.
+            const bool fresh = stale && r.stale_answered++ == 0;
+            a.credentials_sent = r.credentials_sent && !fresh;
             if (!best_challenge(r.challenges) || r.cfg->password.empty()) {
                 VCE_LOG_WARNING("SIP upstream %s %s: %s", r.cfg->name.c_str(), r.number.c_str(),
                                 r.cfg->password.empty()

@@ -75,6 +75,7 @@ private:
         std::vector<DigestChallenge> challenges;
         std::string nonce;  // of the challenge last answered, and its use count
         uint32_t nc = 0;
+        int stale_answered = 0;  // stale challenges answered in this try
         Registration(UpstreamClient *c, const UpstreamConfig *u, std::string n)
             : client(c), cfg(u), number(std::move(n)), machine(u->servers.size(), u->expires) {}
     };
