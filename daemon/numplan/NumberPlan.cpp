@@ -472,4 +472,17 @@ ParseResult NumberPlan::parse(std::string_view text, std::string_view home_count
     return r;
 }
 
+std::string NumberPlan::pstn_of(std::string_view text, std::string_view home_country) const {
+    const ParseResult p = parse(text, home_country);
+    if (!p) return {};
+    switch (p.number.kind) {
+        case Kind::Pin:
+        case Kind::Pstn:
+        case Kind::Carrier:
+            return p.number.e164;
+        default:
+            return {};
+    }
+}
+
 }  // namespace vce::numplan

@@ -31,6 +31,11 @@ public:
     bool parse(std::string_view text, std::string_view home_country, Number &out,
                std::string &error) const;
 
+    // The number's own PSTN number in E.164: a PIN's area and local number in its country
+    // ("02-6200-6200-082" -> "+82262006200"), a PSTN or another carrier's number as it is; ""
+    // for a company number, an alias, bare digits or what does not parse. An edge box dials it
+    // on its own trunk when its exchange cannot complete the call.
+    std::string pstn_of(std::string_view text, std::string_view home_country) const;
     const CountryTable &table() const { return *table_; }
 
 private:

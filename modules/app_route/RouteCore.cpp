@@ -125,6 +125,17 @@ bool RouteCore::start(std::string &why) {
             stop();
             return false;
         }
+        fn_added_ = dp->registry().add_function(
+            "PSTN", {[weak](dialplan::Execution &, const std::vector<std::string> &a) {
+                         auto self = weak.lock();
+                         return self && !a.empty() ? self->pstn_of(a[0]) : std::string();
+                     },
+                     nullptr});
+        if (!fn_added_) {
+            why = "the dialplan function PSTN is already registered";
+            stop();
+            return false;
+        }
     } else {
         VCE_LOG_WARNING("app_route: no dialplan service; Route() is not available");
     }
@@ -161,6 +172,10 @@ void RouteCore::stop() {
         if (auto *dp = host_.service<DialplanService>(services::kDialplan))
             dp->registry().remove_application("Route");
     app_added_ = false;
+    if (fn_added_)
+        if (auto *dp = host_.service<DialplanService>(services::kDialplan))
+            dp->registry().remove_function("PSTN");
+    fn_added_ = false;
     if (provided_) host_.withdraw(services::kRouter);
     provided_ = false;
     if (listen_id_ >= 0) db_.unlisten(listen_id_);
@@ -281,6 +296,12 @@ routing::Decision RouteCore::route(std::string_view dialled, std::string_view ca
     router.route(*d->snapshot, dialled, caller, d->home_country, out, trace);
     apply_pstn_trunk(out, d->pstn_trunk, trace);
     return out;
+}
+
+std::string RouteCore::pstn_of(std::string_view number) const {
+    std::shared_ptr<const RouteData> d = std::atomic_load(&data_);
+    if (!d || !d->snapshot) return {};
+    return d->snapshot->plan().pstn_of(number, d->home_country);
 }
 
 std::optional<AccountAuth> RouteCore::account(std::string_view username) {

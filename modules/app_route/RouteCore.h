@@ -36,6 +36,11 @@ public:
     // New options (module reload): applied by a reload of the data.
     void set_options(RouteOptions opt);
 
+    // ${PSTN(number)}: the number's own PSTN number in E.164 (a PIN's area and local number in
+    // its country, a PSTN or another carrier's number as it is); "" for a company number, an
+    // alias, digits or an invalid number. An edge box dials it on its trunk when its exchange
+    // is silent or the callee is not reached through it.
+    std::string pstn_of(std::string_view number) const;
     routing::Decision route(std::string_view dialled, std::string_view caller,
                             routing::Trace *trace = nullptr) override;
     std::optional<AccountAuth> account(std::string_view username) override;
@@ -64,7 +69,7 @@ private:
     ReloadPacer pacer_;
     event *timer_ = nullptr;
     int listen_id_ = -1, conn_id_ = -1;
-    bool started_ = false, provided_ = false, app_added_ = false;
+    bool started_ = false, provided_ = false, app_added_ = false, fn_added_ = false;
     std::string last_error_;
     std::vector<std::shared_ptr<CliRequest>> pending_, active_;  // `route reload` waiters
 };

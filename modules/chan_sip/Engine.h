@@ -72,7 +72,8 @@ public:
 
     // --- SIP thread ---
     nta_agent_t *agent() const { return agent_; }
-    nta_leg_t *default_leg() const { return leg_; }  // requests outside any dialog
+    nta_leg_t *default_leg() const { return leg_; }               // requests outside any dialog
+    UpstreamClient *upstream() const { return upstream_.get(); }  // first SIP thread; or null
     su_root_t *root() const { return loop_.root(); }
     const SipConfig &config() const { return cfg_; }
     LocationStore &location() { return location_; }

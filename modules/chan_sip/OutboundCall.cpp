@@ -10,6 +10,7 @@
 #include <random>
 
 #include "DialStatus.h"
+#include "DigestClient.h"
 #include "InDialogRule.h"
 #include "Location.h"
 #include "SipText.h"
@@ -101,12 +102,29 @@ void OutboundCall::start() {
         for (const Binding &b : e_.location().lookup(res, e_.now()))
             add_fork(b.contact, to, next_hop(b), "SIP/" + res);
         if (forks_.empty()) VCE_LOG_NOTICE("SIP: %s: no registered terminal", describe().c_str());
+    } else if (UpstreamClient *up = e_.upstream();
+               up && !up->state_of(res.substr(0, slash)).empty()) {
+        // SIP/<upstream>/<number>: through the exchange that registered us, as the line.
+        upstream_ = res.substr(0, slash);
+        if (!up->route(upstream_, req_.caller, route_)) {
+            VCE_LOG_NOTICE("SIP: %s: upstream %s is not registered (%s): not calling through it",
+                           describe().c_str(), upstream_.c_str(), up->state_of(upstream_).c_str());
+            return failed("CHANUNAVAIL", 503);
+        }
+        const std::string name = display_name(req_.caller_name);
+        from_ = (name.empty() ? "" : "\"" + name + "\" ") +
+                "<sip:" + (req_.caller.empty() ? "anonymous" : uri_user(req_.caller)) + "@" +
+                route_.domain + ">";
+        const std::string uri = "sip:" + uri_user(res.substr(slash + 1)) + "@" + route_.domain;
+        if (add_fork(uri, uri, route_.hop, "SIP/" + res))
+            silence_.set(e_.root(), route_.silence_ms, &OutboundCall::on_silence, this);
     } else {
         // SIP/<host:port>/<user>: a peer centre, a carrier or a SIP trunk.
         const std::string uri =
             "sip:" + uri_user(res.substr(slash + 1)) + "@" + res.substr(0, slash);
         add_fork(uri, uri, "", "SIP/" + res);
     }
+    if (state_ != State::Calling) return;
     if (forks_.empty()) return failed("CHANUNAVAIL", 480);
     const int timeout = req_.timeout_seconds > 0 ? req_.timeout_seconds : cfg.dial_timeout;
     timer_.set(e_.root(), timeout * 1000L, &OutboundCall::on_timeout, this);
@@ -139,19 +157,52 @@ bool OutboundCall::add_fork(const std::string &request_uri, const std::string &t
         return false;
     }
     f->dialog.set_hop(hop);
+    f->request_uri = request_uri;
+    if (!send_invite(*f, "", false)) return false;
+    forks_.add(std::move(f));
+    return true;
+}
+
+bool OutboundCall::send_invite(Fork &f, const std::string &authorization, bool proxy) {
     const std::string &sdp = req_.sdp_offer;
-    f->tx = f->dialog.invite(
-        &OutboundCall::on_response, reinterpret_cast<nta_outgoing_magic_t *>(f.get()), request_uri,
+    f.tx = f.dialog.invite(
+        &OutboundCall::on_response, reinterpret_cast<nta_outgoing_magic_t *>(&f), f.request_uri,
         SIPTAG_CONTACT_STR(contact_.c_str()), SIPTAG_ALLOW_STR("INVITE, ACK, CANCEL, BYE, OPTIONS"),
         SIPTAG_MAX_FORWARDS_STR("70"),
         TAG_IF(!sdp.empty(), SIPTAG_CONTENT_TYPE_STR("application/sdp")),
-        TAG_IF(!sdp.empty(), SIPTAG_PAYLOAD_STR(sdp.c_str())), TAG_END());
-    if (!f->tx) {
+        TAG_IF(!sdp.empty(), SIPTAG_PAYLOAD_STR(sdp.c_str())),
+        TAG_IF(!authorization.empty() && !proxy, SIPTAG_AUTHORIZATION_STR(authorization.c_str())),
+        TAG_IF(!authorization.empty() && proxy,
+               SIPTAG_PROXY_AUTHORIZATION_STR(authorization.c_str())),
+        TAG_END());
+    if (!f.tx) {
         VCE_LOG_ERROR("SIP: %s: cannot send the INVITE to %s", describe().c_str(),
-                      printable(request_uri).c_str());
+                      printable(f.request_uri).c_str());
         return false;
     }
-    forks_.add(std::move(f));
+    return true;
+}
+
+// A 401/407 to a call through an upstream: the INVITE again (same dialog, next CSeq) with the
+// upstream's credentials, once. False: not ours to answer (the challenge is final).
+bool OutboundCall::answer_challenge(Fork &f, sip_t const *sip, int status) {
+    if (upstream_.empty() || f.auth_sent || !sip || state_ != State::Calling || f.cancelled ||
+        route_.password.empty())
+        return false;
+    const std::vector<DigestChallenge> challenges =
+        digest_challenges(status == 401 ? sip->sip_www_authenticate : sip->sip_proxy_authenticate);
+    const DigestChallenge *c = best_challenge(challenges);
+    if (!c) {
+        VCE_LOG_WARNING("SIP: %s: challenged with no digest algorithm we know (MD5, SHA-256)",
+                        describe().c_str());
+        return false;
+    }
+    const std::string auth = digest_authorization(*c, "INVITE", f.request_uri, route_.username,
+                                                  route_.password, random_hex(16), 1);
+    f.spent = std::move(f.tx);  // we are inside its callback
+    f.auth_sent = true;
+    if (!send_invite(f, auth, status == 407)) return false;
+    silence_.set(e_.root(), route_.silence_ms, &OutboundCall::on_silence, this);
     return true;
 }
 
@@ -164,6 +215,8 @@ int OutboundCall::on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, 
 }
 
 void OutboundCall::response(Fork &f, sip_t const *sip, int status) {
+    if (sip && sip->sip_status) silence_.reset();  // the server answers (nta's own 408 aside)
+    if ((status == 401 || status == 407) && answer_challenge(f, sip, status)) return;
     if (status < 200) {
         if (status > 100 && state_ == State::Calling && !ringing_ && !f.cancelled) {
             ringing_ = true;
@@ -258,6 +311,14 @@ void OutboundCall::on_timeout(su_root_magic_t *, su_timer_t *, su_timer_arg_t *a
     c->failed("NOANSWER", 480);
 }
 
+void OutboundCall::on_silence(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg) {
+    auto *c = reinterpret_cast<OutboundCall *>(arg);
+    VCE_LOG_NOTICE("SIP: %s: upstream %s does not answer within %d ms", c->describe().c_str(),
+                   c->upstream_.c_str(), c->route_.silence_ms);
+    if (UpstreamClient *up = c->e_.upstream()) up->call_unanswered(c->upstream_);
+    c->failed("CHANUNAVAIL", 408);
+}
+
 void OutboundCall::failed(const std::string &dialstatus, int sip_status) {
     if (state_ != State::Calling) return;
     e_.close_cdr(cdr_, dialstatus, sip_status);
@@ -299,6 +360,7 @@ void OutboundCall::over() {
     state_ = State::Over;
     events_ = nullptr;
     timer_.reset();
+    silence_.reset();
     linger_.set(e_.root(), kLingerSeconds * 1000L, &OutboundCall::on_linger, this);
     check_finished();
 }

@@ -4,6 +4,10 @@
 // Ringing, the first 2xx ACKed and reported Answered with the SDP answer while the other forks
 // are cancelled, failures and the Dial timeout reported as Failed with a DIALSTATUS; CANCEL or
 // BYE when the caller hangs up, and the callee's BYE reported as Ended. One CDR row per call.
+// SIP/<upstream>/<number> (an [upstream:NAME] of sip.conf) goes to the server that registered
+// us, with the line's number as From and the upstream's credentials answering a 401/407 once;
+// when no registration of that upstream is up, or the server does not answer the INVITE within
+// its silence_ms, the call fails at once with CHANUNAVAIL (the box's dialplan falls back).
 // Lives on the SIP thread only; nothing here forwards an incoming request anywhere.
 #pragma once
 
@@ -46,10 +50,13 @@ private:
             tx.reset(), ack.reset(), bye.reset();
         }
         OutboundCall *call = nullptr;
-        std::string target;  // "SIP/..." for logs
-        Dialog dialog;       // its hop: where requests go when NAT rewrote the contact
+        std::string target;       // "SIP/..." for logs
+        std::string request_uri;  // of its INVITE
+        Dialog dialog;            // its hop: where requests go when NAT rewrote the contact
         OutgoingTx ack, bye;
-        bool bye_done = false;  // our BYE got its final answer (or the callee sent BYE)
+        OutgoingTx spent;        // the INVITE a challenge answered (inside its callback)
+        bool auth_sent = false;  // its INVITE answers a challenge: a second one is final
+        bool bye_done = false;   // our BYE got its final answer (or the callee sent BYE)
     };
     enum class State { Calling, Answered, Over };
 
@@ -59,9 +66,12 @@ private:
                           sip_t const *sip);
     static void on_timeout(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
     static void on_linger(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
+    static void on_silence(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
 
     bool add_fork(const std::string &request_uri, const std::string &to_uri, const std::string &hop,
                   const std::string &target);
+    bool send_invite(Fork &f, const std::string &authorization, bool proxy);
+    bool answer_challenge(Fork &f, sip_t const *sip, int status);
     void response(Fork &f, sip_t const *sip, int status);
     void confirm(Fork &f, sip_t const *sip);  // ACK a 2xx on the fork's dialog
     void send_bye(Fork &f);
@@ -82,8 +92,11 @@ private:
     Fork *winner_ = nullptr;
     State state_ = State::Calling;
     bool ringing_ = false, finishing_ = false;
-    Timer timer_;   // the Dial timeout
-    Timer linger_;  // the longest we wait for answers after the call is over
+    Timer timer_;           // the Dial timeout
+    Timer linger_;          // the longest we wait for answers after the call is over
+    Timer silence_;         // through an upstream: its server's first answer due
+    std::string upstream_;  // the upstream's name ("": not through one)
+    UpstreamRoute route_;   // its server and credentials
     CallRecord cdr_;
 };
 

@@ -51,7 +51,9 @@ static bool identify(Engine &e, nta_incoming_t *irq, sip_t const *sip, const Sou
                                           std::string &),
                      bool *member = nullptr) {
     RouteService *rs = e.router();
-    std::string trusted = rs ? rs->trusted_context(src.ip) : "";
+    // Our upstream exchange calling the box's numbers: its own context.
+    const UpstreamConfig *up = upstream_at(e.config().upstreams, src.ip);
+    std::string trusted = up ? up->context : rs ? rs->trusted_context(src.ip) : "";
     if (!trusted.empty()) {
         caller = sip->sip_from && sip->sip_from->a_url->url_user
                      ? unescape_user(sip->sip_from->a_url->url_user)

@@ -8,6 +8,7 @@
 #include <sofia-sip/sip.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/su.h>
+#include <strings.h>
 
 #include <cctype>
 #include <cstring>
@@ -27,6 +28,14 @@ std::string param(msg_param_t const *params, const char *name) {
         if (strncasecmp(*params, name, n) == 0 && (*params)[n] == '=')
             return unquote(*params + n + 1);
     return "";
+}
+
+std::vector<DigestChallenge> digest_challenges(msg_auth_t const *au) {
+    std::vector<DigestChallenge> out;
+    for (; au; au = au->au_next)
+        if (au->au_scheme && strcasecmp(au->au_scheme, "Digest") == 0)
+            out.push_back(DigestChallenge::from_params(params_of(au->au_params)));
+    return out;
 }
 
 std::map<std::string, std::string> params_of(msg_param_t const *params) {

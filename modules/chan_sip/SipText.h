@@ -8,11 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "DigestClient.h"
+
 namespace vce::sip {
 
 // The value of name=value in a sofia parameter list, without quotes ("" when absent).
 std::string param(msg_param_t const *params, const char *name);
 std::map<std::string, std::string> params_of(msg_param_t const *params);
+// The digest challenges of a WWW-/Proxy-Authenticate list (other schemes skipped).
+std::vector<DigestChallenge> digest_challenges(msg_auth_t const *au);
 // A URI user part with %XX escapes undone ("6200-6200%23082" -> "6200-6200#082").
 std::string unescape_user(const char *user);
 // Printable ASCII only, at most 64 characters: for log lines built from request data.

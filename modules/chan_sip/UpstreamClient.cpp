@@ -4,6 +4,7 @@
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -40,10 +41,21 @@ UpstreamClient::UpstreamClient(Engine &engine, const std::vector<UpstreamConfig>
             regs_.push_back(std::move(r));
         }
     for (auto &r : regs_) run(*r, r->machine.start(now_ms()));
+    for (const UpstreamConfig &u : upstreams_) {
+        if (u.keepalive_s == 0) continue;
+        auto k = std::make_unique<Keepalive>();
+        k->client = this;
+        k->cfg = &u;
+        k->call_id = "ka-" + random_hex(12) + "@" + u.name;
+        k->from_tag = random_hex(6);
+        arm(*k, u.keepalive_s * 1000L);
+        keepalives_.push_back(std::move(k));
+    }
 }
 
 UpstreamClient::~UpstreamClient() {
     stopping_ = true;
+    keepalives_.clear();  // their timers and OPTIONS first
     for (auto &r : regs_) {
         r->timer.reset();
         if (r->machine.registered_until() > now_ms())
@@ -217,13 +229,9 @@ void UpstreamClient::answered(Registration &r, sip_t const *sip) {
         if (status == 401 || status == 407) {
             const msg_auth_t *au =
                 status == 401 ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
-            r.challenges.clear();
+            r.challenges = digest_challenges(au);
             bool stale = false;
-            for (; au; au = au->au_next)
-                if (au->au_scheme && strcasecmp(au->au_scheme, "Digest") == 0) {
-                    r.challenges.push_back(DigestChallenge::from_params(params_of(au->au_params)));
-                    stale = stale || r.challenges.back().stale;
-                }
+            for (const DigestChallenge &c : r.challenges) stale = stale || c.stale;
             r.proxy_challenge = status == 407;
             // A stale nonce is a fresh challenge, not a refusal of our credentials; but only
             // once per try, so that a server answering stale=true forever is no tight loop.
@@ -239,6 +247,107 @@ void UpstreamClient::answered(Registration &r, sip_t const *sip) {
         }
     }
     run(r, r.machine.answer(a, now_ms(), jitter()));
+}
+
+void UpstreamClient::arm(Keepalive &k, long delay_ms) {
+    if (!k.timer.set(engine_.root(), std::max(delay_ms, 1L), &UpstreamClient::on_keepalive_timer,
+                     &k))
+        VCE_LOG_ERROR("SIP upstream %s: cannot set the keepalive timer", k.cfg->name.c_str());
+}
+
+void UpstreamClient::on_keepalive_timer(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg) {
+    auto *k = reinterpret_cast<Keepalive *>(arg);
+    if (k->waiting)
+        k->client->pinged(*k, false);
+    else
+        k->client->ping(*k);
+}
+
+void UpstreamClient::ping(Keepalive &k) {
+    const UpstreamConfig &u = *k.cfg;
+    std::size_t server = 0;  // the server the upstream's first registration uses
+    for (const auto &r : regs_)
+        if (r->cfg == &u) {
+            server = r->machine.server();
+            break;
+        }
+    const std::string hop = next_hop(u, server), ruri = request_uri(u),
+                      to = "<sip:" + u.domain + ">",
+                      from = "<sip:" + u.numbers.front() + "@" + u.domain + ">;tag=" + k.from_tag,
+                      cseq = std::to_string(++k.cseq) + " OPTIONS";
+    k.tx.reset(nta_outgoing_tcreate(
+        engine_.default_leg(), &UpstreamClient::on_options,
+        reinterpret_cast<nta_outgoing_magic_t *>(&k), URL_STRING_MAKE(hop.c_str()),
+        SIP_METHOD_OPTIONS, URL_STRING_MAKE(ruri.c_str()), SIPTAG_TO_STR(to.c_str()),
+        SIPTAG_FROM_STR(from.c_str()), SIPTAG_CALL_ID_STR(k.call_id.c_str()),
+        SIPTAG_CSEQ_STR(cseq.c_str()), SIPTAG_MAX_FORWARDS_STR("70"), SIPTAG_USER_AGENT_STR("vced"),
+        TAG_END()));
+    k.waiting = true;
+    arm(k, u.silence_ms);  // not sent at all counts as unanswered too
+}
+
+int UpstreamClient::on_options(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip) {
+    auto *k = reinterpret_cast<Keepalive *>(magic);
+    if (k->tx.get() != orq || !k->waiting) return 0;
+    const int status = sip && sip->sip_status ? sip->sip_status->st_status : 408;
+    if (status < 200) return 0;
+    // Any final answer says the server is there, but 408 and 503: a timeout or a transport
+    // error (nta makes those up itself), or a server that cannot take calls now either.
+    k->spent = std::move(k->tx);  // not destroyed inside its own callback
+    k->client->pinged(*k, status != 408 && status != 503);
+    return 0;
+}
+
+void UpstreamClient::pinged(Keepalive &k, bool answered) {
+    const UpstreamConfig &u = *k.cfg;
+    k.waiting = false;
+    if (!answered) k.tx.reset();  // stop its retransmissions
+    const int64_t now = now_ms();
+    if (answered && k.silent)
+        VCE_LOG_NOTICE("SIP upstream %s: the server answers again", u.name.c_str());
+    if (!answered && !k.silent)
+        VCE_LOG_NOTICE("SIP upstream %s: no answer to a keepalive within %d ms", u.name.c_str(),
+                       u.silence_ms);
+    k.silent = !answered;
+    for (auto &r : regs_) {
+        if (r->cfg != &u) continue;
+        if (answered)
+            run(*r, r->machine.demand(now));  // only when failing: registers at once
+        else
+            run(*r, r->machine.silent(now, jitter()));
+    }
+    // While silent, ask more often: the registrations come back as soon as it answers.
+    arm(k, k.silent ? std::min(u.keepalive_s * 1000L, 2000L) : u.keepalive_s * 1000L);
+}
+
+void UpstreamClient::call_unanswered(const std::string &name) {
+    for (auto &k : keepalives_)
+        if (k->cfg->name == name && !k->waiting) {
+            k->timer.reset();
+            ping(*k);
+        }
+}
+
+bool UpstreamClient::route(const std::string &name, const std::string &caller,
+                           UpstreamRoute &out) const {
+    const Registration *up = nullptr;
+    for (const auto &r : regs_) {
+        if (r->cfg->name != name) continue;
+        const UpstreamState s = r->machine.state();
+        if (s != UpstreamState::Registered && s != UpstreamState::Refreshing) continue;
+        if (!up || r->number == caller) up = r.get();  // the line's own registration first
+    }
+    if (!up) return false;
+    const UpstreamConfig &u = *up->cfg;
+    out.hop = next_hop(u, up->machine.server());
+    out.domain = u.domain;
+    out.username = !u.username.empty() ? u.username
+                   : std::find(u.numbers.begin(), u.numbers.end(), caller) != u.numbers.end()
+                       ? caller
+                       : up->number;
+    out.password = u.password;
+    out.silence_ms = u.silence_ms;
+    return true;
 }
 
 std::string UpstreamClient::show() const {

@@ -43,6 +43,15 @@ private:
     std::map<std::string, std::string> states_;
 };
 
+// Where a call through an upstream goes and with which credentials (UpstreamClient::route).
+struct UpstreamRoute {
+    std::string hop;        // "sip:HOST:PORT;transport=..": the server that registered us
+    std::string domain;     // of the Request-URI and From
+    std::string username;   // digest user
+    std::string password;   // never logged
+    int silence_ms = 1500;  // the INVITE unanswered this long: the server is silent
+};
+
 class UpstreamClient {
 public:
     // SIP thread, after the engine's agent and default leg exist; starts every registration.
@@ -59,6 +68,12 @@ public:
     // The state of an upstream for the dialplan: "registered" when every number of it is,
     // "failing" when none is, "partial" in between, "" when there is no such upstream.
     std::string state_of(const std::string &name) const;
+    // A call through upstream `name` for the line `caller` (its number): false when there is
+    // no such upstream or none of its registrations is up (the exchange failed or fell
+    // silent: the caller falls back at once).
+    bool route(const std::string &name, const std::string &caller, UpstreamRoute &out) const;
+    // A call's INVITE through `name` went unanswered: ask the server at once (a keepalive now).
+    void call_unanswered(const std::string &name);
 
 private:
     struct Registration {
@@ -80,7 +95,26 @@ private:
             : client(c), cfg(u), number(std::move(n)), machine(u->servers.size(), u->expires) {}
     };
 
+    // The keepalive of one upstream: an OPTIONS every keepalive_s to the server its first
+    // registration uses; no answer within silence_ms makes its registrations silent(), any
+    // answer while they fail makes them try at once (demand()).
+    struct Keepalive {
+        UpstreamClient *client = nullptr;
+        const UpstreamConfig *cfg = nullptr;
+        std::string call_id, from_tag;
+        uint32_t cseq = 0;
+        OutgoingTx tx, spent;
+        Timer timer;
+        bool waiting = false;  // an OPTIONS is out, the timer is its silence deadline
+        bool silent = false;   // the last one went unanswered
+    };
+
     void run(Registration &r, const std::vector<UpstreamAction> &actions);
+    void ping(Keepalive &k);
+    void pinged(Keepalive &k, bool answered);
+    void arm(Keepalive &k, long delay_ms);
+    static int on_options(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip);
+    static void on_keepalive_timer(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
     void send(Registration &r, std::size_t server, uint32_t expires, bool answer_challenge);
     void arm(Registration &r);
     static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip);
@@ -95,6 +129,7 @@ private:
     UpstreamStates &states_;
     std::vector<UpstreamConfig> upstreams_;  // the registrations point into it
     std::vector<std::unique_ptr<Registration>> regs_;
+    std::vector<std::unique_ptr<Keepalive>> keepalives_;
     std::mt19937_64 random_;
     bool stopping_ = false;
 };

@@ -59,7 +59,7 @@ std::vector<UpstreamConfig> UpstreamConfig::from(const Config &conf) {
         };
         if (u.name.empty()) throw refuse("", "an upstream needs a name: [upstream:NAME]");
         if (!names.insert(u.name).second) throw refuse("", "a second [upstream:" + u.name + "]");
-        for (const std::string &key : {"servers", "numbers"})
+        for (const char *key : {"servers", "numbers"})
             if (!sec.find(key))
                 throw refuse("",
                              std::string("expected ") + key + " = ... (a comma-separated list)");
@@ -89,9 +89,23 @@ std::vector<UpstreamConfig> UpstreamConfig::from(const Config &conf) {
         if (expires < kMinExpires || expires > kMaxExpires)
             throw refuse("expires", "expires is in seconds, 60..86400");
         u.expires = static_cast<uint32_t>(expires);
+        u.context = sec.get("context", u.context);
+        if (u.context.empty() || u.context.find_first_of(" \t[]") != std::string::npos)
+            throw refuse("context", "expected context = a dialplan context name");
+        const long keepalive = sec.get_int("keepalive", u.keepalive_s);
+        if (keepalive != 0 && (keepalive < 2 || keepalive > 3600))
+            throw refuse("keepalive", "keepalive is in seconds, 2..3600 (0: none)");
+        u.keepalive_s = static_cast<int>(keepalive);
+        const long silence = sec.get_int("silence_ms", u.silence_ms);
+        if (silence < 200 || silence > 30000)
+            throw refuse("silence_ms", "silence_ms is in milliseconds, 200..30000");
+        u.silence_ms = static_cast<int>(silence);
+        if (u.keepalive_s && u.silence_ms >= u.keepalive_s * 1000)
+            throw refuse("silence_ms", "silence_ms must be shorter than the keepalive interval");
         for (const ConfigEntry &e : sec.entries) {
             static const std::set<std::string> known = {
-                "servers", "numbers", "transport", "domain", "username", "password", "expires"};
+                "servers",  "numbers", "transport", "domain",    "username",
+                "password", "expires", "context",   "keepalive", "silence_ms"};
             if (!known.count(e.key))
                 throw ConfigError(e.file, e.line,
                                   "[" + sec.name + "]: unknown setting '" + e.key + "'");
@@ -99,6 +113,14 @@ std::vector<UpstreamConfig> UpstreamConfig::from(const Config &conf) {
         out.push_back(std::move(u));
     }
     return out;
+}
+
+const UpstreamConfig *upstream_at(const std::vector<UpstreamConfig> &upstreams,
+                                  const std::string &ip) {
+    for (const UpstreamConfig &u : upstreams)
+        for (const UpstreamServer &s : u.servers)
+            if (s.host == ip) return &u;
+    return nullptr;
 }
 
 }  // namespace vce::sip

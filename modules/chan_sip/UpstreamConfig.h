@@ -25,11 +25,21 @@ struct UpstreamConfig {
     std::string username;                 // digest user name; empty: each registration's number
     std::string password;                 // never logged
     uint32_t expires = 600;
-    std::string file;  // where the section is (for messages)
+    // The dialplan context of calls the upstream's servers send us (the box's numbers called
+    // through the exchange). Requests from a server's address are the upstream's, by IP.
+    std::string context = "from-upstream";
+    int keepalive_s = 10;   // an OPTIONS to the server this often (0: none)
+    int silence_ms = 1500;  // a keepalive or a call's INVITE unanswered this long: silent
+    std::string file;       // where the section is (for messages)
     int line = 0;
 
     // Every [upstream:NAME] section of sip.conf (none: an empty list). Throws ConfigError.
     static std::vector<UpstreamConfig> from(const Config &conf);
 };
+
+// The upstream one of whose servers is at `ip` (servers written as IP addresses; a host name
+// matches nothing): its calls to us run its context. nullptr when none.
+const UpstreamConfig *upstream_at(const std::vector<UpstreamConfig> &upstreams,
+                                  const std::string &ip);
 
 }  // namespace vce::sip

@@ -214,6 +214,23 @@ std::vector<UpstreamAction> UpstreamRegistration::demand(int64_t now_ms) {
     return send(server_, now_ms, UpstreamState::Registering, "a call needs it: trying at once");
 }
 
+std::vector<UpstreamAction> UpstreamRegistration::silent(int64_t now_ms, double jitter) {
+    if ((state_ != UpstreamState::Registered && state_ != UpstreamState::Refreshing) ||
+        unregistering_)
+        return {};
+    std::vector<UpstreamAction> out;
+    if (in_flight_) {  // the refresh that is out will not be answered either
+        out.push_back(UpstreamAction{Kind::Cancel});
+        in_flight_ = false;
+        deadline_ = INT64_MAX;
+    }
+    round_start_ = server_;
+    last_status_ = 408;
+    const auto more = failed(now_ms, jitter, "the server does not answer", true, -1);
+    out.insert(out.end(), more.begin(), more.end());
+    return out;
+}
+
 std::vector<UpstreamAction> UpstreamRegistration::stop(int64_t now_ms) {
     std::vector<UpstreamAction> out;
     if (state_ == UpstreamState::Idle || state_ == UpstreamState::Stopped) return out;

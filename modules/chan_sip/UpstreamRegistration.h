@@ -22,6 +22,9 @@
 // - The backoff: base * 2^(failures-1), at most max_backoff, times a jitter in [0.5, 1].
 // - An answer that never comes cannot leave the registration "in progress": the request has its
 //   own deadline (answer_timeout), after which it counts as a timeout.
+// - silent(): the server stopped answering our keepalives (or a call's INVITE) while we are
+//   registered: as a failed try of that server (the next server at once, else Failing with the
+//   backoff), so that calls fall back at once instead of waiting for the next refresh to fail.
 // - demand(): a line's user dials while the registration is not up: try at once (not while a
 //   request is out, nor when Forbidden).
 #pragma once
@@ -90,6 +93,7 @@ public:
     // The edge calls this at next_wakeup() (or later): refreshes, retries, deadlines.
     std::vector<UpstreamAction> tick(int64_t now_ms, double jitter);
     std::vector<UpstreamAction> demand(int64_t now_ms);
+    std::vector<UpstreamAction> silent(int64_t now_ms, double jitter);
     // Unregisters when registered (expires 0, one try, no retries), then Stopped.
     std::vector<UpstreamAction> stop(int64_t now_ms);
 

@@ -59,10 +59,25 @@ void TdmEngine::hangup(unsigned long handle) {
 int TdmEngine::place_leg(const DialTarget &t, const DialRequest &req, int origin,
                          ChannelTech::Events report, unsigned long handle,
                          std::string &dialstatus) {
+    // Dial(TDM/<phones>/<number>): the phone whose number (callerid) it is, when one has it (a
+    // box's number called through its exchange); otherwise any idle phone of the group.
+    auto digits_of = [](const std::string &s) {
+        std::string d;
+        for (char c : s)
+            if (c != '-' && c != ' ') d += c;
+        return d;
+    };
+    const std::string wanted = digits_of(t.number);
+    bool by_number = false;
+    for (auto &x : lines_)
+        by_number = by_number ||
+                    (!wanted.empty() && x->cfg.group == t.group &&
+                     x->cfg.role == dsp::ChannelRole::Fxs && digits_of(x->cfg.callerid) == wanted);
     Line *free = nullptr;
     bool any = false, fxs = false;
     for (auto &x : lines_) {
         if (x->cfg.group != t.group) continue;
+        if (by_number && digits_of(x->cfg.callerid) != wanted) continue;
         any = true;
         fxs = x->cfg.role == dsp::ChannelRole::Fxs;
         if (x->ch && x->state == LineState::Idle) {

@@ -49,6 +49,9 @@ public:
             "username = box7\n"
             "password = s3cret\n"
             "expires = 300\n"
+            "context = from-exchange\n"
+            "keepalive = 30\n"
+            "silence_ms = 800\n"
             "[upstream:backup]\n"
             "servers = 198.51.100.1\n"
             "numbers = 025551234082\n");
@@ -66,7 +69,15 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("62006200#082"), u[0].numbers[2]);
         CPPUNIT_ASSERT_EQUAL(std::string("box7"), u[0].username);
         CPPUNIT_ASSERT_EQUAL(300u, u[0].expires);
+        CPPUNIT_ASSERT_EQUAL(std::string("from-exchange"), u[0].context);
+        CPPUNIT_ASSERT_EQUAL(30, u[0].keepalive_s);
+        CPPUNIT_ASSERT_EQUAL(800, u[0].silence_ms);
         CPPUNIT_ASSERT_EQUAL(3, u[0].line);
+        // Calls in: by the server's IP address only (a host name matches nothing).
+        CPPUNIT_ASSERT(upstream_at(u, "192.0.2.10") == &u[0]);
+        CPPUNIT_ASSERT(upstream_at(u, "198.51.100.1") == &u[1]);
+        CPPUNIT_ASSERT(upstream_at(u, "192.0.2.11") == nullptr);
+        CPPUNIT_ASSERT(upstream_at(u, "exchange-b.example") == &u[0]);  // as written
         CPPUNIT_ASSERT_EQUAL(std::string("backup"), u[1].name);
     }
 
@@ -76,6 +87,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.1"), u[0].domain);  // the first server
         CPPUNIT_ASSERT_EQUAL(600u, u[0].expires);
         CPPUNIT_ASSERT(u[0].username.empty());  // each registration's number
+        CPPUNIT_ASSERT_EQUAL(std::string("from-upstream"), u[0].context);
+        CPPUNIT_ASSERT_EQUAL(10, u[0].keepalive_s);
+        CPPUNIT_ASSERT_EQUAL(1500, u[0].silence_ms);
     }
 
     void refusals_name_the_line() {
@@ -105,6 +119,14 @@ public:
              "sip.conf:6: [upstream:x]: a username needs a password"},
             {"[upstream:x]\nservers = a\nnumbers = 1\nexpire = 60\n",
              "sip.conf:6: [upstream:x]: unknown setting 'expire'"},
+            {"[upstream:x]\nservers = a\nnumbers = 1\nkeepalive = 1\n",
+             "sip.conf:6: [upstream:x]: keepalive is in seconds, 2..3600 (0: none)"},
+            {"[upstream:x]\nservers = a\nnumbers = 1\nsilence_ms = 50\n",
+             "silence_ms is in milliseconds, 200..30000"},
+            {"[upstream:x]\nservers = a\nnumbers = 1\nkeepalive = 2\nsilence_ms = 2000\n",
+             "silence_ms must be shorter than the keepalive interval"},
+            {"[upstream:x]\nservers = a\nnumbers = 1\ncontext = a b\n",
+             "sip.conf:6: [upstream:x]: expected context = a dialplan context name"},
             {"[upstream:x]\nservers = a\nnumbers = 1\n[upstream:x]\nservers = b\nnumbers = 2\n",
              "sip.conf:6: [upstream:x]: a second [upstream:x]"},
         };

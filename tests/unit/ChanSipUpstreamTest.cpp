@@ -136,6 +136,7 @@ class ChanSipUpstreamTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(refresh_before_expiry);
     CPPUNIT_TEST(challenge_loop_is_forbidden_and_retried_slowly);
     CPPUNIT_TEST(demand_tries_at_once_only_when_failing);
+    CPPUNIT_TEST(a_silent_server_fails_over_or_fails_at_once);
     CPPUNIT_TEST(stop_unregisters_when_registered);
     CPPUNIT_TEST(failing_since_and_last_status);
     CPPUNIT_TEST(answers_with_nothing_out_are_ignored);
@@ -283,6 +284,40 @@ public:
                              describe(r.demand(kT0 + 40000), r));
         r.answer(ok(3600), kT0 + 40100, 1.0);
         CPPUNIT_ASSERT_EQUAL(std::string(""), describe(r.demand(kT0 + 50000), r));
+    }
+
+    void a_silent_server_fails_over_or_fails_at_once() {
+        // One server: registered, then silent -> failing with the backoff; demand (the server
+        // answers a keepalive again) tries at once.
+        UpstreamRegistration r(1, kExpires);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), describe(r.silent(kT0, 1.0), r));  // not started
+        r.start(kT0);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), describe(r.silent(kT0, 1.0), r));  // registering
+        r.answer(ok(3600), kT0 + 100, 1.0);
+        CPPUNIT_ASSERT_EQUAL(std::string("registered>failing"),
+                             describe(r.silent(kT0 + 5000, 1.0), r));
+        CPPUNIT_ASSERT_EQUAL(408, r.last_status());
+        CPPUNIT_ASSERT_EQUAL(kT0 + 5000, r.failing_since());
+        CPPUNIT_ASSERT_EQUAL(kT0 + 5000 + 30000, r.next_wakeup());
+        CPPUNIT_ASSERT_EQUAL(std::string(""), describe(r.silent(kT0 + 6000, 1.0), r));  // again
+        CPPUNIT_ASSERT_EQUAL(std::string("send(1,3600) failing>registering"),
+                             describe(r.demand(kT0 + 9000), r));
+        // Two servers, silent while the refresh is out: the refresh is given up and the other
+        // server is tried at once.
+        UpstreamRegistration q(2, kExpires);
+        q.start(kT0);
+        q.answer(ok(60), kT0, 1.0);
+        CPPUNIT_ASSERT_EQUAL(std::string("send(1,3600) registered>refreshing"),
+                             describe(q.tick(kT0 + 48000, 1.0), q));
+        CPPUNIT_ASSERT_EQUAL(std::string("cancel send(2,3600) refreshing>registering"),
+                             describe(q.silent(kT0 + 49000, 1.0), q));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), q.server());
+        // Stopping: nothing to do for silence.
+        UpstreamRegistration s(1, kExpires);
+        s.start(kT0);
+        s.answer(ok(3600), kT0, 1.0);
+        s.stop(kT0 + 1000);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), describe(s.silent(kT0 + 1100, 1.0), s));
     }
 
     void stop_unregisters_when_registered() {

@@ -20,6 +20,9 @@ class ChanTdmDialplanTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(test_trunk_call_to_pstn_is_refused);
     CPPUNIT_TEST(test_trunk_call_no_pstn_fallback);
     CPPUNIT_TEST(test_analog_phone_reaches_pstn);
+    CPPUNIT_TEST(test_box_phone_calls_through_the_exchange_with_fallbacks);
+    CPPUNIT_TEST(test_box_phone_falls_back_at_once_when_the_exchange_fails);
+    CPPUNIT_TEST(test_box_calls_from_the_exchange_ring_the_line);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -51,6 +54,29 @@ public:
         reg_->add_application("Dial", [](Execution &, const std::vector<std::string> &) {
             return AppResult::wait();
         });
+
+        // An edge box: its own routing data has countries and its trunk only (the members are
+        // the exchange's); UPSTREAM() reads this test's state, PSTN() is the number plan's.
+        SnapshotBuilder bb;
+        bb.add_builtin_countries().add_trunk({"kr-pstn", "082", 0, ""});
+        box_snap_ = bb.build();
+        box_reg_ = std::make_unique<Registry>();
+        box_reg_->add_application("Route", vce::approute::route_application(
+                                               [this](const std::string &n, const std::string &c) {
+                                                   return router_.route(*box_snap_, n, c, "082");
+                                               }));
+        box_reg_->add_application("Dial", [](Execution &, const std::vector<std::string> &) {
+            return AppResult::wait();
+        });
+        box_reg_->add_function(
+            "UPSTREAM", {[this](Execution &, const std::vector<std::string> &a) {
+                             return a.size() == 1 && a[0] == "exchange" ? upstream_ : std::string();
+                         },
+                         nullptr});
+        box_reg_->add_function("PSTN", {[this](Execution &, const std::vector<std::string> &a) {
+                                            return box_snap_->plan().pstn_of(a.at(0), "082");
+                                        },
+                                        nullptr});
     }
 
     void test_trunk_call_to_our_number_is_dialled() {
@@ -80,7 +106,69 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn/0212345678"), x.waiting_args().at(0));
     }
 
+    // The exchange registered: through it first; the trunk on CHANUNAVAIL (not registered there,
+    // or silent) and NOANSWER, none on BUSY or ANSWER.
+    void test_box_phone_calls_through_the_exchange_with_fallbacks() {
+        upstream_ = "registered";
+        const struct {
+            const char *outcome, *second_dial;
+        } rows[] = {
+            {"CHANUNAVAIL", "TDM/kr-pstn/0262006200"},
+            {"NOANSWER", "TDM/kr-pstn/0262006200"},
+            {"CONGESTION", "TDM/kr-pstn/0262006200"},
+            {"BUSY", ""},
+            {"ANSWER", ""},
+        };
+        for (const auto &r : rows) {
+            Execution x(plan_, *box_reg_, "box-analog", "02-6200-6200-082");
+            CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+            CPPUNIT_ASSERT_EQUAL(std::string("SIP/exchange/02-6200-6200-082"),
+                                 x.waiting_args().at(0));
+            x.resume({{"DIALSTATUS", r.outcome}});
+            if (*r.second_dial) {
+                CPPUNIT_ASSERT_MESSAGE(r.outcome, x.run() == Execution::State::Waiting);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(r.outcome, std::string(r.second_dial),
+                                             x.waiting_args().at(0));
+            } else {
+                CPPUNIT_ASSERT_MESSAGE(r.outcome, x.run() == Execution::State::Ended);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                    r.outcome, std::string(std::string(r.outcome) == "BUSY" ? "486" : ""),
+                    x.get("HANGUPCAUSE"));
+            }
+        }
+    }
+
+    // The exchange failing or silent: the trunk at once, without trying it; nothing for a
+    // number that has no PSTN number of its own.
+    void test_box_phone_falls_back_at_once_when_the_exchange_fails() {
+        for (const char *state : {"failing", "partial", "stopped", ""}) {
+            upstream_ = state;
+            Execution x(plan_, *box_reg_, "box-analog", "0262006200082");
+            CPPUNIT_ASSERT_MESSAGE(state, x.run() == Execution::State::Waiting);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(state, std::string("TDM/kr-pstn/0262006200"),
+                                         x.waiting_args().at(0));
+        }
+        upstream_ = "failing";
+        Execution vns(plan_, *box_reg_, "box-analog", "6200-6200#082");
+        CPPUNIT_ASSERT(vns.run() == Execution::State::Ended);
+        // A PSTN number dialled as such goes out the trunk too.
+        Execution pstn(plan_, *box_reg_, "box-analog", "02-1234-5678");
+        CPPUNIT_ASSERT(pstn.run() == Execution::State::Waiting);
+        CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn/0212345678"), pstn.waiting_args().at(0));
+    }
+
+    void test_box_calls_from_the_exchange_ring_the_line() {
+        Execution x(plan_, *box_reg_, "from-upstream", "025551234082");
+        CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+        CPPUNIT_ASSERT_EQUAL(std::string("TDM/phones/025551234082"), x.waiting_args().at(0));
+        x.resume({{"DIALSTATUS", "NOANSWER"}});
+        CPPUNIT_ASSERT(x.run() == Execution::State::Ended);  // never a trunk
+    }
+
 private:
+    std::string upstream_;
+    std::shared_ptr<const Snapshot> box_snap_;
+    std::unique_ptr<Registry> box_reg_;
     std::shared_ptr<const Dialplan> plan_;
     std::shared_ptr<const Snapshot> snap_;
     std::unique_ptr<Registry> reg_;

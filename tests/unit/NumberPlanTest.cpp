@@ -43,9 +43,33 @@ class NumberPlanTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testCarrierLongestPrefix);
     CPPUNIT_TEST(testCountryTableFromRows);
     CPPUNIT_TEST(testRejectsBadRows);
+    CPPUNIT_TEST(testPstnOf);
     CPPUNIT_TEST_SUITE_END();
 
 public:
+    // The PSTN number an edge box falls back to, by the kind of number dialled.
+    void testPstnOf() {
+        static const struct {
+            const char *text, *home, *expected;
+        } rows[] = {
+            {"02-6200-6200-082", "049", "+82262006200"},  // a PIN: its area and local number
+            {"0262006200082", "082", "+82262006200"},
+            {"030-1234-5678-049", "082", "+493012345678"},
+            {"+82 2 6200 6200", "001", "+82262006200"},  // PSTN as it is
+            {"02-6200-6200", "082", "+82262006200"},     // national, in the home country
+            {"070-1234-5678", "082", "+827012345678"},   // another carrier's: its E.164
+            {"6200-6200#082", "082", ""},                // a company number: none
+            {"kim@example.com", "082", ""},              // an alias: none
+            {"62006200", "082", ""},                     // bare digits (a VNS base): none
+            {"02-6200-6200-999", "082", ""},             // an unknown country: none
+            {"", "082", ""},
+        };
+        const NumberPlan plan;
+        for (const auto &r : rows)
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.text, std::string(r.expected),
+                                         plan.pstn_of(r.text, r.home));
+    }
+
     void testAccepted() {
         static const Good cases[] = {
             // The seed's PIN (Table 1) and VNS (Table 2).
