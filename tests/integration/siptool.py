@@ -6,6 +6,10 @@
   siptool.py options SERVER [--count N]   N requests back to back, a code per line
   siptool.py raw SERVER FILE            send FILE's bytes as one datagram, print the reply line
   siptool.py listen PORT SECONDS        answer MESSAGE with 200, print "GOT <body>" per message
+  siptool.py hostile PORT MODE SECONDS  a broken registrar: REGISTER answered per MODE (no-contact,
+                                        expires-0, expires-huge, wrong-callid, wrong-cseq,
+                                        challenge-loop, stale-loop, redirect, garbage, silent),
+                                        OPTIONS with 200; prints "REGISTER n" per request
 Prints the final status line's code; exit 0 when a final response arrived.
 """
 import hashlib, random, socket, sys, time
@@ -72,9 +76,61 @@ class UA:
         name = 'Authorization' if code == 401 else 'Proxy-Authorization'
         return self.request(method, uri, to, extra + [f'{name}: {auth}'], body)
 
+def hostile(port, mode, seconds):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(('127.0.0.1', port))
+    end, n = time.time() + seconds, 0
+    while time.time() < end:
+        s.settimeout(max(0.1, end - time.time()))
+        try:
+            data, addr = s.recvfrom(65535)
+        except socket.timeout:
+            break
+        text = data.decode(errors='replace')
+        if text.startswith('SIP/2.0'):
+            continue
+        lines = text.partition('\r\n\r\n')[0].split('\r\n')
+        hdr = lambda name: next((l for l in lines[1:] if l.split(':')[0].strip().lower() == name), '')
+        keep = [l for l in lines[1:] if l.split(':')[0].strip().lower() in ('via', 'from', 'to', 'call-id', 'cseq')]
+        contact = hdr('contact').split(':', 1)[1].strip() if hdr('contact') else '<sip:x@127.0.0.1>'
+        head = 'SIP/2.0 200 OK'
+        extra = []
+        if lines[0].startswith('REGISTER'):
+            n += 1
+            print('REGISTER', n, flush=True)
+            if mode == 'silent':
+                continue
+            if mode == 'garbage':
+                s.sendto(bytes(random.getrandbits(8) for _ in range(300)), addr)
+                s.sendto(b'SIP/2.0 200 OK\r\nVia: nonsense\r\n\r\n', addr)
+                continue
+            if mode == 'expires-0':
+                extra = [f'Contact: {contact};expires=0']
+            elif mode == 'expires-huge':
+                extra = [f'Contact: {contact};expires=4294967296']
+            elif mode in ('wrong-callid', 'wrong-cseq'):
+                extra = [f'Contact: {contact};expires=60']
+                if mode == 'wrong-callid':
+                    keep = [l if not l.lower().startswith('call-id') else 'Call-ID: forged@elsewhere' for l in keep]
+                else:
+                    keep = [l if not l.lower().startswith('cseq') else 'CSeq: 9999 REGISTER' for l in keep]
+            elif mode in ('challenge-loop', 'stale-loop'):
+                head = 'SIP/2.0 401 Unauthorized'
+                extra = [f'WWW-Authenticate: Digest realm="hostile", nonce="{random.getrandbits(64):x}", '
+                         f'algorithm=MD5, qop="auth"' + (', stale=true' if mode == 'stale-loop' else '')]
+            elif mode == 'redirect':
+                head = 'SIP/2.0 302 Moved Temporarily'
+                extra = ['Contact: <sip:evil@198.51.100.1>']
+            # no-contact: a 200 and nothing else
+        reply = head + '\r\n' + '\r\n'.join(keep + extra) + '\r\nContent-Length: 0\r\n\r\n'
+        s.sendto(reply.encode(), addr)
+    return 0
+
 def main():
     pos, opt = parse_args(sys.argv[1:])
     cmd = pos[0]
+    if cmd == 'hostile':
+        return hostile(int(pos[1]), pos[2], float(pos[3]))
     if cmd == 'listen':
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.bind(('127.0.0.1', int(pos[1])))
