@@ -92,9 +92,15 @@ std::string Engine::start() {
             nta_leg_tcreate(agent_, &Engine::on_request, reinterpret_cast<nta_leg_magic_t *>(this),
                             NTATAG_NO_DIALOG(1), TAG_END());
         if (!leg_) return "cannot create the default SIP leg";
-        if (worker_ == 0 && !cfg_.upstreams.empty())
+        if (worker_ == 0 && !cfg_.upstreams.empty()) {
             upstream_ =
                 std::make_unique<UpstreamClient>(*this, cfg_.upstreams, shared_->upstream_states);
+            shared_->upstream_states.on_retry([this](const std::string &name) {
+                loop_.post([this, name] {
+                    if (upstream_) upstream_->retry(name);
+                });
+            });
+        }
         timer_ = su_timer_create(su_root_task(root), 1000);
         su_timer_set_for_ever(timer_, &Engine::on_timer, reinterpret_cast<su_timer_arg_t *>(this));
         if (private_port_)
@@ -110,6 +116,7 @@ std::string Engine::start() {
 
 void Engine::stop() {
     loop_.stop([this] {
+        if (upstream_) shared_->upstream_states.on_retry(nullptr);  // no more posts to it
         upstream_.reset();  // unregisters while the agent still runs
         sessions_.clear();
         relays_.clear();

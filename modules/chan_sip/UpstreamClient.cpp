@@ -320,6 +320,12 @@ void UpstreamClient::pinged(Keepalive &k, bool answered) {
     arm(k, k.silent ? std::min(u.keepalive_s * 1000L, 2000L) : u.keepalive_s * 1000L);
 }
 
+void UpstreamClient::retry(const std::string &name) {
+    const int64_t now = now_ms();
+    for (auto &r : regs_)
+        if (r->cfg->name == name) run(*r, r->machine.demand(now));
+}
+
 void UpstreamClient::call_unanswered(const std::string &name) {
     for (auto &k : keepalives_)
         if (k->cfg->name == name && !k->waiting) {

@@ -8,6 +8,7 @@
 #include <sofia-sip/nta.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,9 +39,23 @@ public:
         return it == states_.end() ? "" : it->second;
     }
 
+    // The dialplan's Set(UPSTREAM(name)=retry) (a line's user dialled while it fails): handed to
+    // the first SIP thread by the function the engine set (none while no engine runs).
+    void on_retry(std::function<void(const std::string &)> fn) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        retry_ = std::move(fn);
+    }
+    bool retry(const std::string &name) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!retry_) return false;
+        retry_(name);
+        return true;
+    }
+
 private:
     mutable std::mutex mutex_;
     std::map<std::string, std::string> states_;
+    std::function<void(const std::string &)> retry_;
 };
 
 // Where a call through an upstream goes and with which credentials (UpstreamClient::route).
@@ -72,6 +87,8 @@ public:
     // no such upstream or none of its registrations is up (the exchange failed or fell
     // silent: the caller falls back at once).
     bool route(const std::string &name, const std::string &caller, UpstreamRoute &out) const;
+    // A line's user dialled while `name` fails: its failing registrations are sent at once.
+    void retry(const std::string &name);
     // A call's INVITE through `name` went unanswered: ask the server at once (a keepalive now).
     void call_unanswered(const std::string &name);
 

@@ -89,6 +89,7 @@ public:
                                 });
                             }});
         // ${UPSTREAM(name)}: registered, partial, failing, stopped; "" for no such upstream.
+        // Set(UPSTREAM(name)=retry) sends its failing registrations again at once.
         if (auto *dp = host_.service<DialplanService>(services::kDialplan)) {
             std::weak_ptr<SharedSipState> shared = shared_;
             function_ = dp->registry().add_function(
@@ -97,7 +98,13 @@ public:
                                  return s && !a.empty() ? s->upstream_states.get(a[0])
                                                         : std::string();
                              },
-                             nullptr});
+                             // Set(UPSTREAM(name)=retry): register again at once if failing.
+                             [shared](dialplan::Execution &, const std::vector<std::string> &a,
+                                      const std::string &value) {
+                                 auto s = shared.lock();
+                                 if (s && a.size() == 1 && value == "retry")
+                                     s->upstream_states.retry(a[0]);
+                             }});
         }
         return "";
     }

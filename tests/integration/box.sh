@@ -189,6 +189,8 @@ invites=$(grep -c "INVITE to 1 terminal" "$B/vced.log")
 phone_call failing 1 --dial "$KIM" --hold 2 --seconds 25
 check_eq "(a) while failing, a call goes to the trunk" "$((before + 1))" "$(pstn_calls)"
 check_eq "(a) without trying the exchange" "$invites" "$(grep -c "INVITE to 1 terminal" "$B/vced.log")"
+check_match "(a) the dialled number sent the registration again at once (seed claim 6)" \
+    "SIP upstream exchange $LEE: failing -> registering: a call needs it: trying at once" "$(cat "$B/vced.log")"
 kill -CONT "$VCED_PID"
 check "(a) the exchange answers again: registered within a few seconds" wait_for 10 upstream_is registered
 check "(a) the keepalive saw the exchange back" wait_for 5 grep -q "SIP upstream exchange: the server answers again" "$B/vced.log"

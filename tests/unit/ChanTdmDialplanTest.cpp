@@ -72,7 +72,8 @@ public:
             "UPSTREAM", {[this](Execution &, const std::vector<std::string> &a) {
                              return a.size() == 1 && a[0] == "exchange" ? upstream_ : std::string();
                          },
-                         nullptr});
+                         [this](Execution &, const std::vector<std::string> &a,
+                                const std::string &v) { retries_ += a.at(0) + "=" + v + ";"; }});
         box_reg_->add_function("PSTN", {[this](Execution &, const std::vector<std::string> &a) {
                                             return box_snap_->plan().pstn_of(a.at(0), "082");
                                         },
@@ -120,11 +121,13 @@ public:
             {"ANSWER", ""},
         };
         for (const auto &r : rows) {
+            retries_.clear();
             Execution x(plan_, *box_reg_, "box-analog", "02-6200-6200-082");
             CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
             CPPUNIT_ASSERT_EQUAL(std::string("SIP/exchange/02-6200-6200-082"),
                                  x.waiting_args().at(0));
             x.resume({{"DIALSTATUS", r.outcome}});
+            CPPUNIT_ASSERT_EQUAL(std::string(""), retries_);  // registered: no retry
             if (*r.second_dial) {
                 CPPUNIT_ASSERT_MESSAGE(r.outcome, x.run() == Execution::State::Waiting);
                 CPPUNIT_ASSERT_EQUAL_MESSAGE(r.outcome, std::string(r.second_dial),
@@ -143,10 +146,13 @@ public:
     void test_box_phone_falls_back_at_once_when_the_exchange_fails() {
         for (const char *state : {"failing", "partial", "stopped", ""}) {
             upstream_ = state;
+            retries_.clear();
             Execution x(plan_, *box_reg_, "box-analog", "0262006200082");
             CPPUNIT_ASSERT_MESSAGE(state, x.run() == Execution::State::Waiting);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(state, std::string("TDM/kr-pstn/0262006200"),
                                          x.waiting_args().at(0));
+            // The registration is sent again as the number is entered (seed 000 claim 6).
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(state, std::string("exchange=retry;"), retries_);
         }
         upstream_ = "failing";
         Execution vns(plan_, *box_reg_, "box-analog", "6200-6200#082");
@@ -166,7 +172,7 @@ public:
     }
 
 private:
-    std::string upstream_;
+    std::string upstream_, retries_;
     std::shared_ptr<const Snapshot> box_snap_;
     std::unique_ptr<Registry> box_reg_;
     std::shared_ptr<const Dialplan> plan_;
