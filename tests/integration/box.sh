@@ -14,6 +14,7 @@
 #     rings with Kim's caller ID, answers, hears her audio; CDRs on both nodes.
 set -u
 . "$VCE_SRCDIR/tests/lib/scenario.sh"
+. "$VCE_SRCDIR/tests/lib/edgebox.sh"
 
 scenario_begin box
 EX=55290 BOXPORT=55292 KIMPORT=55294
@@ -27,54 +28,18 @@ vced_sip_conf "$E" "$EX"
 vced_up
 demo_load || { fail "box: demo data"; exit 1; }
 
-# The box: its own database, config dir, control socket, and 127.0.0.2 (so that the exchange's
-# requests, from 127.0.0.1, are told apart from anyone else's).
-B=$T/box
-pg_createdb box
-vced_conf "$B" "$PGDIR" "$PGPORT" res_pgsql app_route chan_sip chan_tdm
-VCED_CONFDIR=$E  # ctl stays the exchange's
-sed -i 's/^dbname = vce$/dbname = box/' "$B/res_pgsql.conf"
-sed -i 's/^DIAL_TIMEOUT=.*/DIAL_TIMEOUT=6/' "$B/extensions.conf"
-cat >"$B/sip.conf" <<CONF
-[general]
-bind = 127.0.0.2:$BOXPORT
-realm = box.local
-
-[upstream:exchange]
-servers = 127.0.0.1:$EX
-numbers = $LEE
-password = demo-pass-lee
-expires = 60
-CONF
-printf '[general]\nhome_country = 082\n' >"$B/app_route.conf"
-# The phones' numbers are open-ended (_.): dialling ends 1.5 s after the last digit.
-E=$B tdm_conf_general "media_ip = 127.0.0.1" "rtp_ports = 55340-55379" "inter_digit_ms = 1500"
-E=$B tdm_conf_span phones "$T/phones.sock" 2 fxs alaw phones box-analog "callerid = $LEE" "callername = Lee Jihoon"
-E=$B tdm_conf_span pstn "$T/pstn.sock" 2 fxo alaw pstn from-trunks
-boxctl() { "$VCECTL" -s "$B/run/vced.ctl" "$@"; }
-"$VCED" -c "$B" -f >>"$B/vced.log" 2>&1 &
-BOXPID=$!
-scenario_bg "$BOXPID"
-check "the box starts" wait_for 10 test -S "$B/run/vced.ctl"
-_box_migrated() { boxctl db migrate 2>/dev/null | grep -q 'up to date'; }
-check "the box's database is migrated" wait_for 30 _box_migrated
-psql -X -q -d box -v ON_ERROR_STOP=1 >"$T/boxdata.log" 2>&1 <<'SQL' || sed 's/^/  /' "$T/boxdata.log"
-INSERT INTO countries (code, name, trunk_prefix, intl_prefix, national_min_len, national_max_len, default_area)
-VALUES ('082', 'Korea', '0', '00', 8, 10, '02') ON CONFLICT (code) DO NOTHING;
-SELECT trunk_add('box-kr', '082', 'pstn', ARRAY['82'], channels => 2);
-SQL
-boxctl route reload >/dev/null 2>&1
+# The box on 127.0.0.2 (so that the exchange's requests, from 127.0.0.1, are told apart).
+edgebox_conf "$T/box" "127.0.0.2:$BOXPORT" exchange "127.0.0.1:$EX" "$LEE" demo-pass-lee
+edgebox_start && pass "the box starts, its database migrated and its routing data loaded"
 check_match "the box routes Kim's PIN's PSTN number to its own trunk" "TDM/pstn/0262006200" "$(boxctl route test +82262006200)"
 
 # The PSTN behind the box's trunk: Kim's PSTN number (from her PIN) answers with a 1 kHz tone.
 "$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers '0262006200=tone' --seconds 600 >"$T/pstn.log" 2>&1 &
 scenario_bg $!
-upstream_is() { boxctl sip show upstream | grep -qE "^exchange  $LEE  $1 "; }
-check "the box registers Lee's number at the exchange" wait_for 15 upstream_is registered
+check "the box registers Lee's number at the exchange" wait_for 15 box_upstream_is registered
 check_match "the exchange has Lee's binding at the box (127.0.0.2)" \
     "$LEE  sip:$LEE@127.0.0.2:$BOXPORT" "$(ctl sip show registrations $LEE)"
-trunk_idle() { wait_for "$1" sh -c "[ \$(\"$VCECTL\" -s $B/run/vced.ctl tdm show channels | grep -c 'TDM/pstn/.* idle ') = 2 ]"; }
-check "the box's trunks attached and idle" trunk_idle 10
+check "the box's trunks attached and idle" box_trunks_idle 10
 
 # A box phone dials: --dial DIGITS, the rest as vce-pstnsim phone takes it. '#' ends dialling.
 phone_call() {  # LOGNAME CHANNEL ARGS...
@@ -98,7 +63,7 @@ check "(b) the exchange took it as Lee's call (digest) and found nobody" \
 check_eq "(b) the trunk dialled Kim's PSTN number" "$((before + 1))" "$(pstn_calls)"
 check_eq "(b) the phone is answered through the trunk" "answer" "$(result unreg)"
 check_match "(b) and hears the PSTN's 1 kHz" "AUDIO: 1000 Hz heard" "$(cat "$T/unreg.log")"
-check "(b) trunk idle again" trunk_idle 10
+check "(b) trunk idle again" box_trunks_idle 10
 
 # Kim's softphone on the exchange: baresip sending a 1 kHz sine.
 kim_conf() {  # ANSWERMODE (each softphone on a port of its own: the last one's TCP may linger)
@@ -141,7 +106,7 @@ check_match "(c) Kim's phone rang" "Incoming call from.*$LEE" "$(tr -d '\033' <"
 check_match "(c) NOANSWER through the exchange" "Dial\(SIP/exchange/$KIM\) -> DIALSTATUS=NOANSWER" "$(cat "$B/vced.log")"
 check_eq "(c) then the trunk dialled Kim's PSTN number" "$((before + 1))" "$(pstn_calls)"
 check_eq "(c) the phone is answered through the trunk" "answer" "$(result noanswer)"
-check "(c) trunk idle again" trunk_idle 10
+check "(c) trunk idle again" box_trunks_idle 10
 kim_stop
 
 # (2) Kim's softphone calls Lee's number: the exchange sends it to the box; the phone with that
@@ -182,7 +147,7 @@ PY
 )
 if [ -n "$gap" ] && [ "$gap" -le 2000 ]; then pass "(a) the trunk is seized ${gap} ms after the last digit (at most 2 s)"
 else fail "(a) the trunk is seized within 2 s of the last digit" "gap ${gap:-unknown} ms"; fi
-check "(a) the box then shows the upstream failing" wait_for 15 upstream_is failing
+check "(a) the box then shows the upstream failing" wait_for 15 box_upstream_is failing
 check_match "(a) the keepalive saw it" "SIP upstream exchange: no answer to a keepalive" "$(cat "$B/vced.log")"
 before=$(pstn_calls)
 invites=$(grep -c "INVITE to 1 terminal" "$B/vced.log")
@@ -192,7 +157,7 @@ check_eq "(a) without trying the exchange" "$invites" "$(grep -c "INVITE to 1 te
 check_match "(a) the dialled number sent the registration again at once (seed claim 6)" \
     "SIP upstream exchange $LEE: failing -> registering: a call needs it: trying at once" "$(cat "$B/vced.log")"
 kill -CONT "$VCED_PID"
-check "(a) the exchange answers again: registered within a few seconds" wait_for 10 upstream_is registered
+check "(a) the exchange answers again: registered within a few seconds" wait_for 10 box_upstream_is registered
 check "(a) the keepalive saw the exchange back" wait_for 5 grep -q "SIP upstream exchange: the server answers again" "$B/vced.log"
 
 check "the box never crashed" kill -0 "$BOXPID"
