@@ -18,7 +18,7 @@ edgebox_conf() {
     local bind=$2 server=$4 password=$6
     shift 6
     pg_createdb box
-    local confdir=$VCED_CONFDIR
+    local confdir=${VCED_CONFDIR:-}
     vced_conf "$B" "$PGDIR" "$PGPORT" res_pgsql app_route chan_sip chan_tdm
     VCED_CONFDIR=$confdir  # ctl stays the exchange's
     sed -i 's/^dbname = vce$/dbname = box/' "$B/res_pgsql.conf"
@@ -37,6 +37,7 @@ edgebox_conf() {
     E=$B tdm_conf_span pstn "$T/pstn.sock" 2 fxo alaw pstn from-trunks
 }
 
+_box_sanitizer_check() { VCED_CONFDIR=$B vced_sanitizer_check; }
 boxctl() { "$VCECTL" -s "$B/run/vced.ctl" "$@"; }
 _box_migrated() { boxctl db migrate 2>/dev/null | grep -q 'up to date'; }
 
@@ -45,6 +46,7 @@ edgebox_start() {
     "$VCED" -c "$B" -f >>"$B/vced.log" 2>&1 &
     BOXPID=$!
     scenario_bg "$BOXPID"
+    scenario_at_exit _box_sanitizer_check
     wait_for 10 test -S "$B/run/vced.ctl" || { fail "$SCENARIO: the box starts"; return 1; }
     wait_for 30 _box_migrated || { fail "$SCENARIO: the box's database is migrated"; return 1; }
     psql -X -q -d box -v ON_ERROR_STOP=1 >"$T/boxdata.log" 2>&1 <<'SQL' || { sed 's/^/  /' "$T/boxdata.log"; return 1; }
