@@ -106,6 +106,7 @@ void CallSession::dial(const DialArgs &d) {
         }
         const std::string &res = target.resource;
         size_t slash = res.find('/');
+        if (slash == std::string::npos && redirect_ && forks_.empty() && redirect(res)) return;
         if (slash == std::string::npos) {
             // SIP/<account>: every live binding of the account.
             for (const Binding &b : e_.location().lookup(res, t)) {
@@ -126,6 +127,22 @@ void CallSession::dial(const DialArgs &d) {
     }
     dialling_ = true;
     timer_.set(e_.root(), timeout * 1000L, &CallSession::on_dial_timeout, this);
+}
+
+// Redirect mode: the caller (a trusted box) connects to the callee's terminals itself. The
+// call ends here; the box's CDR records it (ours has no leg for it).
+bool CallSession::redirect(const std::string &account) {
+    std::vector<std::string> contacts;
+    for (const Binding &b : e_.location().lookup(account, e_.now()))
+        contacts.push_back("<" + reachable_contact(b) + ">");
+    if (contacts.empty()) return false;
+    std::string list;
+    for (const std::string &c : contacts) list += (list.empty() ? "" : ", ") + c;
+    VCE_LOG_NOTICE("SIP: call %s from %s to %s: redirected to %zu contact(s)", cdr_.call_id.c_str(),
+                   printable(caller_).c_str(), printable(account).c_str(), contacts.size());
+    irq_.reply(302, "Moved Temporarily", SIPTAG_CONTACT_STR(list.c_str()), TAG_END());
+    finish();
+    return true;
 }
 
 bool CallSession::add_fork(const std::string &request_uri, const std::string &next_hop,

@@ -27,6 +27,9 @@ public:
     ~CallSession();
 
     void start();
+    // The caller is a trusted box in redirect mode: Dial(SIP/<account>) answers 302 with the
+    // account's contacts instead of calling them.
+    void redirect_mode() { redirect_ = true; }
     // An event of a leg on another technology (TDM), on the SIP thread.
     void gateway_event(const DialEvent &ev);
 
@@ -43,6 +46,7 @@ private:
 
     void step();
     void dial(const DialArgs &d);
+    bool redirect(const std::string &account);  // 302 with its contacts; false: none
     bool add_fork(const std::string &request_uri, const std::string &next_hop,
                   const std::string &target, bool natted = false);
     void fork_response(Fork &f, sip_t const *sip);
@@ -61,6 +65,7 @@ private:
     ForkSet<Fork> forks_;                 // its best failure is forwarded if the plan ends
     Timer timer_;                         // the Dial timeout
     bool dialling_ = false, answered_ = false, cancelled_ = false, finished_ = false;
+    bool redirect_ = false;
     int legs_ = 0;
     // A leg on another technology (Dial(TDM/...)): we answer the caller ourselves with
     // that technology's media (this box terminates the call).

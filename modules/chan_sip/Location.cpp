@@ -5,6 +5,18 @@
 
 namespace vce::sip {
 
+std::string reachable_contact(const Binding &b) {
+    if (next_hop(b).empty()) return b.contact;
+    const std::string &c = b.contact;
+    const size_t colon = c.find(':'), at = c.find('@');
+    const std::string scheme = c.substr(0, colon == std::string::npos ? 0 : colon);
+    const std::string user = at == std::string::npos || colon == std::string::npos
+                                 ? ""
+                                 : c.substr(colon + 1, at - colon);
+    return (scheme.empty() ? "sip" : scheme) + ":" + user + b.received +
+           (b.transport == "tcp" ? ";transport=tcp" : "");
+}
+
 std::string next_hop(const Binding &b) {
     if (b.received.empty()) return "";
     std::string src_ip = b.received.substr(0, b.received.rfind(':'));

@@ -17,6 +17,10 @@ struct Binding;
 // contact's host differs from the source address). Same IP, other port: the phone named
 // its own listening port (or a third party registered it), so the contact is used.
 std::string next_hop(const Binding &b);
+// The binding as a URI reachable from elsewhere (a 302's Contact in redirect mode): the
+// contact, or when NAT rewrote it (next_hop not empty), its user at the address the REGISTER
+// came from.
+std::string reachable_contact(const Binding &b);
 
 struct Binding {
     std::string aor;          // account username (the number)

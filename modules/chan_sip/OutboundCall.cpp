@@ -1,6 +1,7 @@
 // A UAC call for another technology's caller: forks, dialogs, ACK/CANCEL/BYE, CDR.
 #include "OutboundCall.h"
 
+#include <arpa/inet.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag.h>
@@ -214,9 +215,48 @@ int OutboundCall::on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, 
     return 0;
 }
 
+// A 3xx from the upstream in redirect mode (seed 000 claims 1/8: the box gets the callee's
+// address from the server and connects itself): a fork to each contact given, at most 4, IPv4
+// addresses only (no name to resolve, nothing a forged answer could point at by DNS), never
+// ourselves. False: not followed (not an upstream call, not configured, nothing usable).
+bool OutboundCall::follow_redirect(Fork &f, sip_t const *sip) {
+    if (upstream_.empty() || !route_.follow_redirect || redirected_ || !sip ||
+        state_ != State::Calling || f.cancelled)
+        return false;
+    std::vector<std::string> targets;
+    for (const sip_contact_t *m = sip->sip_contact; m && targets.size() < 4; m = m->m_next) {
+        const url_t *u = m->m_url;
+        in_addr a{};
+        if ((u->url_type != url_sip && u->url_type != url_sips) || !u->url_host ||
+            inet_pton(AF_INET, u->url_host, &a) != 1 || e_.is_self(u))
+            continue;
+        char buf[512];
+        const isize_t n = url_e(buf, sizeof buf, u);
+        if (n <= 0 || static_cast<std::size_t>(n) >= sizeof buf) continue;
+        bool clean = true;  // nothing a log line or a header could be broken with
+        for (const char *p = buf; *p; ++p) clean = clean && *p > 0x20 && *p < 0x7f;
+        if (clean) targets.emplace_back(buf);
+    }
+    if (targets.empty()) {
+        VCE_LOG_WARNING("SIP: %s: a redirect with no contact we may use (IPv4, not ourselves)",
+                        describe().c_str());
+        return false;
+    }
+    forks_.record_final(f, sip->sip_status->st_status);
+    redirected_ = true;
+    silence_.reset();
+    std::size_t added = 0;
+    for (const std::string &t : targets) added += add_fork(t, t, "", "SIP/" + t) ? 1 : 0;
+    VCE_LOG_NOTICE("SIP: %s: redirected by upstream %s to %zu contact(s)", describe().c_str(),
+                   upstream_.c_str(), added);
+    if (added == 0) failed("CHANUNAVAIL", 480);
+    return true;
+}
+
 void OutboundCall::response(Fork &f, sip_t const *sip, int status) {
     if (sip && sip->sip_status) silence_.reset();  // the server answers (nta's own 408 aside)
     if ((status == 401 || status == 407) && answer_challenge(f, sip, status)) return;
+    if (status >= 300 && status < 400 && follow_redirect(f, sip)) return;
     if (status < 200) {
         if (status > 100 && state_ == State::Calling && !ringing_ && !f.cancelled) {
             ringing_ = true;

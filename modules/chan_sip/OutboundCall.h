@@ -72,6 +72,7 @@ private:
                   const std::string &target);
     bool send_invite(Fork &f, const std::string &authorization, bool proxy);
     bool answer_challenge(Fork &f, sip_t const *sip, int status);
+    bool follow_redirect(Fork &f, sip_t const *sip);
     void response(Fork &f, sip_t const *sip, int status);
     void confirm(Fork &f, sip_t const *sip);  // ACK a 2xx on the fork's dialog
     void send_bye(Fork &f);
@@ -92,11 +93,12 @@ private:
     Fork *winner_ = nullptr;
     State state_ = State::Calling;
     bool ringing_ = false, finishing_ = false;
-    Timer timer_;           // the Dial timeout
-    Timer linger_;          // the longest we wait for answers after the call is over
-    Timer silence_;         // through an upstream: its server's first answer due
-    std::string upstream_;  // the upstream's name ("": not through one)
-    UpstreamRoute route_;   // its server and credentials
+    Timer timer_;              // the Dial timeout
+    Timer linger_;             // the longest we wait for answers after the call is over
+    Timer silence_;            // through an upstream: its server's first answer due
+    std::string upstream_;     // the upstream's name ("": not through one)
+    UpstreamRoute route_;      // its server and credentials
+    bool redirected_ = false;  // a 3xx of the upstream was followed (once)
     CallRecord cdr_;
 };
 

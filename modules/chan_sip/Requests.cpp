@@ -7,6 +7,7 @@
 #include <sofia-sip/sip_util.h>
 #include <sofia-sip/su_tag.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "CallSession.h"
@@ -86,6 +87,8 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
         std::make_unique<CallSession>(*this, id, irq, sip, caller, context,
                                       member && src.transport == "udp" ? src.hostport() : "");
     CallSession *c = call.get();
+    const auto &rc = config().redirect_callers;
+    if (member && std::find(rc.begin(), rc.end(), caller) != rc.end()) c->redirect_mode();
     sessions_[id] = std::move(call);
     ++counters.calls_in_setup;
     c->start();

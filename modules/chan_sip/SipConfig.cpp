@@ -70,6 +70,8 @@ SipConfig SipConfig::from(const Config &conf) {
                      "worker_port_base .. worker_port_base + workers - 1 must be free ports other "
                      "than the SIP port");
     if (const ConfigEntry *e = g->find("md5_only_agents")) c.md5_only_agents = split_list(e->value);
+    if (const ConfigEntry *e = g->find("redirect_callers"))
+        c.redirect_callers = split_list(e->value);
     c.upstreams = UpstreamConfig::from(conf);
     return c;
 }

@@ -40,6 +40,10 @@ struct SipConfig {
     // on the whole challenge): they get MD5 only.
     std::vector<std::string> md5_only_agents = {"baresip v1."};
     std::vector<UpstreamConfig> upstreams;  // [upstream:NAME]: exchanges we register with
+    // Redirect mode (seed 000 claims 1/8): calls of these members (trusted edge boxes,
+    // authenticated by digest) to a registered account here are answered 302 with the
+    // callee's contacts, and the box connects directly. Empty: every call is proxied.
+    std::vector<std::string> redirect_callers;
 
     static SipConfig from(const Config &conf);  // throws ConfigError
 };

@@ -353,6 +353,7 @@ bool UpstreamClient::route(const std::string &name, const std::string &caller,
                        : up->number;
     out.password = u.password;
     out.silence_ms = u.silence_ms;
+    out.follow_redirect = u.follow_redirect;
     return true;
 }
 

@@ -65,6 +65,7 @@ struct UpstreamRoute {
     std::string username;   // digest user
     std::string password;   // never logged
     int silence_ms = 1500;  // the INVITE unanswered this long: the server is silent
+    bool follow_redirect = false;
 };
 
 class UpstreamClient {

@@ -89,6 +89,11 @@ std::vector<UpstreamConfig> UpstreamConfig::from(const Config &conf) {
         if (expires < kMinExpires || expires > kMaxExpires)
             throw refuse("expires", "expires is in seconds, 60..86400");
         u.expires = static_cast<uint32_t>(expires);
+        const std::string redirect = sec.get("redirect", "refuse");
+        if (redirect != "refuse" && redirect != "follow")
+            throw refuse("redirect",
+                         "expected redirect = refuse or follow, got '" + redirect + "'");
+        u.follow_redirect = redirect == "follow";
         u.context = sec.get("context", u.context);
         if (u.context.empty() || u.context.find_first_of(" \t[]") != std::string::npos)
             throw refuse("context", "expected context = a dialplan context name");
@@ -104,8 +109,8 @@ std::vector<UpstreamConfig> UpstreamConfig::from(const Config &conf) {
             throw refuse("silence_ms", "silence_ms must be shorter than the keepalive interval");
         for (const ConfigEntry &e : sec.entries) {
             static const std::set<std::string> known = {
-                "servers",  "numbers", "transport", "domain",    "username",
-                "password", "expires", "context",   "keepalive", "silence_ms"};
+                "servers", "numbers", "transport", "domain",     "username", "password",
+                "expires", "context", "keepalive", "silence_ms", "redirect"};
             if (!known.count(e.key))
                 throw ConfigError(e.file, e.line,
                                   "[" + sec.name + "]: unknown setting '" + e.key + "'");

@@ -30,7 +30,10 @@ struct UpstreamConfig {
     std::string context = "from-upstream";
     int keepalive_s = 10;   // an OPTIONS to the server this often (0: none)
     int silence_ms = 1500;  // a keepalive or a call's INVITE unanswered this long: silent
-    std::string file;       // where the section is (for messages)
+    // A 3xx to a call through it (the exchange in redirect mode): follow it to the contacts
+    // given (at most 4, IP addresses only, never ourselves), or refuse (the call fails).
+    bool follow_redirect = false;
+    std::string file;  // where the section is (for messages)
     int line = 0;
 
     // Every [upstream:NAME] section of sip.conf (none: an empty list). Throws ConfigError.

@@ -29,7 +29,7 @@ vced_up
 demo_load || { fail "box: demo data"; exit 1; }
 
 # The box on 127.0.0.2 (so that the exchange's requests, from 127.0.0.1, are told apart).
-edgebox_conf "$T/box" "127.0.0.2:$BOXPORT" exchange "127.0.0.1:$EX" "$LEE" demo-pass-lee
+edgebox_conf "$T/box" "127.0.0.2:$BOXPORT" exchange "127.0.0.1:$EX" "$LEE" demo-pass-lee "redirect = follow"
 edgebox_start && pass "the box starts, its database migrated and its routing data loaded"
 check_match "the box routes Kim's PIN's PSTN number to its own trunk" "TDM/pstn/0262006200" "$(boxctl route test +82262006200)"
 
@@ -159,6 +159,27 @@ check_match "(a) the dialled number sent the registration again at once (seed cl
 kill -CONT "$VCED_PID"
 check "(a) the exchange answers again: registered within a few seconds" wait_for 10 box_upstream_is registered
 check "(a) the keepalive saw the exchange back" wait_for 5 grep -q "SIP upstream exchange: the server answers again" "$B/vced.log"
+
+# (r) The exchange stops: the box sees it (keepalive) and shows failing; the exchange starts
+#     again, now in redirect mode for Lee's box (redirect_callers): the box registers again at
+#     once, and its call to Kim gets a 302 with her softphone's contact and goes there itself.
+vced_stop
+check "(r) the exchange stopped: the box shows failing" wait_for 20 box_upstream_is failing
+echo "redirect_callers = $LEE" >>"$E/sip.conf"
+vced_up
+check "(r) the exchange restarted: the box registers again within a few seconds" wait_for 10 box_upstream_is registered
+kim_conf auto
+kim_start 60 -s  # with a SIP trace
+check "(r) Kim's softphone registers at the exchange" ctl sip show registrations $KIM
+phone_call redirect 1 --dial "$KIM" --hold 4 --seconds 25
+check_match "(r) the exchange answered the box's INVITE with 302 and Kim's contact" \
+    "SIP: call .* from $LEE to $KIM: redirected to 1 contact\(s\)" "$(cat "$E/vced.log")"
+check_match "(r) the box followed it to her softphone" "redirected by upstream exchange to 1 contact\(s\)" "$(cat "$B/vced.log")"
+check_eq "(r) the box phone is answered" "answer" "$(result redirect)"
+check_match "(r) and hears Kim's softphone directly" "AUDIO: 1000 Hz heard" "$(cat "$T/redirect.log")"
+check_match "(r) the INVITE reached Kim from the box" "^Via: SIP/2.0/UDP 127.0.0.2:$BOXPORT" "$(tr -d '\033' <"$T/kim.log" | sed -n '/^INVITE sip:/,/^$/p')"
+check "(r) not through the exchange (no Record-Route in the INVITE)" sh -c "! tr -d '\\033' <'$T/kim.log' | sed -n '/^INVITE sip:/,/^\$/p' | grep -qi '^Record-Route:'"
+kim_stop
 
 check "the box never crashed" kill -0 "$BOXPID"
 check "the exchange still serves" ctl core show uptime

@@ -19,6 +19,7 @@ class ChanSipTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(location_same_terminal_replaces);
     CPPUNIT_TEST(location_several_terminals_and_limit);
     CPPUNIT_TEST(location_expiry_and_remove);
+    CPPUNIT_TEST(location_reachable_contact);
     CPPUNIT_TEST(flood_guard_limits_and_trusts);
     CPPUNIT_TEST_SUITE_END();
 
@@ -135,6 +136,30 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(2), live.size());
         CPPUNIT_ASSERT_EQUAL(std::string("t3"), live[0].terminal_id);
     }
+    // What a 302 in redirect mode names: the contact, or behind NAT its user at the source.
+    void location_reachable_contact() {
+        const struct {
+            const char *contact, *received, *transport, *expected;
+        } rows[] = {
+            {"sip:kim@127.0.0.1:5070", "127.0.0.1:5070", "udp", "sip:kim@127.0.0.1:5070"},
+            {"sip:kim@127.0.0.1:5070", "", "udp", "sip:kim@127.0.0.1:5070"},
+            {"sip:kim@127.0.0.1:5070", "127.0.0.1:41000", "udp", "sip:kim@127.0.0.1:5070"},
+            {"sip:kim@192.168.1.20:5060;transport=udp", "203.0.113.7:41000", "udp",
+             "sip:kim@203.0.113.7:41000"},
+            {"sip:kim@10.0.0.2:5060", "203.0.113.7:41000", "tcp",
+             "sip:kim@203.0.113.7:41000;transport=tcp"},
+            {"sip:10.0.0.2:5060", "203.0.113.7:41000", "udp", "sip:203.0.113.7:41000"},
+        };
+        for (const auto &r : rows) {
+            vce::sip::Binding b;
+            b.contact = r.contact;
+            b.received = r.received;
+            b.transport = r.transport;
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.contact, std::string(r.expected),
+                                         vce::sip::reachable_contact(b));
+        }
+    }
+
     void location_expiry_and_remove() {
         LocationStore s;
         s.apply(s.plan(base("1000", "a"), {{"t1", "sip:a", 60}}, 100, 0));

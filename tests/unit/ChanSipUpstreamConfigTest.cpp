@@ -52,6 +52,7 @@ public:
             "context = from-exchange\n"
             "keepalive = 30\n"
             "silence_ms = 800\n"
+            "redirect = follow\n"
             "[upstream:backup]\n"
             "servers = 198.51.100.1\n"
             "numbers = 025551234082\n");
@@ -72,6 +73,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("from-exchange"), u[0].context);
         CPPUNIT_ASSERT_EQUAL(30, u[0].keepalive_s);
         CPPUNIT_ASSERT_EQUAL(800, u[0].silence_ms);
+        CPPUNIT_ASSERT(u[0].follow_redirect);
+        CPPUNIT_ASSERT(!u[1].follow_redirect);  // refused unless asked for
         CPPUNIT_ASSERT_EQUAL(3, u[0].line);
         // Calls in: by the server's IP address only (a host name matches nothing).
         CPPUNIT_ASSERT(upstream_at(u, "192.0.2.10") == &u[0]);
@@ -125,6 +128,8 @@ public:
              "silence_ms is in milliseconds, 200..30000"},
             {"[upstream:x]\nservers = a\nnumbers = 1\nkeepalive = 2\nsilence_ms = 2000\n",
              "silence_ms must be shorter than the keepalive interval"},
+            {"[upstream:x]\nservers = a\nnumbers = 1\nredirect = yes\n",
+             "sip.conf:6: [upstream:x]: expected redirect = refuse or follow, got 'yes'"},
             {"[upstream:x]\nservers = a\nnumbers = 1\ncontext = a b\n",
              "sip.conf:6: [upstream:x]: expected context = a dialplan context name"},
             {"[upstream:x]\nservers = a\nnumbers = 1\n[upstream:x]\nservers = b\nnumbers = 2\n",
