@@ -37,8 +37,8 @@ Engine::Engine(Host &host, SipConfig cfg, std::shared_ptr<SharedSipState> shared
       auth_(shared_->auth),
       flood_(shared_->flood) {
     if (cfg_.workers > 1) private_port_ = cfg_.worker_port_base + static_cast<int>(worker);
-    self_uri_ =
-        "sip:" + cfg_.bind_ip + ":" + std::to_string(private_port_ ? private_port_ : cfg_.port);
+    self_uri_ = "sip:" + (cfg_.advertise.empty() ? cfg_.bind_ip : cfg_.advertise) + ":" +
+                std::to_string(private_port_ ? private_port_ : cfg_.port);
     host_node_ = host.node();
 }
 
@@ -68,10 +68,14 @@ std::string Engine::start() {
         // One thread: the SIP port as configured. Several: this thread's private UDP port
         // first (sofia sends its requests from the first transport), then the shared port
         // (UDP in every thread; TCP only in the first, which then owns every TCP connection).
-        std::string shared = "sip:" + cfg_.bind_ip + ":" + std::to_string(cfg_.port);
+        // advertise: the public address in what we send, bound to bind's (maddr).
+        const std::string maddr = cfg_.advertise.empty() ? "" : ";maddr=" + cfg_.bind_ip;
+        std::string shared = "sip:" + (cfg_.advertise.empty() ? cfg_.bind_ip : cfg_.advertise) +
+                             ":" + std::to_string(cfg_.port) + maddr;
         bool tcp = cfg_.tcp && worker_ == 0, udp = cfg_.udp || private_port_;
         std::string transport = udp && tcp ? "" : udp ? ";transport=udp" : ";transport=tcp";
-        std::string contact = private_port_ ? self_uri_ + ";transport=udp" : shared + transport;
+        std::string contact =
+            private_port_ ? self_uri_ + maddr + ";transport=udp" : shared + transport;
         agent_ = nta_agent_create(root, URL_STRING_MAKE(contact.c_str()), &Engine::on_stateless,
                                   reinterpret_cast<nta_agent_magic_t *>(this), NTATAG_UA(0),
                                   NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
@@ -393,7 +397,7 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
 bool Engine::is_self(const url_t *url) const {
     if (!url || !url->url_host) return false;
     std::string port = url->url_port ? url->url_port : "5060";
-    return cfg_.bind_ip == url->url_host &&
+    return (cfg_.bind_ip == url->url_host || cfg_.advertise == url->url_host) &&
            (port == std::to_string(cfg_.port) ||
             (private_port_ && port == std::to_string(private_port_)));
 }
@@ -402,7 +406,9 @@ std::string Engine::dialled_of(const url_t *u) const {
     std::string user = unescape_user(u->url_user);
     std::string host = u->url_host ? u->url_host : "";
     if (user.empty()) return host;
-    if (is_self(u) || host == cfg_.domain || host == cfg_.bind_ip) return user;
+    if (is_self(u) || host == cfg_.domain || host == cfg_.bind_ip ||
+        (!cfg_.advertise.empty() && host == cfg_.advertise))
+        return user;
     return user + "@" + host;
 }
 

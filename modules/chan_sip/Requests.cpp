@@ -102,10 +102,13 @@ void Engine::drop_own_routes(msg_t *msg, sip_t *sip) const {
 }
 
 int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source &) {
-    // Calls this box answered itself (gateway) end here.
-    if (sip->sip_request->rq_method != sip_method_ack && !sip->sip_route &&
-        is_self(sip->sip_request->rq_url) && end_gateway_from_caller(irq, sip))
-        return 0;
+    // Calls this box answered itself (gateway) end here, by their Call-ID whatever host the
+    // Request-URI names: behind NAT it is the NAT's address the exchange knows us by, and a
+    // request relayed there would come back to us (or be refused by the NAT).
+    if (!sip->sip_route && sip->sip_call_id && gateway_.count(sip->sip_call_id->i_id)) {
+        if (sip->sip_request->rq_method == sip_method_ack) return nta_incoming_destroy(irq), 0;
+        if (end_gateway_from_caller(irq, sip)) return 0;
+    }
     msg_t *ref = nta_incoming_getrequest(irq);
     msg_t *fwd = msg_dup(ref);
     msg_destroy(ref);

@@ -1,6 +1,8 @@
 // sip.conf parsing.
 #include "SipConfig.h"
 
+#include <arpa/inet.h>
+
 #include <sstream>
 
 #include "SipText.h"
@@ -30,7 +32,18 @@ SipConfig SipConfig::from(const Config &conf) {
         throw ConfigError(e->file, e->line, "expected transports = udp, tcp or udp,tcp");
     }
     c.realm = g->get("realm", c.realm);
-    c.domain = g->get("domain", c.bind_ip);
+    c.advertise = g->get("advertise");
+    if (!c.advertise.empty()) {
+        in_addr a{};
+        if (inet_pton(AF_INET, c.advertise.c_str(), &a) != 1) {
+            const ConfigEntry *e = g->find("advertise");
+            throw ConfigError(e->file, e->line,
+                              "expected advertise = the public IPv4 address of this host (ports as "
+                              "bound), got '" +
+                                  c.advertise + "'");
+        }
+    }
+    c.domain = g->get("domain", c.advertise.empty() ? c.bind_ip : c.advertise);
     c.nonce_ttl = static_cast<int>(g->get_int("nonce_ttl", c.nonce_ttl));
     c.min_expires = static_cast<int>(g->get_int("min_expires", c.min_expires));
     c.max_expires = static_cast<int>(g->get_int("max_expires", c.max_expires));

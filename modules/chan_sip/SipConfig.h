@@ -20,6 +20,9 @@ struct SipConfig {
     size_t max_contacts = 0;                 // per number; 0 = no limit (oldest replaced beyond)
     double flood_rate = 0, flood_burst = 0;  // requests/s per source; 0 = off
     std::vector<std::string> flood_trusted;
+    // Behind NAT with the SIP (and RTP) ports forwarded: the public address named in Via,
+    // Contact and Record-Route instead of bind's (sofia binds to bind's, maddr). Empty: bind's.
+    std::string advertise;
     std::string member_context = "from-members";
     int dial_timeout = 30;                  // when Dial() gives none
     int message_ttl = 86400;                // how long an offline message waits

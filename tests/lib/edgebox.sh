@@ -5,7 +5,8 @@
 #       binding BIND with [upstream:UPSTREAM] at SERVER registering NUMBER (expires 60, and
 #       SIP_LINEs); modules res_pgsql app_route chan_sip chan_tdm; home country 082; tdm.conf
 #       with the phones span (2 lines, callerid NUMBER, context box-analog) on T/phones.sock and
-#       the trunk span (group pstn) on T/pstn.sock, RTP 55340-55379; DIAL_TIMEOUT=6,
+#       the trunk span (group pstn) on T/pstn.sock, RTP 55340-55379 on $BOX_MEDIA_IP (default
+#       127.0.0.1); DIAL_TIMEOUT=6,
 #       BOX_UPSTREAM=UPSTREAM, dialling ends 1.5 s after the last digit
 #   edgebox_start - starts it (BOXPID, stopped at exit), waits for its control socket and its
 #       migrations, loads its routing data (Korea and its trunk box-kr: TDM/pstn/...)
@@ -32,7 +33,7 @@ edgebox_conf() {
     } >"$B/sip.conf"
     printf '[general]\nhome_country = 082\n' >"$B/app_route.conf"
     # The phones' numbers are open-ended (_.): dialling ends 1.5 s after the last digit.
-    E=$B tdm_conf_general "media_ip = 127.0.0.1" "rtp_ports = 55340-55379" "inter_digit_ms = 1500"
+    E=$B tdm_conf_general "media_ip = ${BOX_MEDIA_IP:-127.0.0.1}" "rtp_ports = 55340-55379" "inter_digit_ms = 1500"
     E=$B tdm_conf_span phones "$T/phones.sock" 2 fxs alaw phones box-analog "callerid = $BOX_NUMBER" "callername = Lee Jihoon"
     E=$B tdm_conf_span pstn "$T/pstn.sock" 2 fxo alaw pstn from-trunks
 }

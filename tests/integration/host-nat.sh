@@ -1,0 +1,145 @@
+#!/bin/bash
+# Integration: the host server of seed 000 claims 7/13 -- a box whose own address is private
+# registers its number with a host exchange, which records the public address the REGISTER came
+# from, and routes calls for that number there; the box's keepalives hold the NAT binding open.
+#
+# Variant "netns" (root, ip netns, nft): three network namespaces built here -- pub (the host
+# exchange on 192.0.2.10, Kim's phone as a SIPp UAS and a SIPp caller), nat (a masquerading
+# router 192.0.2.1 / 10.0.0.1 with port randomisation and 10 s UDP conntrack timeouts) and box
+# (the edge box on 10.0.0.2, keepalive every 4 s). PostgreSQL and the control sockets are unix
+# sockets, shared across namespaces.
+# Variant "loopback" (no namespaces here): the box on 127.0.0.2 advertises a private address
+# (10.9.9.9) in Via and Contact, as a box behind NAT would name its own; the exchange must still
+# reach it at the address its REGISTER came from. The output says which variant ran.
+set -u
+. "$VCE_SRCDIR/tests/lib/scenario.sh"
+. "$VCE_SRCDIR/tests/lib/edgebox.sh"
+
+scenario_begin host-nat
+KIM=0262006200082 LEE=025551234082
+SC=$VCE_SRCDIR/tests/integration/sipp
+SIM=$VCE_BUILDDIR/tests/pstnsim/vce-pstnsim
+cd "$T"
+
+S=$(printf '%04x' $((RANDOM)))
+NS_PUB=vce-pub-$S NS_NAT=vce-nat-$S NS_BOX=vce-box-$S
+netns_down() { for n in "$NS_PUB" "$NS_NAT" "$NS_BOX"; do ip netns del "$n" 2>/dev/null; done; }
+netns_up() {
+    command -v nft >/dev/null && [ "$(id -u)" = 0 ] || return 1
+    ip netns add "$NS_PUB" && ip netns add "$NS_NAT" && ip netns add "$NS_BOX" || return 1
+    ip link add "vp$S" type veth peer name "vn$S" || return 1
+    ip link set "vp$S" netns "$NS_PUB" && ip link set "vn$S" netns "$NS_NAT" || return 1
+    ip link add "vb$S" type veth peer name "vm$S" || return 1
+    ip link set "vb$S" netns "$NS_BOX" && ip link set "vm$S" netns "$NS_NAT" || return 1
+    ip -n "$NS_PUB" addr add 192.0.2.10/24 dev "vp$S" && ip -n "$NS_NAT" addr add 192.0.2.1/24 dev "vn$S" &&
+        ip -n "$NS_NAT" addr add 10.0.0.1/24 dev "vm$S" && ip -n "$NS_BOX" addr add 10.0.0.2/24 dev "vb$S" || return 1
+    for x in "$NS_PUB vp$S" "$NS_NAT vn$S" "$NS_NAT vm$S" "$NS_BOX vb$S" "$NS_PUB lo" "$NS_NAT lo" "$NS_BOX lo"; do
+        set -- $x; ip -n "$1" link set "$2" up || return 1
+    done
+    ip -n "$NS_BOX" route add default via 10.0.0.1 || return 1
+    ip netns exec "$NS_NAT" sysctl -qw net.ipv4.ip_forward=1 || return 1
+    # Idle UDP mappings go after 10 s: only keepalives keep the box reachable.
+    ip netns exec "$NS_NAT" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=10 \
+        net.netfilter.nf_conntrack_udp_timeout_stream=10 2>/dev/null
+    ip netns exec "$NS_NAT" nft -f - <<NFT || return 1
+table ip nat {
+  chain post {
+    type nat hook postrouting priority 100;
+    oifname "vn$S" meta l4proto udp masquerade to :40000-49999 random
+    oifname "vn$S" masquerade random
+  }
+}
+NFT
+}
+scenario_at_exit netns_down
+
+if [ "${VCE_NETNS:-1}" != 0 ] && netns_up; then  # VCE_NETNS=0 forces the loopback variant
+    VARIANT=netns
+    EXIP=192.0.2.10 BOXIP=10.0.0.2 UASIP=127.0.0.1 EX=5060 BOXPORT=5060
+    printf '#!/bin/sh\nexec ip netns exec %s "%s" "$@"\n' "$NS_PUB" "$VCED" >"$T/vced-pub"
+    printf '#!/bin/sh\nexec ip netns exec %s "%s" "$@"\n' "$NS_BOX" "$VCED" >"$T/vced-box"
+    chmod +x "$T/vced-pub" "$T/vced-box"
+    in_pub() { ip netns exec "$NS_PUB" "$@"; }
+else
+    netns_down
+    VARIANT=loopback
+    EXIP=127.0.0.1 BOXIP=127.0.0.2 UASIP=127.0.0.1 EX=55630 BOXPORT=55632
+    ln -sf "$VCED" "$T/vced-pub"; ln -sf "$VCED" "$T/vced-box"
+    in_pub() { "$@"; }
+fi
+echo "host-nat: variant $VARIANT"
+pass "variant: $VARIANT (netns: a real masquerading NAT; loopback: a box advertising a private address)"
+
+pg_up "${VCE_HOSTNAT_PGPORT:-55455}"
+vced_setup res_pgsql app_route chan_sip
+vced_sip_conf "$E" "$EX"
+sed -i "s/^bind = .*/bind = $EXIP:$EX/" "$E/sip.conf"
+REAL_VCED=$VCED
+VCED=$T/vced-pub vced_up
+demo_load || { fail "host-nat: demo data"; exit 1; }
+
+BOX_MEDIA_IP=$BOXIP edgebox_conf "$T/box" "$BOXIP:$BOXPORT" exchange "$EXIP:$EX" "$LEE" demo-pass-lee "keepalive = 4"
+if [ "$VARIANT" = loopback ]; then sed -i 's/^realm = box.local$/&\nadvertise = 10.9.9.9/' "$B/sip.conf"; fi
+VCED=$T/vced-box edgebox_start && pass "the box starts (in its namespace: $VARIANT)"
+VCED=$REAL_VCED
+
+check "the box registers Lee's number at the host exchange" wait_for 15 box_upstream_is registered
+reg=$(ctl sip show registrations $LEE)
+if [ "$VARIANT" = netns ]; then
+    check_match "the host recorded the box's private Contact and the NAT's public address" \
+        "$LEE  sip:$LEE@10.0.0.2:5060  via udp 192.0.2.1:4[0-9]{4}" "$reg"
+else
+    check_match "the host recorded the advertised Contact and the real source address" \
+        "$LEE  sip:$LEE@10.9.9.9:$BOXPORT  via udp 127.0.0.2:$BOXPORT" "$reg"
+fi
+
+# Kim's phone at the host: a SIPp UAS registered with the host.
+UAS=55634
+kim_uas() {
+    in_pub sipp -sf "$SC/uac_register_one.xml" -key domain "$EXIP:$EX" -key user $KIM -key contact_host $UASIP \
+        -key contact_port $UAS -key expires 3600 -au $KIM -ap demo-pass-kim -i $UASIP -m 1 -timeout 10 -timeout_error "$EXIP:$EX" \
+        >"$T/kimreg.out" 2>&1 || return 1
+    in_pub sipp -sf "$SC/uas_call.xml" -i $UASIP -p $UAS -m 1 -timeout 40 -timeout_error >"$T/uas.out" 2>&1 &
+    scenario_bg $!
+    UASPID=$!
+}
+if kim_uas; then pass "Kim's phone (SIPp) registers at the host"; else fail "Kim's phone (SIPp) registers at the host" "$(tail -n 5 "$T/kimreg.out")"; fi
+
+# The box's phone calls Kim through the NAT and the host.
+"$SIM" phone --span "$T/phones.sock" --channel 1 --dial "$KIM" --hold 2 --seconds 20 >"$T/out.log" 2>&1
+check_eq "the box's phone reaches Kim through the NAT: answered" "answer" "$(sed -n 's/^RESULT: //p' "$T/out.log")"
+check "Kim's phone got the call and its BYE" wait_for 10 sh -c "! kill -0 $UASPID 2>/dev/null"
+
+# Longer than the NAT's UDP timeout: only the box's keepalives keep its mapping.
+sleep 16
+check "after 16 s idle the box is still registered" box_upstream_is registered
+
+# Kim calls Lee's number: the host sends the INVITE to the NAT's address, which reaches the box.
+"$SIM" phone --span "$T/phones.sock" --channel 1 --await-ring --answer --hold 6 --seconds 25 >"$T/in.log" 2>&1 &
+PHONE=$!
+sleep 1
+in_pub sipp -sf "$SC/uac_call_auth.xml" -key domain "$EXIP:$EX" -key caller $KIM -au $KIM -ap demo-pass-kim -s $LEE \
+    -key hold 2000 -i $UASIP -p 55636 -m 1 -timeout 20 -timeout_error -trace_msg -message_file "$T/call-in.log" "$EXIP:$EX" >/dev/null 2>&1
+rc=$?
+wait "$PHONE"
+check_match "the host's INVITE through the NAT rings the box's phone with Kim's caller ID" "CALLERID: number=$KIM" "$(cat "$T/in.log")"
+check_eq "Kim's call completes (sipp)" 0 "$rc"
+check_eq "Kim's call: 200 to the INVITE and 200 to the BYE" 2 "$(grep -c '^SIP/2.0 200 OK' "$T/call-in.log")"
+if [ "$VARIANT" = netns ]; then
+    check_match "the 200 OK came back with the box's Contact at the NAT's address" "^Contact: <sip:([^@>]*@)?192.0.2.1:4[0-9]{4}" "$(cat "$T/call-in.log")"
+else
+    check_match "the 200 OK came back with the box's Contact at its real address" "^Contact: <sip:([^@>]*@)?127.0.0.2:$BOXPORT" "$(cat "$T/call-in.log")"
+fi
+# Kim's phone hangs up first on a call from the box: its BYE comes through the host and the NAT
+# to the box, addressed to the NAT's address, and ends the box's call.
+in_pub sipp -sf "$SC/uas_call_hangup.xml" -i $UASIP -p $UAS -m 1 -timeout 30 -timeout_error \
+    -trace_msg -message_file "$T/hangup.log" >"$T/uas2.out" 2>&1 &
+UAS2=$!
+scenario_bg $UAS2
+"$SIM" phone --span "$T/phones.sock" --channel 1 --dial "$KIM" --hold 10 --seconds 25 >"$T/out2.log" 2>&1 &
+PHONE=$!
+wait "$UAS2"
+check_eq "Kim's phone hung up first and its BYE was answered 200 by the box" 0 "$?"
+check "the box ended its call on the callee's BYE" wait_for 5 grep -q "SIP: call .*SIP/exchange/$KIM): the callee hung up" "$B/vced.log"
+wait "$PHONE"
+check "the box never crashed" kill -0 "$BOXPID"
