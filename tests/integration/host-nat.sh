@@ -2,6 +2,8 @@
 # Integration: the host server of seed 000 claims 7/13 -- a box whose own address is private
 # registers its number with a host exchange, which records the public address the REGISTER came
 # from, and routes calls for that number there; the box's keepalives hold the NAT binding open.
+# Three vced: the host exchange, box B behind the NAT (Lee's number) and box A on the public
+# side (Anna's number); box B's phone calls box A's phone through the host, audio both ways.
 #
 # Variant "netns" (root, ip netns, nft): three network namespaces built here -- pub (the host
 # exchange on 192.0.2.10, Kim's phone as a SIPp UAS and a SIPp caller), nat (a masquerading
@@ -31,7 +33,7 @@ netns_up() {
     ip link set "vp$S" netns "$NS_PUB" && ip link set "vn$S" netns "$NS_NAT" || return 1
     ip link add "vb$S" type veth peer name "vm$S" || return 1
     ip link set "vb$S" netns "$NS_BOX" && ip link set "vm$S" netns "$NS_NAT" || return 1
-    ip -n "$NS_PUB" addr add 192.0.2.10/24 dev "vp$S" && ip -n "$NS_NAT" addr add 192.0.2.1/24 dev "vn$S" &&
+    ip -n "$NS_PUB" addr add 192.0.2.10/24 dev "vp$S" && ip -n "$NS_PUB" addr add 192.0.2.20/24 dev "vp$S" && ip -n "$NS_NAT" addr add 192.0.2.1/24 dev "vn$S" &&
         ip -n "$NS_NAT" addr add 10.0.0.1/24 dev "vm$S" && ip -n "$NS_BOX" addr add 10.0.0.2/24 dev "vb$S" || return 1
     for x in "$NS_PUB vp$S" "$NS_NAT vn$S" "$NS_NAT vm$S" "$NS_BOX vb$S" "$NS_PUB lo" "$NS_NAT lo" "$NS_BOX lo"; do
         set -- $x; ip -n "$1" link set "$2" up || return 1
@@ -55,7 +57,7 @@ scenario_at_exit netns_down
 
 if [ "${VCE_NETNS:-1}" != 0 ] && netns_up; then  # VCE_NETNS=0 forces the loopback variant
     VARIANT=netns
-    EXIP=192.0.2.10 BOXIP=10.0.0.2 UASIP=127.0.0.1 EX=5060 BOXPORT=5060
+    EXIP=192.0.2.10 BOXIP=10.0.0.2 UASIP=127.0.0.1 EX=5060 BOXPORT=5060 AIP=192.0.2.20 APORT=5060
     printf '#!/bin/sh\nexec ip netns exec %s "%s" "$@"\n' "$NS_PUB" "$VCED" >"$T/vced-pub"
     printf '#!/bin/sh\nexec ip netns exec %s "%s" "$@"\n' "$NS_BOX" "$VCED" >"$T/vced-box"
     chmod +x "$T/vced-pub" "$T/vced-box"
@@ -63,7 +65,7 @@ if [ "${VCE_NETNS:-1}" != 0 ] && netns_up; then  # VCE_NETNS=0 forces the loopba
 else
     netns_down
     VARIANT=loopback
-    EXIP=127.0.0.1 BOXIP=127.0.0.2 UASIP=127.0.0.1 EX=55630 BOXPORT=55632
+    EXIP=127.0.0.1 BOXIP=127.0.0.2 UASIP=127.0.0.1 EX=55630 BOXPORT=55632 AIP=127.0.0.3 APORT=55638
     ln -sf "$VCED" "$T/vced-pub"; ln -sf "$VCED" "$T/vced-box"
     in_pub() { "$@"; }
 fi
@@ -142,4 +144,22 @@ wait "$UAS2"
 check_eq "Kim's phone hung up first and its BYE was answered 200 by the box" 0 "$?"
 check "the box ended its call on the callee's BYE" wait_for 5 grep -q "SIP: call .*SIP/exchange/$KIM): the callee hung up" "$B/vced.log"
 wait "$PHONE"
+# Box A on the public side, with Anna's number on its phone line; box B's phone calls it.
+ANNA=03012345678049
+BB=$B BBPID=$BOXPID
+BOX_DB=boxa BOX_SOCKDIR=$T/a BOX_RTP=55640-55679 BOX_MEDIA_IP=$AIP \
+    edgebox_conf "$T/boxa" "$AIP:$APORT" exchange "$EXIP:$EX" "$ANNA" demo-pass-anna
+mkdir -p "$T/a"
+VCED=$T/vced-pub edgebox_start && pass "box A starts (on the public side)"
+check "box A registers Anna's number at the host" wait_for 15 box_upstream_is registered
+"$SIM" phone --span "$T/a/phones.sock" --channel 1 --await-ring --answer --send 5 --hold 5 --seconds 30 >"$T/anna.log" 2>&1 &
+ANNAPHONE=$!
+sleep 1
+"$SIM" phone --span "$T/phones.sock" --channel 1 --dial "$ANNA" --send 7 --hold 5 --seconds 30 >"$T/lee.log" 2>&1
+wait "$ANNAPHONE"
+check_match "box B's phone rings box A's phone through the host, with Lee's caller ID" "CALLERID: number=$LEE" "$(cat "$T/anna.log")"
+check_eq "box B's phone is answered" "answer" "$(sed -n 's/^RESULT: //p' "$T/lee.log")"
+check_match "Anna's digit reaches Lee's phone over RTP through the NAT" "dsp dtmf.*5|DTMF.*5|digit.*5" "$(cat "$T/lee.log")"
+check_match "Lee's digit reaches Anna's phone over RTP through the NAT" "dsp dtmf.*7|DTMF.*7|digit.*7" "$(cat "$T/anna.log")"
+B=$BB BOXPID=$BBPID
 check "the box never crashed" kill -0 "$BOXPID"
