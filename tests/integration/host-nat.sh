@@ -161,5 +161,29 @@ check_match "box B's phone rings box A's phone through the host, with Lee's call
 check_eq "box B's phone is answered" "answer" "$(sed -n 's/^RESULT: //p' "$T/lee.log")"
 check_match "Anna's digit reaches Lee's phone over RTP through the NAT" "dsp dtmf.*5|DTMF.*5|digit.*5" "$(cat "$T/lee.log")"
 check_match "Lee's digit reaches Anna's phone over RTP through the NAT" "dsp dtmf.*7|DTMF.*7|digit.*7" "$(cat "$T/anna.log")"
-B=$BB BOXPID=$BBPID
+B=$BB BOXPID=$BBPID BOX_NUMBER=$LEE
+
+# The host's packets dropped on the way (a filter in the NAT router): box B's keepalives go
+# unanswered, it shows failing, and its phone's call to Kim takes its own trunk at once; when
+# the filter goes, it registers again.
+if [ "$VARIANT" = netns ]; then
+    "$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers '0262006200=tone' --seconds 120 >"$T/pstn.log" 2>&1 &
+    scenario_bg $!
+    box_trunks_idle 10
+    ip netns exec "$NS_NAT" nft -f - <<NFT
+table ip filter {
+  chain forward {
+    type filter hook forward priority 0;
+    ip saddr 192.0.2.10 udp sport 5060 drop
+    ip daddr 192.0.2.10 udp dport 5060 drop
+  }
+}
+NFT
+    check "(dropped) the box sees the host silent and shows failing" wait_for 15 box_upstream_is failing
+    "$SIM" phone --span "$T/phones.sock" --channel 1 --dial "$KIM" --hold 2 --seconds 20 >"$T/dropped.log" 2>&1
+    check_match "(dropped) the box's phone is served by its trunk: Kim's PSTN number" "dialled 0262006200 -> tone" "$(cat "$T/pstn.log")"
+    check_eq "(dropped) and answered there" "answer" "$(sed -n 's/^RESULT: //p' "$T/dropped.log")"
+    ip netns exec "$NS_NAT" nft delete table ip filter
+    check "(dropped) the filter gone, the box registers again within a few seconds" wait_for 10 box_upstream_is registered
+fi
 check "the box never crashed" kill -0 "$BOXPID"

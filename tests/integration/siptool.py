@@ -76,10 +76,11 @@ class UA:
         name = 'Authorization' if code == 401 else 'Proxy-Authorization'
         return self.request(method, uri, to, extra + [f'{name}: {auth}'], body)
 
-def hostile(port, mode, seconds):
+def requests(port, seconds):
+    """The SIP requests arriving on 127.0.0.1:PORT for SECONDS: (socket, source, head lines, body)."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(('127.0.0.1', port))
-    end, n = time.time() + seconds, 0
+    end = time.time() + seconds
     while time.time() < end:
         s.settimeout(max(0.1, end - time.time()))
         try:
@@ -89,7 +90,12 @@ def hostile(port, mode, seconds):
         text = data.decode(errors='replace')
         if text.startswith('SIP/2.0'):
             continue
-        lines = text.partition('\r\n\r\n')[0].split('\r\n')
+        head, _, body = text.partition('\r\n\r\n')
+        yield s, addr, head.split('\r\n'), body
+
+def hostile(port, mode, seconds):
+    n = 0
+    for s, addr, lines, _ in requests(port, seconds):
         hdr = lambda name: next((l for l in lines[1:] if l.split(':')[0].strip().lower() == name), '')
         keep = [l for l in lines[1:] if l.split(':')[0].strip().lower() in ('via', 'from', 'to', 'call-id', 'cseq')]
         contact = hdr('contact').split(':', 1)[1].strip() if hdr('contact') else '<sip:x@127.0.0.1>'
@@ -132,20 +138,7 @@ def main():
     if cmd == 'hostile':
         return hostile(int(pos[1]), pos[2], float(pos[3]))
     if cmd == 'listen':
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(('127.0.0.1', int(pos[1])))
-        end = time.time() + float(pos[2])
-        while time.time() < end:
-            s.settimeout(max(0.1, end - time.time()))
-            try:
-                data, addr = s.recvfrom(65535)
-            except socket.timeout:
-                break
-            text = data.decode(errors='replace')
-            if text.startswith('SIP/2.0'):
-                continue
-            head, _, body = text.partition('\r\n\r\n')
-            lines = head.split('\r\n')
+        for s, addr, lines, body in requests(int(pos[1]), float(pos[2])):
             keep = [l for l in lines[1:] if l.split(':')[0].lower() in ('via', 'from', 'to', 'call-id', 'cseq', 'v', 'f', 't', 'i')]
             reply = 'SIP/2.0 200 OK\r\n' + '\r\n'.join(keep) + '\r\nContent-Length: 0\r\n\r\n'
             s.sendto(reply.encode(), addr)
