@@ -1,6 +1,7 @@
 // dsp-bench: channels per core for the per-channel TDM chain (G.711 decode/encode + echo
 // canceller with a 128-tap tail + DTMF detection), with our NLMS canceller and with SpanDSP's
-// modem_echo_can in the same chain. Not a test: prints figures for docs/performance.md.
+// modem_echo_can in the same chain, and with a trunk's call-progress and answer detection.
+// Not a test: prints figures for docs/performance.md.
 #include <spandsp.h>
 
 #include <chrono>
@@ -17,8 +18,10 @@ using namespace vce::dsp;
 namespace {
 
 // Runs `channels` chains for `seconds` of audio each; returns channels per core (real time).
-double measure(EchoMode mode, int channels, double seconds, bool farActive) {
+double measure(EchoMode mode, int channels, double seconds, bool farActive,
+               bool callProgress = false) {
     DspChainConfig c;
+    c.detectCallProgress = callProgress;
     c.echo = mode;
     c.echoConfig.taps = 128;
     c.detectDtmf = true;
@@ -71,13 +74,17 @@ int main(int argc, char **argv) {
         const char *name;
         EchoMode mode;
         bool farActive;
+        bool callProgress = false;
     } runs[] = {
         {"our NLMS EC, far end talking (worst case)", EchoMode::Nlms, true},
         {"our NLMS EC, far end silent", EchoMode::Nlms, false},
         {"SpanDSP modem_echo_can, far end talking", EchoMode::SpanDspModem, true},
         {"no EC (G.711 + DTMF only)", EchoMode::Off, true},
+        {"trunk: NLMS EC + call progress and answer", EchoMode::Nlms, true, true},
+        {"trunk: call progress and answer, no EC", EchoMode::Off, true, true},
     };
     for (const auto &r : runs)
-        std::printf("%-44s %12.0f\n", r.name, measure(r.mode, channels, seconds, r.farActive));
+        std::printf("%-44s %12.0f\n", r.name,
+                    measure(r.mode, channels, seconds, r.farActive, r.callProgress));
     return 0;
 }
