@@ -372,9 +372,9 @@ public:
                             answered = answered || e.type == DspEventType::Answered;
                         events.clear();
                     }
-                    CPPUNIT_ASSERT_MESSAGE(cc + " " + toneName(tone) + " seed " +
-                                               std::to_string(seed) + ": answered",
-                                           !answered);
+                    CPPUNIT_ASSERT_MESSAGE(
+                        cc + " " + toneName(tone) + " seed " + std::to_string(seed) + ": answered",
+                        !answered);
                 }
             }
         }
