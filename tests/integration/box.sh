@@ -97,6 +97,18 @@ check_match "(1) the box's CDR: the answered leg through the exchange" "ANSWER\|
 check_match "(1) the exchange's CDR: Lee's call answered by Kim" "^$LEE\|SIP/$KIM\|ANSWER$" "$(exchange_cdr)"
 kim_stop
 
+# (1b) Kim hangs up first (her baresip quits: BYE): it reaches the box through the exchange and
+#      ends the box's call.
+kim_conf auto
+kim_start 10
+hungup() { grep -c "SIP: call .*SIP/exchange/$KIM): the callee hung up" "$B/vced.log"; }
+before=$(hungup)
+phone_call kimfirst 1 --dial "$KIM" --hold 15 --seconds 20
+check_eq "(1b) Kim's BYE ended the box's call" "$((before + 1))" "$(hungup)"
+check_match "(1b) the box's CDR: answered, with billable seconds" "^ANSWER\|[1-9][0-9]*$" \
+    "$(psql -X -At -d box -c "SELECT disposition || '|' || billable_seconds FROM cdrs ORDER BY id DESC LIMIT 1")"
+kim_stop
+
 # (c) Kim does not answer: after the box's Dial timeout (6 s here) the trunk.
 kim_conf manual
 kim_start 60 >/dev/null
