@@ -15,6 +15,7 @@
 set -u
 . "$VCE_SRCDIR/tests/lib/scenario.sh"
 . "$VCE_SRCDIR/tests/lib/edgebox.sh"
+. "$VCE_SRCDIR/tests/lib/audio.sh"
 
 scenario_begin box
 EX=55290 BOXPORT=55292 KIMPORT=55294
@@ -66,10 +67,10 @@ check_match "(b) and hears the PSTN's 1 kHz" "AUDIO: 1000 Hz heard" "$(cat "$T/u
 check "(b) trunk idle again" box_trunks_idle 10
 
 # Kim's softphone on the exchange: baresip sending a 1 kHz sine.
-kim_conf() {  # ANSWERMODE (each softphone on a port of its own: the last one's TCP may linger)
+kim_conf() {  # ANSWERMODE [--record] (each softphone on a port of its own: the last one's TCP may linger)
     rm -rf "$T/kim"
     KIMPORT=$((KIMPORT + 1))
-    baresip_conf --tone 1000 --rtp 55300-55339 "$T/kim" "$KIMPORT" \
+    baresip_conf --tone 1000 --rtp 55300-55339 ${2:+"$2"} "$T/kim" "$KIMPORT" \
         "<sip:$KIM@127.0.0.1:$EX;transport=udp>;auth_pass=demo-pass-kim;answermode=$1;regint=600"
 }
 kim_start() {  # SECONDS [baresip args...]
@@ -123,8 +124,8 @@ kim_stop
 
 # (2) Kim's softphone calls Lee's number: the exchange sends it to the box; the phone with that
 #     number rings with Kim's caller ID, answers and hears her 1 kHz.
-kim_conf auto
-phone_call incoming 1 --await-ring --answer --hold 4 --seconds 25 &
+kim_conf auto --record
+phone_call incoming 1 --await-ring --answer --send 5555 --hold 4 --seconds 25 &
 PHONE=$!
 sleep 1  # the phone's line attached before the call comes
 kim_start 40 -e "/dial sip:$LEE@127.0.0.1:$EX
@@ -139,6 +140,17 @@ check "(2) the box's CDR: Kim's call to the phone line ([from-upstream]), answer
     wait_for 5 box_cdr_in_is "$KIM|TDM/phones/$LEE|ANSWER"
 check_match "(2) the box's phone hears Kim's 1 kHz" "AUDIO: 1000 Hz heard" "$(cat "$T/incoming.log")"
 check_match "(2) the box answered for its phone (200 at Kim's softphone)" "Call established|call established" "$(tr -d '\033' <"$T/kim.log")"
+sleep 1
+wavs=$(ls "$T"/kim/snd/*dec*.wav 2>/dev/null)
+if [ -n "$wavs" ]; then
+    # The phone's digit 5 is 770 + 1336 Hz, 50 ms on in each 100 ms window at best (a share
+    # of about 0.25); 1209 Hz (the 1-4-7 column) must not be there.
+    share=$(tone_in_wavs 1336 $wavs) other=$(tone_in_wavs 1209 $wavs)
+    check_match "(2) the box's phone's digits reach Kim's softphone (1336 Hz share $share in her recording)" "^(0\.(1[5-9]|[2-9])|1\.)" "$share"
+    check_match "(2) and they are that digit (1209 Hz share $other)" "^0\.0[0-4]" "$other"
+else
+    fail "(2) the box's phone's digits reach Kim's softphone" "no recording in $T/kim/snd"
+fi
 kim_stop
 
 # (a) The exchange falls silent (SIGSTOP) while the box still thinks it is registered: the

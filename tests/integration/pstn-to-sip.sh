@@ -10,6 +10,7 @@
 # Kim; the PSTN caller gives up while the phone rings (CANCEL), from a second simulator. Own ports: PostgreSQL 55447, SIP 55460, phones 55470+, RTP 55480-55519.
 set -u
 . "$VCE_SRCDIR/tests/lib/scenario.sh"
+. "$VCE_SRCDIR/tests/lib/audio.sh"
 SIM=$VCE_BUILDDIR/tests/pstnsim/vce-pstnsim
 
 scenario_begin pstn-to-sip
@@ -54,27 +55,6 @@ start_phone() {  # NAME SECONDS
 }
 registered() { ctl sip show registrations $KIM | grep -c baresip; }
 phone_log() { tr -d '\033' <"$T/$1.log"; }
-# The strongest share of HZ in 100 ms windows of the WAV files baresip recorded (received audio).
-tone_in_wavs() {  # HZ FILES...
-    python3 - "$@" <<'PY'
-import math, struct, sys, wave
-hz, best = float(sys.argv[1]), 0.0
-for f in sys.argv[2:]:
-    w = wave.open(f)
-    rate, ch, n = w.getframerate(), w.getnchannels(), w.getnframes()
-    raw = w.readframes(n)
-    x = struct.unpack('<%dh' % (len(raw) // 2), raw)[::ch]
-    win = rate // 10
-    k = 2 * math.cos(2 * math.pi * hz / rate)
-    for s in range(0, len(x) - win, win):
-        s1 = s2 = e = 0.0
-        for v in x[s:s + win]:
-            s1, s2 = v + k * s1 - s2, s1
-            e += v * v
-        if e > 1e6: best = max(best, (s1 * s1 + s2 * s2 - k * s1 * s2) / (e * win / 2))
-print('%.2f' % best)
-PY
-}
 
 # (b) Kim is not registered: the PSTN caller is released at once, nothing rings.
 check_eq "(b) nobody registered for Kim" 0 "$(registered)"
