@@ -3,7 +3,7 @@
 # registers its number with a host exchange, which records the public address the REGISTER came
 # from, and routes calls for that number there; the box's keepalives hold the NAT binding open.
 # Three vced: the host exchange, box B behind the NAT (Lee's number) and box A on the public
-# side (Anna's number); box B's phone calls box A's phone through the host, audio both ways.
+# side (Anna's number); each box's phone calls the other's through the host, audio both ways.
 #
 # Variant "netns" (root, ip netns, nft): three network namespaces built here -- pub (the host
 # exchange on 192.0.2.10, Kim's phone as a SIPp UAS and a SIPp caller), nat (a masquerading
@@ -161,6 +161,16 @@ check_match "box B's phone rings box A's phone through the host, with Lee's call
 check_eq "box B's phone is answered" "answer" "$(sed -n 's/^RESULT: //p' "$T/lee.log")"
 check_match "Anna's digit reaches Lee's phone over RTP through the NAT" "dsp dtmf.*5|DTMF.*5|digit.*5" "$(cat "$T/lee.log")"
 check_match "Lee's digit reaches Anna's phone over RTP through the NAT" "dsp dtmf.*7|DTMF.*7|digit.*7" "$(cat "$T/anna.log")"
+# And the other way: box A's phone calls Lee's number; the host reaches box B through the NAT.
+"$SIM" phone --span "$T/phones.sock" --channel 1 --await-ring --answer --send 9 --hold 5 --seconds 30 >"$T/lee-in.log" 2>&1 &
+LEEPHONE=$!
+sleep 1
+"$SIM" phone --span "$T/a/phones.sock" --channel 1 --dial "$LEE" --send 3 --hold 5 --seconds 30 >"$T/anna-out.log" 2>&1
+wait "$LEEPHONE"
+check_match "box A's phone rings box B's phone behind the NAT, with Anna's caller ID" "CALLERID: number=$ANNA" "$(cat "$T/lee-in.log")"
+check_eq "box A's phone is answered" "answer" "$(sed -n 's/^RESULT: //p' "$T/anna-out.log")"
+check_match "Lee's digit reaches Anna's phone (box B -> box A)" "dsp dtmf.*9" "$(cat "$T/anna-out.log")"
+check_match "Anna's digit reaches Lee's phone (box A -> box B)" "dsp dtmf.*3" "$(cat "$T/lee-in.log")"
 B=$BB BOXPID=$BBPID BOX_NUMBER=$LEE
 
 # The host's packets dropped on the way (a filter in the NAT router): box B's keepalives go
