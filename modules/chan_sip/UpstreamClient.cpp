@@ -308,12 +308,15 @@ void UpstreamClient::pinged(Keepalive &k, bool answered) {
     if (!answered && !k.silent)
         VCE_LOG_NOTICE("SIP upstream %s: no answer to a keepalive within %d ms", u.name.c_str(),
                        u.silence_ms);
+    // Only the answer after a silence sends failing registrations at once: a server that
+    // answers OPTIONS but refuses our REGISTER (500, no Contact) keeps its backoff.
+    const bool back = answered && k.silent;
     k.silent = !answered;
     for (auto &r : regs_) {
         if (r->cfg != &u) continue;
-        if (answered)
+        if (back)
             run(*r, r->machine.demand(now));  // only when failing: registers at once
-        else
+        else if (!answered)
             run(*r, r->machine.silent(now, jitter()));
     }
     // While silent, ask more often: the registrations come back as soon as it answers.

@@ -30,6 +30,10 @@ for m in "${MODES[@]}"; do
     scenario_bg $!
     port=$((port + 1))
 done
+# Every registrar listening before the box starts (else its first REGISTERs meet a closed port
+# and wait out the backoff).
+_listening() { python3 "$VCE_SRCDIR/tests/integration/siptool.py" options "127.0.0.1:$1" | grep -q 200; }
+for p in $(seq 55601 $((55600 + ${#MODES[@]}))); do wait_for 5 _listening "$p"; done
 vced_up
 state_of() { ctl sip show upstream | sed -n "s/^$1  025551234082  \([a-z]*\) .*/\1/p"; }
 is() { [ "$(state_of "$1")" = "$2" ]; }
