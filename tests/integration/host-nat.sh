@@ -152,7 +152,9 @@ BOX_DB=boxa BOX_SOCKDIR=$T/a BOX_RTP=55640-55679 BOX_MEDIA_IP=$AIP \
 mkdir -p "$T/a"
 VCED=$T/vced-pub edgebox_start && pass "box A starts (on the public side)"
 check "box A registers Anna's number at the host" wait_for 15 box_upstream_is registered
-"$SIM" phone --span "$T/a/phones.sock" --channel 1 --await-ring --answer --send 5 --hold 5 --seconds 30 >"$T/anna.log" 2>&1 &
+# Box A reaches box B's media only once B's first packet has opened the NAT and A has latched
+# onto it (symmetric RTP): Anna's digits wait a second after the answer, as a person would.
+"$SIM" phone --span "$T/a/phones.sock" --channel 1 --await-ring --answer --send 5 --send-after 1 --hold 5 --seconds 30 >"$T/anna.log" 2>&1 &
 ANNAPHONE=$!
 sleep 1
 "$SIM" phone --span "$T/phones.sock" --channel 1 --dial "$ANNA" --send 7 --hold 5 --seconds 30 >"$T/lee.log" 2>&1
@@ -165,7 +167,7 @@ check_match "Lee's digit reaches Anna's phone over RTP through the NAT" "dsp dtm
 "$SIM" phone --span "$T/phones.sock" --channel 1 --await-ring --answer --send 9 --hold 5 --seconds 30 >"$T/lee-in.log" 2>&1 &
 LEEPHONE=$!
 sleep 1
-"$SIM" phone --span "$T/a/phones.sock" --channel 1 --dial "$LEE" --send 3 --hold 5 --seconds 30 >"$T/anna-out.log" 2>&1
+"$SIM" phone --span "$T/a/phones.sock" --channel 1 --dial "$LEE" --send 3 --send-after 1 --hold 5 --seconds 30 >"$T/anna-out.log" 2>&1
 wait "$LEEPHONE"
 check_match "box A's phone rings box B's phone behind the NAT, with Anna's caller ID" "CALLERID: number=$ANNA" "$(cat "$T/lee-in.log")"
 check_eq "box A's phone is answered" "answer" "$(sed -n 's/^RESULT: //p' "$T/anna-out.log")"

@@ -36,8 +36,8 @@ void usage() {
         "                       [--country CC] [--seconds S]\n"
         "       vce-pstnsim phone --span PATH [--channel N] (--dial DIGITS | --await-ring "
         "[--answer])\n"
-        "                       [--hold S] [--send DIGITS] [--law alaw|ulaw] [--country CC] "
-        "[--seconds S]\n"
+        "                       [--hold S] [--send DIGITS [--send-after S]] [--law alaw|ulaw]\n"
+        "                       [--country CC] [--seconds S]\n"
         "SPEC: 100=echo,200=busy,300=noanswer,400=tone (default)\n");
 }
 
@@ -226,6 +226,10 @@ int runPhone(const Args &a) {
     const std::string dial = a.get("dial"), send = a.get("send");
     const bool awaitRing = a.has("await-ring"), answer = a.has("answer");
     const double hold = std::stod(a.get("hold", "0"));
+    // The digits go this long after the answer: a far end that latches onto our media only
+    // when its first packet arrives (symmetric RTP through a NAT) misses what came before.
+    const auto sendAfter =
+        std::chrono::milliseconds(static_cast<long>(std::stod(a.get("send-after", "0")) * 1000));
     std::unique_ptr<dsp::VirtualChannel> ch;
     const auto connectBy = Clock::now() + std::chrono::seconds(5);
     for (;;) {
@@ -243,6 +247,7 @@ int runPhone(const Args &a) {
     int rings = 0, toneBlocks = 0;
     std::string outcome, callerId;
     Clock::time_point hangAt = Clock::time_point::max();
+    Clock::time_point sendAt = Clock::time_point::max();
     auto goOffHook = [&] {
         ch->signal(dsp::TdmEvent::OffHook);
         offHook = true;
@@ -258,6 +263,10 @@ int runPhone(const Args &a) {
         Clock::now() +
         std::chrono::milliseconds(static_cast<long>(std::stod(a.get("seconds", "15")) * 1000));
     while (Clock::now() < end && Clock::now() < hangAt) {
+        if (Clock::now() >= sendAt) {
+            chain.sendDtmf(send);
+            sendAt = Clock::time_point::max();
+        }
         uint8_t buf[480];
         std::size_t len = 0;
         dsp::TdmEvent ev;
@@ -279,7 +288,7 @@ int runPhone(const Args &a) {
                 } else if (ev == dsp::TdmEvent::Polarity && offHook && !awaitRing && !answered) {
                     answered = true;  // answer supervision from the box
                     log(me + "answered");
-                    if (!send.empty()) chain.sendDtmf(send);
+                    if (!send.empty()) sendAt = Clock::now() + sendAfter;
                     if (hold > 0)
                         hangAt = Clock::now() +
                                  std::chrono::milliseconds(static_cast<long>(hold * 1000));
@@ -313,7 +322,7 @@ int runPhone(const Args &a) {
         }
         if (awaitRing && offHook && !answered) {
             answered = true;
-            if (!send.empty()) chain.sendDtmf(send);
+            if (!send.empty()) sendAt = Clock::now() + sendAfter;
             hangAt = Clock::now() +
                      std::chrono::milliseconds(static_cast<long>(std::max(hold, 1.0) * 1000));
             outcome = "answered callerid=" + callerId;
