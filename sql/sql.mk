@@ -11,7 +11,8 @@ dist_sql_DATA = \
 	sql/008_admin_members.sql \
 	sql/009_admin_numbers.sql \
 	sql/010_admin_carriers.sql \
-	sql/011_views.sql
+	sql/011_views.sql \
+	sql/012_peers.sql
 
 sqldemodir = $(pkgdatadir)/sql/demo
 dist_sqldemo_DATA = sql/demo/demo.sql

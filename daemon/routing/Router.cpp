@@ -307,7 +307,9 @@ void Router::route_pstn(const Snapshot &snap, std::string_view e164, std::string
              "no trunk group or centre reaches country " + std::string(country), trace);
         return;
     }
-    out.cls = out.target.compare(0, 4, "TDM/") == 0 ? RouteClass::Pstn : RouteClass::RemoteCentre;
+    // A PSTN number is a PSTN call (it needs the right to the PSTN) whichever centre's trunk
+    // takes it.
+    out.cls = RouteClass::Pstn;
     out.pstn_fallback = out.target;
     if (trace)
         trace->add("PSTN number of country " + std::string(country) + ": target " + out.target);

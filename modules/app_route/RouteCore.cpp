@@ -86,7 +86,7 @@ bool read_options(Host &host, RouteOptions &out, std::string &error) {
     }
     for (const ConfigSection &s : conf.sections()) {
         for (const ConfigEntry *e : s.all("trusted")) {
-            std::pair<std::string, std::string> t;
+            std::pair<routing::Network, routing::Peer> t;
             std::string why;
             if (!parse_trusted(e->value, out.peer_context, t, why)) {
                 error = where(e) + why;
@@ -312,14 +312,19 @@ std::optional<AccountAuth> RouteCore::account(std::string_view username) {
     return it->second;
 }
 
-std::string RouteCore::trusted_context(std::string_view ip) {
+std::optional<routing::Peer> RouteCore::peer_at(std::string_view ip) {
     std::shared_ptr<const RouteData> d = std::atomic_load(&data_);
-    std::string key(ip);
-    if (key.size() > 2 && key.front() == '[' && key.back() == ']')
-        key = key.substr(1, key.size() - 2);
-    if (!d) return {};  // nothing is trusted before the first load
-    auto it = d->trusted.find(key);
-    return it == d->trusted.end() ? std::string() : it->second;
+    if (!d) return std::nullopt;  // nothing is trusted before the first load
+    const routing::Peer *p = d->peers.find(ip);
+    if (!p) return std::nullopt;
+    return *p;
+}
+
+routing::Reach RouteCore::reach_needed_at(std::string_view hostport) {
+    std::shared_ptr<const RouteData> d = std::atomic_load(&data_);
+    if (!d) return routing::Reach::Own;
+    auto it = d->reach_needed.find(std::string(hostport));
+    return it == d->reach_needed.end() ? routing::Reach::Own : it->second;
 }
 
 // ---- CLI ----
@@ -340,6 +345,14 @@ void RouteCore::register_cli() {
                         [weak](std::shared_ptr<CliRequest> r) {
                             if (auto self = weak.lock())
                                 r->reply(0, self->show());
+                            else
+                                r->reply(1, "app_route is not running\n");
+                        }});
+    host_.register_cli({"route show peers", "route show peers",
+                        "trusted peers: network, name, kind, context, reach, limits",
+                        [weak](std::shared_ptr<CliRequest> r) {
+                            if (auto self = weak.lock())
+                                r->reply(0, self->show_peers());
                             else
                                 r->reply(1, "app_route is not running\n");
                         }});
@@ -380,6 +393,32 @@ void RouteCore::test(const std::shared_ptr<CliRequest> &r) {
       << "\n";
     for (const auto &[name, value] : d.variables()) o << "  " << name << "=" << value << "\n";
     r->reply(0, o.str());
+}
+
+std::string RouteCore::show_peers() const {
+    std::shared_ptr<const RouteData> d = data();
+    std::ostringstream o;
+    if (!d) return "no routing data loaded yet: nothing is trusted\n";
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%-20s %-24s %-8s %-16s %-9s %s\n", "network", "name", "kind",
+                  "context", "reach", "limits");
+    o << buf;
+    for (const auto &e : d->peers.entries()) {
+        const routing::Peer &p = e.peer;
+        std::string limits = (p.max_channels ? std::to_string(p.max_channels) + " channels" : "") +
+                             (p.max_channels && p.max_cps > 0 ? ", " : "");
+        if (p.max_cps > 0) {
+            char cps[32];
+            std::snprintf(cps, sizeof cps, "%g calls/s", p.max_cps);
+            limits += cps;
+        }
+        std::snprintf(buf, sizeof buf, "%-20s %-24s %-8s %-16s %-9s %s\n", e.net.text().c_str(),
+                      p.name.c_str(), p.kind.c_str(), p.context.c_str(),
+                      routing::reach_name(p.reach), limits.empty() ? "none" : limits.c_str());
+        o << buf;
+    }
+    o << d->peers.size() << " peers\n";
+    return o.str();
 }
 
 std::string RouteCore::show() const {

@@ -44,7 +44,8 @@ public:
     routing::Decision route(std::string_view dialled, std::string_view caller,
                             routing::Trace *trace = nullptr) override;
     std::optional<AccountAuth> account(std::string_view username) override;
-    std::string trusted_context(std::string_view ip) override;
+    std::optional<routing::Peer> peer_at(std::string_view ip) override;
+    routing::Reach reach_needed_at(std::string_view hostport) override;
     unsigned long generation() const override { return generation_.load(); }
 
     std::shared_ptr<const RouteData> data() const { return std::atomic_load(&data_); }
@@ -57,6 +58,7 @@ private:
     void loaded(const SqlResult &r, ReloadPacer::Clock::time_point t0);
     static void on_timer(int, short, void *arg);
 
+    std::string show_peers() const;
     void register_cli();
     std::string show() const;
     void test(const std::shared_ptr<CliRequest> &r);

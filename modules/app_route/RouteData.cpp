@@ -62,6 +62,10 @@ SELECT 'branch', n.canonical, b.country_code::text, a.username,
   LEFT JOIN sip_accounts a ON a.username = b.sip_username AND a.enabled
  WHERE b.enabled
 UNION ALL
+SELECT 'peer', p.name, p.kind, p.address::text, p.context, p.reach, p.max_channels::text,
+       p.max_cps::text
+  FROM peers p WHERE p.enabled
+UNION ALL
 SELECT 'alias', al.alias, al.target, NULL, NULL, NULL, NULL, NULL
   FROM aliases al JOIN members m ON m.id = al.member_id AND m.status = 'active'
 )SQL";
@@ -92,7 +96,7 @@ int to_int(const std::string &s, int fallback) {
 struct Rows {
     std::map<std::string, std::string> settings;
     std::vector<std::vector<SqlParam>> country, area, centre, carrier, trunk, rate, account, number,
-        branch, alias;
+        branch, alias, peer;
 };
 
 struct Collector {
@@ -143,6 +147,19 @@ std::vector<numplan::Country> merge_countries(const Rows &rows, Collector &c) {
     return out;
 }
 
+// A centre or carrier at an IP address is a peer that reaches our own numbers.
+void implicit_peer(RouteData &data, const std::string &ip, const std::string &name,
+                   const std::string &kind, const std::string &context) {
+    routing::Network net;
+    std::string why;
+    if (!is_ip_literal(ip) || !routing::Network::parse(ip, net, why)) return;
+    routing::Peer p;
+    p.name = name;
+    p.kind = kind;
+    p.context = context;
+    data.peers.add(net, std::move(p));
+}
+
 }  // namespace
 
 std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlParam>> &all,
@@ -174,6 +191,8 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
             rows.branch.push_back(r);
         else if (kind == "alias")
             rows.alias.push_back(r);
+        else if (kind == "peer")
+            rows.peer.push_back(r);
     }
 
     // Home country: app_route.conf, else the settings table, else Korea (the seed's home).
@@ -237,8 +256,9 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
             self_added |= row.self;
             ++data->counts.centres;
             centre_by_host.emplace(row.host, row.name);
-            std::string ip = host_of(row.host);
-            if (!row.self && is_ip_literal(ip)) data->trusted[ip] = opt.peer_context;
+            if (!row.self)
+                implicit_peer(*data, host_of(row.host), "centre " + row.name, "centre",
+                              opt.peer_context);
         } catch (const std::exception &e) {
             c.skip(std::string("centre '") + row.name + "': " + e.what());
         }
@@ -265,8 +285,8 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
             b.add_carrier(std::move(row));
             ++data->counts.carriers;
             data->counts.carrier_prefixes += prefixes;
-            std::string ip = host_of(host);
-            if (is_ip_literal(ip)) data->trusted[ip] = opt.peer_context;
+            implicit_peer(*data, host_of(host), "carrier " + name, "carrier", opt.peer_context);
+            data->reach_needed[host] = routing::Reach::Carriers;
         } catch (const std::exception &e) {
             c.skip("carrier '" + name + "': " + e.what());
         }
@@ -288,6 +308,8 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
                     std::string name = "gateway " + col(r, 2);
                     b.add_centre({name, row.country, gateway, false});
                     it = centre_by_host.emplace(gateway, name).first;
+                    // Only the trunk is there: a call sent to it is a PSTN call.
+                    data->reach_needed[gateway] = routing::Reach::Pstn;
                 }
                 row.centre = it->second;
             }
@@ -360,10 +382,33 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
         }
     }
 
-    // app_route.conf's trusted lines win over the tables.
-    for (const auto &t : opt.trusted) data->trusted[t.first] = t.second;
-    data->counts.trusted = data->trusted.size();
+    // The peers table says more than the centres and carriers tables; app_route.conf's
+    // trusted lines win over all of them.
+    for (const auto &r : rows.peer) {
+        routing::Network net;
+        std::string why;
+        if (!routing::Network::parse(col(r, 3), net, why)) {
+            c.skip("peer '" + col(r, 1) + "': " + why);
+            continue;
+        }
+        routing::Peer p;
+        p.name = col(r, 1);
+        p.kind = col(r, 2);
+        p.context = col(r, 4).empty() ? opt.peer_context : col(r, 4);
+        p.reach = routing::parse_reach(col(r, 5)).value_or(routing::Reach::Own);
+        p.max_channels = to_int(col(r, 6), 0);
+        try {
+            p.max_cps = col(r, 7).empty() ? 0 : std::stod(col(r, 7));
+        } catch (const std::exception &) {
+            p.max_cps = 0;
+        }
+        data->peers.add(net, std::move(p));
+    }
+    for (const auto &t : opt.trusted) data->peers.add(t.first, t.second);
+    data->counts.trusted = data->peers.size();
     data->pstn_trunk = opt.pstn_trunk;
+    if (!opt.pstn_trunk.empty())
+        data->reach_needed[opt.pstn_trunk.substr(4)] = routing::Reach::Pstn;
     data->snapshot = b.build();
     return data;
 }
@@ -433,23 +478,46 @@ void apply_pstn_trunk(routing::Decision &d, std::string_view trunk, routing::Tra
 }
 
 bool parse_trusted(std::string_view value, const std::string &fallback,
-                   std::pair<std::string, std::string> &out, std::string &error) {
+                   std::pair<routing::Network, routing::Peer> &out, std::string &error) {
     auto trim = [](std::string_view s) {
         while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
         while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
         return std::string(s);
     };
-    size_t comma = value.find(',');
-    std::string ip = trim(value.substr(0, comma));
-    std::string ctx =
-        comma == std::string_view::npos ? std::string() : trim(value.substr(comma + 1));
-    if (!ip.empty() && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
-    if (!is_ip_literal(ip)) {
-        error = "trusted => '" + std::string(value) + "': '" + ip +
-                "' is not an IP address (write trusted => 192.0.2.10,from-centres)";
+    std::vector<std::string> parts;
+    for (size_t from = 0;;) {
+        size_t comma = value.find(',', from);
+        parts.push_back(
+            trim(value.substr(from, comma == std::string_view::npos ? comma : comma - from)));
+        if (comma == std::string_view::npos) break;
+        from = comma + 1;
+    }
+    const std::string example = " (write trusted => 192.0.2.10,from-centres,own)";
+    if (parts.size() > 3) {
+        error = "trusted => '" + std::string(value) + "': address, context and reach, no more" +
+                example;
         return false;
     }
-    out = {ip, ctx.empty() ? fallback : ctx};
+    std::string why;
+    if (!routing::Network::parse(parts[0], out.first, why)) {
+        error = "trusted => '" + std::string(value) + "': " + why + example;
+        return false;
+    }
+    routing::Peer p;
+    p.name = "conf " + out.first.text();
+    p.kind = "centre";
+    p.context = parts.size() > 1 && !parts[1].empty() ? parts[1] : fallback;
+    if (parts.size() > 2 && !parts[2].empty()) {
+        auto r = routing::parse_reach(parts[2]);
+        if (!r) {
+            error =
+                "trusted => '" + std::string(value) + "': reach '" + parts[2] +
+                "' is own (our numbers), carriers (also other carriers) or pstn (also the PSTN)";
+            return false;
+        }
+        p.reach = *r;
+    }
+    out.second = std::move(p);
     return true;
 }
 

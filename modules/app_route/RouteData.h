@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "routing/Decision.h"
+#include "routing/Peer.h"
 #include "routing/Snapshot.h"
 #include "vce/Database.h"
 #include "vce/RouteService.h"
@@ -24,7 +25,8 @@ struct RouteOptions {
     std::string centre;  // centres.name of this exchange; empty = the own centre of home_country
     std::string realm;   // digest realm when an account row has none; empty = settings 'sip.realm'
     std::string peer_context = "from-centres";  // context of calls from centres and carriers
-    std::vector<std::pair<std::string, std::string>> trusted;  // config "trusted => ip,context"
+    // config "trusted => network,context,reach"
+    std::vector<std::pair<routing::Network, routing::Peer>> trusted;
     std::string pstn_trunk;  // "SIP/host:port" when pstn = sip: TDM/<group>/<n> becomes <trunk>/<n>
 };
 
@@ -36,7 +38,10 @@ struct RouteCounts {
 struct RouteData {
     std::shared_ptr<const routing::Snapshot> snapshot;
     std::unordered_map<std::string, AccountAuth> accounts;  // enabled accounts by username
-    std::unordered_map<std::string, std::string> trusted;   // peer IP -> dialplan context
+    routing::PeerTable peers;  // centres, carriers, the peers table, app_route.conf
+    // SIP hosts ("host:port") a call needs more than our own numbers' reach to be sent to: the
+    // PSTN trunk and trunk gateways (pstn), carriers' centres (carriers).
+    std::unordered_map<std::string, routing::Reach> reach_needed;
     std::string home_country;
     std::string self_centre;  // name, empty if none
     std::string pstn_trunk;   // copy of the option in force
@@ -70,9 +75,10 @@ std::string normalise_trunk(std::string_view trunk);
 std::string rewrite_pstn(std::string_view target, std::string_view trunk);
 // Applies rewrite_pstn to a decision's target and PSTN fallback; notes it in the trace.
 void apply_pstn_trunk(routing::Decision &d, std::string_view trunk, routing::Trace *trace);
-// "127.0.0.1,from-centres" -> {ip, context}; context defaults to `fallback`. Returns false
-// (with `error` set) when the address is not an IP literal.
+// "127.0.0.1,from-centres,own" or "192.0.2.0/24" -> {network, peer}; the context defaults to
+// `fallback`, the reach to own. Returns false (with `error` set) when the network or the
+// reach is not valid.
 bool parse_trusted(std::string_view value, const std::string &fallback,
-                   std::pair<std::string, std::string> &out, std::string &error);
+                   std::pair<routing::Network, routing::Peer> &out, std::string &error);
 
 }  // namespace vce::approute

@@ -27,7 +27,8 @@ std::string unquoted(const char *display) {
 }  // namespace
 
 CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip,
-                         std::string caller, std::string context, std::string nat_source)
+                         std::string caller, std::string context, routing::Reach reach,
+                         std::string nat_source)
     : e_(e),
       id_(id),
       irq_(irq),
@@ -39,9 +40,11 @@ CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t cons
     CallerId who{caller_, sip->sip_from && sip->sip_from->a_display
                               ? unquoted(sip->sip_from->a_display)
                               : std::string()};
-    driver_ = std::make_unique<CallDriver>(*e_.dialplan(), std::move(context), dialled_, who, "SIP",
-                                           "SIP/" + call_id, e_.config().dial_timeout,
-                                           std::map<std::string, std::string>{{"CALLID", call_id}});
+    driver_ = std::make_unique<CallDriver>(
+        *e_.dialplan(), std::move(context), dialled_, who, "SIP", "SIP/" + call_id,
+        e_.config().dial_timeout,
+        std::map<std::string, std::string>{{"CALLID", call_id},
+                                           {routing::kReachVar, routing::reach_name(reach)}});
     cdr_.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : "";
     cdr_.caller = caller_;
     cdr_.dialled = dialled_;
@@ -116,6 +119,9 @@ void CallSession::dial(const DialArgs &d) {
         } else {
             // SIP/<host:port>/<user>: a peer centre, a carrier or a SIP trunk.
             std::string host = res.substr(0, slash), user = res.substr(slash + 1);
+            if (!e_.may_send_to(host, routing::reach_of_variable(driver_->get(routing::kReachVar)),
+                                cdr_.call_id))
+                continue;
             add_fork("sip:" + user + "@" + host, "", one);
         }
     }
@@ -267,6 +273,7 @@ bool CallSession::start_gateway(const std::string &tech, const std::string &reso
     req.resource = resource;
     req.caller = caller_;
     req.timeout_seconds = timeout;
+    req.reach = routing::reach_of_variable(driver_->get(routing::kReachVar));
     sip_t *s = sip_object(request_.get());
     if (s->sip_payload && s->sip_content_type && s->sip_content_type->c_type &&
         strcasecmp(s->sip_content_type->c_type, "application/sdp") == 0)

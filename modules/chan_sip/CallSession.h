@@ -13,6 +13,7 @@
 #include "Engine.h"
 #include "ForkSet.h"
 #include "SofiaHandles.h"
+#include "routing/Peer.h"
 #include "vce/CallDriver.h"
 #include "vce/Channels.h"
 
@@ -22,8 +23,9 @@ class CallSession {
 public:
     // `nat_source`: a member's "ip:port" over UDP; the INVITE's Contact is forwarded with that
     // address when it names another (NAT). Empty for peers and TCP.
+    // `reach`: what the caller may reach (${CALL_REACH}, routing/Peer.h).
     CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t const *sip, std::string caller,
-                std::string context, std::string nat_source = "");
+                std::string context, routing::Reach reach, std::string nat_source = "");
     ~CallSession();
 
     void start();

@@ -442,6 +442,17 @@ int Engine::on_stateless(nta_agent_magic_t *self, nta_agent_t *, msg_t *msg, sip
     return 0;
 }
 
+bool Engine::may_send_to(const std::string &hostport, routing::Reach reach,
+                         const std::string &call_id) const {
+    RouteService *rs = router();
+    const routing::Reach needed = rs ? rs->reach_needed_at(hostport) : routing::Reach::Own;
+    if (reach >= needed) return true;
+    VCE_LOG_WARNING("SIP: call %s: refused SIP/%s/...: the caller may reach %s, that host needs %s",
+                    printable(call_id).c_str(), printable(hostport).c_str(),
+                    routing::reach_name(reach), routing::reach_name(needed));
+    return false;
+}
+
 ChannelRegistry *Engine::channels() const {
     return host_.service<ChannelRegistry>(services::kChannels);
 }

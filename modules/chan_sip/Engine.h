@@ -78,6 +78,10 @@ public:
     const SipConfig &config() const { return cfg_; }
     LocationStore &location() { return location_; }
     RouteService *router() const;
+    // Whether a caller of `reach` may have a request sent to this SIP host (a PSTN trunk, a
+    // carrier: RouteService::reach_needed_at); a refusal is logged. Any thread.
+    bool may_send_to(const std::string &hostport, routing::Reach reach,
+                     const std::string &call_id) const;
     DialplanService *dialplan() const;
     int64_t now() const;
     // Durable writes through res_pgsql (on the core thread); `done` runs on the SIP thread

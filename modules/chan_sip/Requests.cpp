@@ -44,51 +44,66 @@ std::string url_str(const url_t *u) {
 
 }  // namespace
 
-// Who is calling: a trusted peer by its address, or a member by digest credentials.
-// Returns false when the request has been answered (challenge, refusal).
+// Who is calling: a trusted peer by its address, or a member by digest credentials; and what
+// the call may reach (routing/Peer.h): a member anything it is routed to, a peer its reach,
+// our upstream exchange (an edge box's) and an unauthenticated caller of a lab setup with
+// require_auth = no our own numbers only. Returns false when the request has been answered
+// (challenge, refusal).
+struct Caller {
+    std::string number, context, peer;
+    routing::Reach reach = routing::Reach::Own;
+    bool member = false;
+};
+
 static bool identify(Engine &e, nta_incoming_t *irq, sip_t const *sip, const Source &src,
-                     std::string &caller, std::string &context,
+                     Caller &who,
                      bool (Engine::*auth)(nta_incoming_t *, sip_t const *, const Source &, bool,
-                                          std::string &),
-                     bool *member = nullptr) {
+                                          std::string &)) {
     RouteService *rs = e.router();
+    auto from_user = [sip] {
+        return sip->sip_from && sip->sip_from->a_url->url_user
+                   ? unescape_user(sip->sip_from->a_url->url_user)
+                   : std::string();
+    };
     // Our upstream exchange calling the box's numbers: its own context.
-    const UpstreamConfig *up = upstream_at(e.config().upstreams, src.ip);
-    std::string trusted = up ? up->context : rs ? rs->trusted_context(src.ip) : "";
-    if (!trusted.empty()) {
-        caller = sip->sip_from && sip->sip_from->a_url->url_user
-                     ? unescape_user(sip->sip_from->a_url->url_user)
-                     : "";
-        context = trusted;
+    if (const UpstreamConfig *up = upstream_at(e.config().upstreams, src.ip)) {
+        who.number = from_user();
+        who.context = up->context;
+        who.peer = "upstream " + up->name;
+        return true;
+    }
+    if (std::optional<routing::Peer> peer = rs ? rs->peer_at(src.ip) : std::nullopt) {
+        who.number = from_user();
+        who.context = peer->context;
+        who.peer = peer->name;
+        who.reach = peer->reach;
         return true;
     }
     if (!e.config().require_auth) {
-        caller = sip->sip_from && sip->sip_from->a_url->url_user
-                     ? unescape_user(sip->sip_from->a_url->url_user)
-                     : "";
-        context = e.config().member_context;
+        who.number = from_user();
+        who.context = e.config().member_context;
         return true;
     }
-    if (!(e.*auth)(irq, sip, src, true, caller)) return false;
-    context = e.config().member_context;
-    if (member) *member = true;
+    if (!(e.*auth)(irq, sip, src, true, who.number)) return false;
+    who.context = e.config().member_context;
+    who.member = true;
+    who.reach = routing::Reach::Pstn;
     return true;
 }
 
 int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &src) {
     ++counters.invites;
     if (dialled_of(sip->sip_request->rq_url).empty()) return 404;
-    std::string caller, context;
-    bool member = false;
-    if (!identify(*this, irq, sip, src, caller, context, &Engine::authenticate, &member)) return 0;
+    Caller who;
+    if (!identify(*this, irq, sip, src, who, &Engine::authenticate)) return 0;
     if (!dialplan()) return 503;
     uint64_t id = next_session_++;
     auto call =
-        std::make_unique<CallSession>(*this, id, irq, sip, caller, context,
-                                      member && src.transport == "udp" ? src.hostport() : "");
+        std::make_unique<CallSession>(*this, id, irq, sip, who.number, who.context, who.reach,
+                                      who.member && src.transport == "udp" ? src.hostport() : "");
     CallSession *c = call.get();
     const auto &rc = config().redirect_callers;
-    if (member && std::find(rc.begin(), rc.end(), caller) != rc.end()) c->redirect_mode();
+    if (who.member && std::find(rc.begin(), rc.end(), who.number) != rc.end()) c->redirect_mode();
     sessions_[id] = std::move(call);
     ++counters.calls_in_setup;
     c->start();
@@ -154,12 +169,14 @@ int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source
 int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &src) {
     ++counters.messages;
     if (dialled_of(sip->sip_request->rq_url).empty()) return 404;
-    std::string caller, context;
-    if (!identify(*this, irq, sip, src, caller, context, &Engine::authenticate)) return 0;
+    Caller who;
+    if (!identify(*this, irq, sip, src, who, &Engine::authenticate)) return 0;
+    const std::string &caller = who.number;
     RouteService *rs = router();
     if (!rs) return 503;
     std::string dialled = dialled_of(sip->sip_request->rq_url);
     routing::Decision d = rs->route(dialled, caller);
+    routing::limit_to_reach(d, who.reach);
     if (!d.ok()) {
         nta_incoming_treply(irq, d.sip_status,
                             d.reason.empty() ? sip_status_phrase(d.sip_status) : d.reason.c_str(),

@@ -15,6 +15,11 @@ SipChannel::~SipChannel() = default;
 
 unsigned long SipChannel::dial(const DialRequest &req, Events events) {
     if (req.resource.empty() || closed_) return 0;
+    // SIP/<host:port>/<user>: the caller must have the reach that host needs.
+    const size_t slash = req.resource.find('/');
+    if (slash != std::string::npos &&
+        !engine_.may_send_to(req.resource.substr(0, slash), req.reach, req.call_id))
+        return 0;
     const unsigned long h = next_++;
     engine_.post([this, h, req, events] {
         if (closed_) return events({DialEvent::Failed, "CHANUNAVAIL", 503, ""});

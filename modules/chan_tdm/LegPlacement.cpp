@@ -73,6 +73,17 @@ int TdmEngine::place_leg(const DialTarget &t, const DialRequest &req, int origin
         by_number = by_number ||
                     (!wanted.empty() && x->cfg.group == t.group &&
                      x->cfg.role == dsp::ChannelRole::Fxs && digits_of(x->cfg.callerid) == wanted);
+    // A trunk group is seized only for a caller with the right to the PSTN (a phone, a
+    // member, a peer allowed it), whatever the dialplan says: never for a call from a trunk
+    // or a peer that may reach our own numbers only.
+    for (auto &x : lines_)
+        if (x->cfg.group == t.group && x->cfg.role == dsp::ChannelRole::Fxo &&
+            req.reach != routing::Reach::Pstn) {
+            dialstatus = "CHANUNAVAIL";
+            VCE_LOG_WARNING("chan_tdm: %s: refused TDM/%s: the caller may reach %s, not the PSTN",
+                            req.call_id.c_str(), t.group.c_str(), routing::reach_name(req.reach));
+            return -1;
+        }
     Line *free = nullptr;
     bool any = false, fxs = false;
     for (auto &x : lines_) {

@@ -23,7 +23,12 @@ void TdmEngine::start_call(Line &l, const std::string &exten) {
         std::map<std::string, std::string>{
             {"TDM_CHANNEL", l.name},
             {"TDM_GROUP", l.cfg.group},
-            {"TDM_SIGNALLING", l.cfg.role == dsp::ChannelRole::Fxs ? "fxs" : "fxo"}});
+            {"TDM_SIGNALLING", l.cfg.role == dsp::ChannelRole::Fxs ? "fxs" : "fxo"},
+            // A phone's user may call the PSTN; a call from the PSTN reaches our numbers only
+            // (never back out to the PSTN or another carrier: toll fraud).
+            {routing::kReachVar,
+             routing::reach_name(l.cfg.role == dsp::ChannelRole::Fxs ? routing::Reach::Pstn
+                                                                     : routing::Reach::Own)}});
     l.overlap.reset();
     enter(l, LineState::Routing);
     continue_call(l);
@@ -98,22 +103,12 @@ void TdmEngine::start_dial(Line &l, const DialArgs &dial) {
     req.caller = l.driver->get(channel_vars::kCallerNum);
     req.caller_name = l.driver->get(channel_vars::kCallerName);
     req.timeout_seconds = timeout;
+    req.reach = routing::reach_of_variable(l.driver->get(routing::kReachVar));
     VCE_LOG_NOTICE("chan_tdm: %s: Dial(%s,%d)", l.name.c_str(), target.c_str(), timeout);
     l.peer = target;
     if (tech == "TDM") {
         DialTarget t;
         if (!parse_dial_target(resource, t)) return fail("CHANUNAVAIL", "not TDM/<group>/<number>");
-        if (l.cfg.role == dsp::ChannelRole::Fxo) {
-            // A call from the PSTN never goes back out to the PSTN, whatever the dialplan says.
-            for (auto &x : lines_)
-                if (x->cfg.group == t.group && x->cfg.role == dsp::ChannelRole::Fxo) {
-                    VCE_LOG_WARNING(
-                        "chan_tdm: %s: refused Dial(%s): a call from a trunk may not leave on a "
-                        "trunk",
-                        l.name.c_str(), target.c_str());
-                    return fail("CHANUNAVAIL", "trunk to trunk refused");
-                }
-        }
         const unsigned long h = next_handle_++;
         std::string status;
         const int leg = place_leg(

@@ -30,6 +30,14 @@ Row row(std::initializer_list<const char *> cols) {
 }
 
 // The demo data, as the one statement returns it.
+// A trusted => line of app_route.conf as RouteOptions holds it.
+std::pair<vce::routing::Network, vce::routing::Peer> trusted_line(const std::string &line) {
+    std::pair<vce::routing::Network, vce::routing::Peer> t;
+    std::string err;
+    CPPUNIT_ASSERT_MESSAGE(err, vce::approute::parse_trusted(line, "from-centres", t, err));
+    return t;
+}
+
 std::vector<Row> demo_rows() {
     return {
         row({"setting", "sip.realm", "vce.local"}),
@@ -136,15 +144,43 @@ public:
     }
 
     void testTrusted() {
+        using vce::routing::Reach;
         RouteOptions o;
-        o.trusted = {{"127.0.0.1", "from-trunks"}, {"192.0.2.1", "from-partner"}};
-        auto d = build_route_data(demo_rows(), o);
-        CPPUNIT_ASSERT_EQUAL(std::string("from-centres"), d->trusted.at("198.51.100.7"));
+        o.trusted = {trusted_line("127.0.0.1,from-trunks"), trusted_line("192.0.2.1,from-partner")};
+        auto rows = demo_rows();
+        rows.push_back(row(
+            {"peer", "de-gw", "trunk", "203.0.113.0/24", "from-gateways", "pstn", "4", "2.50"}));
+        rows.push_back(
+            row({"peer", "bad", "box", "not-a-network", "from-centres", "own", nullptr, nullptr}));
+        auto d = build_route_data(rows, o);
+        // Centres and carriers by address reach our own numbers only.
+        const auto *carrier = d->peers.find("198.51.100.7");
+        CPPUNIT_ASSERT(carrier);
+        CPPUNIT_ASSERT_EQUAL(std::string("from-centres"), carrier->context);
+        CPPUNIT_ASSERT(carrier->reach == Reach::Own);
+        CPPUNIT_ASSERT_EQUAL(std::string("carrier Hanul VoIP"), carrier->name);
         CPPUNIT_ASSERT_EQUAL(std::string("from-partner"),
-                             d->trusted.at("192.0.2.1"));  // config wins
-        CPPUNIT_ASSERT_EQUAL(std::string("from-trunks"), d->trusted.at("127.0.0.1"));
-        CPPUNIT_ASSERT(d->trusted.find("kr.centre.vce.test") == d->trusted.end());  // names: no DNS
-        CPPUNIT_ASSERT_EQUAL(size_t(3), d->counts.trusted);
+                             d->peers.find("192.0.2.1")->context);  // config wins
+        CPPUNIT_ASSERT_EQUAL(std::string("from-trunks"), d->peers.find("127.0.0.1")->context);
+        CPPUNIT_ASSERT(d->peers.find("127.0.0.1")->reach == Reach::Own);
+        // A peers row: a network, its reach and limits.
+        const auto *gw = d->peers.find("203.0.113.77");
+        CPPUNIT_ASSERT(gw);
+        CPPUNIT_ASSERT_EQUAL(std::string("de-gw"), gw->name);
+        CPPUNIT_ASSERT(gw->reach == Reach::Pstn);
+        CPPUNIT_ASSERT_EQUAL(4, gw->max_channels);
+        CPPUNIT_ASSERT_DOUBLES_EQUAL(2.5, gw->max_cps, 1e-9);
+        CPPUNIT_ASSERT(!d->peers.find("203.0.114.1"));
+        CPPUNIT_ASSERT(!d->peers.find("kr.centre.vce.test"));  // names: no DNS
+        CPPUNIT_ASSERT_EQUAL(size_t(4), d->counts.trusted);
+        CPPUNIT_ASSERT(d->warnings.back().find("peer 'bad'") != std::string::npos);
+        // What a call needs to be sent to a carrier's centre.
+        CPPUNIT_ASSERT(d->reach_needed.at("198.51.100.7:5060") == Reach::Carriers);
+        CPPUNIT_ASSERT(!d->reach_needed.count("192.0.2.1:5060"));
+        RouteOptions sip;
+        sip.pstn_trunk = "SIP/127.0.0.1:5090";
+        CPPUNIT_ASSERT(build_route_data(demo_rows(), sip)->reach_needed.at("127.0.0.1:5090") ==
+                       Reach::Pstn);
     }
 
     void testHomeCountry() {
@@ -221,16 +257,28 @@ public:
     }
 
     void testParseTrusted() {
-        std::pair<std::string, std::string> t;
+        using vce::routing::Reach;
+        std::pair<vce::routing::Network, vce::routing::Peer> t;
         std::string err;
         CPPUNIT_ASSERT(parse_trusted("127.0.0.1,from-trunks", "from-centres", t, err));
-        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), t.first);
-        CPPUNIT_ASSERT_EQUAL(std::string("from-trunks"), t.second);
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), t.first.text());
+        CPPUNIT_ASSERT_EQUAL(std::string("from-trunks"), t.second.context);
+        CPPUNIT_ASSERT(t.second.reach == Reach::Own);  // nothing more unless it says so
         CPPUNIT_ASSERT(parse_trusted(" [::1] ", "from-centres", t, err));
-        CPPUNIT_ASSERT_EQUAL(std::string("::1"), t.first);
-        CPPUNIT_ASSERT_EQUAL(std::string("from-centres"), t.second);
+        CPPUNIT_ASSERT_EQUAL(std::string("::1"), t.first.text());
+        CPPUNIT_ASSERT_EQUAL(std::string("from-centres"), t.second.context);
+        CPPUNIT_ASSERT(parse_trusted("192.0.2.0/24, from-centres, pstn", "x", t, err));
+        CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.0/24"), t.first.text());
+        CPPUNIT_ASSERT(t.second.reach == Reach::Pstn);
+        CPPUNIT_ASSERT(parse_trusted("192.0.2.9,,carriers", "from-centres", t, err));
+        CPPUNIT_ASSERT_EQUAL(std::string("from-centres"), t.second.context);
+        CPPUNIT_ASSERT(t.second.reach == Reach::Carriers);
         CPPUNIT_ASSERT(!parse_trusted("peer.example.net,from-centres", "from-centres", t, err));
         CPPUNIT_ASSERT(err.find("not an IP address") != std::string::npos);
+        CPPUNIT_ASSERT(!parse_trusted("192.0.2.9,from-centres,everything", "x", t, err));
+        CPPUNIT_ASSERT(err.find("reach 'everything' is own") != std::string::npos);
+        CPPUNIT_ASSERT(!parse_trusted("192.0.2.9,a,own,extra", "x", t, err));
+        CPPUNIT_ASSERT(err.find("no more") != std::string::npos);
     }
 
     void testPacerCoalesces() {
@@ -383,7 +431,7 @@ public:
         host_->provide<DialplanService>(services::kDialplan, dp_);
         RouteOptions o;
         o.pstn_trunk = "SIP/127.0.0.1:5090";
-        o.trusted = {{"127.0.0.1", "from-trunks"}};
+        o.trusted = {trusted_line("127.0.0.1,from-trunks")};
         core_ = std::make_shared<RouteCore>(*host_, *db_, o);
         std::string why;
         CPPUNIT_ASSERT_MESSAGE(why, core_->start(why));
@@ -430,6 +478,7 @@ public:
             " same => n,Hangup()\n",
             "test.conf");
         dialplan::Execution exec(plan, dp_->registry(), "from-members", "0234567890");
+        exec.set("CALL_REACH", "pstn");  // a member
         exec.run();
         CPPUNIT_ASSERT_EQUAL(std::string("pstn"), exec.get("ROUTE_CLASS"));
         CPPUNIT_ASSERT_EQUAL(std::string("SIP/127.0.0.1:5090/0234567890"), exec.get("T"));
@@ -460,9 +509,11 @@ public:
         auto acc = core_->account("0262006200082");
         CPPUNIT_ASSERT(acc && acc->realm == "vce.local");
         CPPUNIT_ASSERT(!core_->account("nobody"));
-        CPPUNIT_ASSERT_EQUAL(std::string("from-trunks"), core_->trusted_context("127.0.0.1"));
-        CPPUNIT_ASSERT_EQUAL(std::string("from-centres"), core_->trusted_context("198.51.100.7"));
-        CPPUNIT_ASSERT_EQUAL(std::string(), core_->trusted_context("203.0.113.1"));
+        CPPUNIT_ASSERT_EQUAL(std::string("from-trunks"), core_->peer_at("127.0.0.1")->context);
+        CPPUNIT_ASSERT_EQUAL(std::string("from-centres"), core_->peer_at("198.51.100.7")->context);
+        CPPUNIT_ASSERT(!core_->peer_at("203.0.113.1"));
+        CPPUNIT_ASSERT(core_->reach_needed_at("127.0.0.1:5090") == vce::routing::Reach::Pstn);
+        CPPUNIT_ASSERT(core_->reach_needed_at("192.0.2.1:5060") == vce::routing::Reach::Own);
         core_->stop();
         CPPUNIT_ASSERT(host_->service<RouteService>(services::kRouter) == nullptr);
         CPPUNIT_ASSERT(!dp_->registry().application("Route"));

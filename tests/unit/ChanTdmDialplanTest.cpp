@@ -103,6 +103,7 @@ public:
 
     void test_analog_phone_reaches_pstn() {
         Execution x(plan_, *reg_, "from-analog", "0212345678");
+        x.set("CALL_REACH", "pstn");  // chan_tdm: a phone (FXS) may call the PSTN
         CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
         CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn/0212345678"), x.waiting_args().at(0));
     }
@@ -123,6 +124,7 @@ public:
         for (const auto &r : rows) {
             retries_.clear();
             Execution x(plan_, *box_reg_, "box-analog", "02-6200-6200-082");
+            x.set("CALL_REACH", "pstn");  // chan_tdm: a phone (FXS) may call the PSTN
             CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
             CPPUNIT_ASSERT_EQUAL(std::string("SIP/exchange/02-6200-6200-082"),
                                  x.waiting_args().at(0));
@@ -148,6 +150,7 @@ public:
             upstream_ = state;
             retries_.clear();
             Execution x(plan_, *box_reg_, "box-analog", "0262006200082");
+            x.set("CALL_REACH", "pstn");  // chan_tdm: a phone (FXS) may call the PSTN
             CPPUNIT_ASSERT_MESSAGE(state, x.run() == Execution::State::Waiting);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(state, std::string("TDM/kr-pstn/0262006200"),
                                          x.waiting_args().at(0));
@@ -156,9 +159,11 @@ public:
         }
         upstream_ = "failing";
         Execution vns(plan_, *box_reg_, "box-analog", "6200-6200#082");
+        vns.set("CALL_REACH", "pstn");
         CPPUNIT_ASSERT(vns.run() == Execution::State::Ended);
         // A PSTN number dialled as such goes out the trunk too.
         Execution pstn(plan_, *box_reg_, "box-analog", "02-1234-5678");
+        pstn.set("CALL_REACH", "pstn");
         CPPUNIT_ASSERT(pstn.run() == Execution::State::Waiting);
         CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn/0212345678"), pstn.waiting_args().at(0));
     }

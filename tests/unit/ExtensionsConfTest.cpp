@@ -35,6 +35,7 @@ std::shared_ptr<const Snapshot> snapshot() {
         .add_account("0262006200082", "+82262006200")
         .add_number("0262006200082", "0262006200082", "+82262006200")
         .add_alias("kim@example.com", "0262006200082")
+        .add_carrier({"kr-voip", "voip.kr.example:5060", {"+8270"}})
         .add_trunk({"kr-pstn", "082", 0, ""});
     return b.build();
 }
@@ -49,6 +50,7 @@ class ExtensionsConfTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testBusyDoesNotFallBack);
     CPPUNIT_TEST(testRefusedNumberHangsUpWithStatus);
     CPPUNIT_TEST(testPstnCallHasNoSecondDial);
+    CPPUNIT_TEST(testPeersReachOnlyWhatTheyMay);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -76,6 +78,7 @@ public:
 
     void testMemberNotAnsweringFallsBackToPstn() {
         Execution x(plan_, *reg_, "from-members", "kim@example.com");
+        x.set("CALL_REACH", "pstn");  // a member, a phone
         CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
         CPPUNIT_ASSERT_EQUAL(std::string("SIP/0262006200082"), x.waiting_args().at(0));
         CPPUNIT_ASSERT_EQUAL(std::string("30"), x.waiting_args().at(1));
@@ -89,6 +92,7 @@ public:
 
     void testAnsweredCallEnds() {
         Execution x(plan_, *reg_, "from-analog", "02-6200-6200-082");
+        x.set("CALL_REACH", "pstn");  // a member, a phone
         CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
         x.resume({{"DIALSTATUS", "ANSWER"}});
         CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
@@ -97,6 +101,7 @@ public:
 
     void testBusyDoesNotFallBack() {
         Execution x(plan_, *reg_, "from-members", "kim@example.com");
+        x.set("CALL_REACH", "pstn");  // a member, a phone
         CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
         x.resume({{"DIALSTATUS", "BUSY"}});  // 486 from the callee: no PSTN leg
         CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
@@ -105,6 +110,7 @@ public:
 
     void testRefusedNumberHangsUpWithStatus() {
         Execution x(plan_, *reg_, "from-members", "02-6200-6201-082");
+        x.set("CALL_REACH", "pstn");  // a member, a phone
         CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
         CPPUNIT_ASSERT_EQUAL(std::string("404"), x.get("HANGUPCAUSE"));
         CPPUNIT_ASSERT_EQUAL(std::string("unassigned"), x.get("ROUTE_CAUSE"));
@@ -112,11 +118,50 @@ public:
 
     void testPstnCallHasNoSecondDial() {
         Execution x(plan_, *reg_, "from-members", "02-1234-5678");
+        x.set("CALL_REACH", "pstn");  // a member, a phone
         CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
         CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn/0212345678"), x.waiting_args().at(0));
         x.resume({{"DIALSTATUS", "BUSY"}});
         CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
         CPPUNIT_ASSERT_EQUAL(std::string("pstn"), x.get("ROUTE_CLASS"));
+    }
+
+    // A peer's call runs [from-centres] with the reach the peer has: a PSTN number needs pstn,
+    // another carrier's number carriers; an own-numbers peer gets no PSTN fallback either.
+    void testPeersReachOnlyWhatTheyMay() {
+        struct {
+            const char *reach, *dialled;
+            const char *dial;  // the first Dial, "" when refused
+        } rows[] = {
+            {"own", "02-1234-5678", ""},
+            {"", "02-1234-5678", ""},  // a channel that says nothing: own numbers only
+            {"carriers", "02-1234-5678", ""},
+            {"pstn", "02-1234-5678", "TDM/kr-pstn/0212345678"},
+            {"own", "070-1234-5678", ""},
+            {"carriers", "070-1234-5678", "SIP/voip.kr.example:5060/+827012345678"},
+            {"own", "kim@example.com", "SIP/0262006200082"},
+        };
+        for (const auto &r : rows) {
+            const std::string what = std::string(r.reach) + " -> " + r.dialled;
+            Execution x(plan_, *reg_, "from-centres", r.dialled);
+            if (*r.reach) x.set("CALL_REACH", r.reach);
+            if (!*r.dial) {
+                CPPUNIT_ASSERT_MESSAGE(what, x.run() == Execution::State::Ended);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(what, std::string("403"), x.get("HANGUPCAUSE"));
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(what, std::string("not-permitted"),
+                                             x.get("ROUTE_CAUSE"));
+                continue;
+            }
+            CPPUNIT_ASSERT_MESSAGE(what, x.run() == Execution::State::Waiting);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(what, std::string(r.dial), x.waiting_args().at(0));
+        }
+        // Our member not registered: a member's caller falls back to the PSTN, a peer does not.
+        Execution x(plan_, *reg_, "from-centres", "kim@example.com");
+        x.set("CALL_REACH", "own");
+        CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), x.get("ROUTE_PSTN"));
+        x.resume({{"DIALSTATUS", "CHANUNAVAIL"}});
+        CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
     }
 
 private:

@@ -11,6 +11,8 @@
 #include <mutex>
 #include <string>
 
+#include "routing/Peer.h"
+
 namespace vce {
 
 struct DialRequest {
@@ -20,6 +22,9 @@ struct DialRequest {
     std::string caller_name;
     std::string sdp_offer;  // the caller's media offer (SIP callers); empty for TDM callers
     int timeout_seconds = 30;
+    // What the caller may reach (its ${CALL_REACH}): a trunk to the PSTN is seized only for
+    // a caller with the right to the PSTN.
+    routing::Reach reach = routing::Reach::Own;
 };
 
 struct DialEvent {

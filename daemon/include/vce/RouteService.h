@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "routing/Decision.h"
+#include "routing/Peer.h"
 
 namespace vce {
 
@@ -26,9 +27,13 @@ public:
                                     routing::Trace *trace = nullptr) = 0;
     // Credentials of an enabled account; nullopt when unknown or disabled.
     virtual std::optional<AccountAuth> account(std::string_view username) = 0;
-    // A trusted peer (communication centre or carrier) at this IP address: the dialplan
-    // context its calls run in ("from-centres" by default); empty when not trusted.
-    virtual std::string trusted_context(std::string_view ip) = 0;
+    // The trusted peer (centre, carrier, trunk, box) this IP address belongs to: its dialplan
+    // context, reach and limits; nullopt when the address is not trusted.
+    virtual std::optional<routing::Peer> peer_at(std::string_view ip) = 0;
+    // The reach a call needs to be sent to this SIP host ("host:port" of a Dial(SIP/host/user)):
+    // pstn for the PSTN trunk (pstn = sip) and the gateways holding trunk groups, carriers for
+    // another carrier's centre, own for anything else.
+    virtual routing::Reach reach_needed_at(std::string_view hostport) = 0;
     // Bumped on every snapshot swap (for status displays and tests).
     virtual unsigned long generation() const = 0;
 };
