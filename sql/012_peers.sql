@@ -42,21 +42,21 @@ DECLARE
     holder text;
     out_id bigint;
 BEGIN
-    IF coalesce(btrim(name), '') = '' THEN
+    IF coalesce(btrim(peer_set.name), '') = '' THEN
         RAISE EXCEPTION 'a peer needs a name' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF kind IS NULL OR kind NOT IN ('centre', 'carrier', 'trunk', 'box') THEN
-        RAISE EXCEPTION 'peer kind "%" is not valid: centre, carrier, trunk or box', kind
+    IF peer_set.kind IS NULL OR peer_set.kind NOT IN ('centre', 'carrier', 'trunk', 'box') THEN
+        RAISE EXCEPTION 'peer kind "%" is not valid: centre, carrier, trunk or box', peer_set.kind
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF reach IS NULL OR reach NOT IN ('own', 'carriers', 'pstn') THEN
-        RAISE EXCEPTION 'peer reach "%" is not valid: own (our numbers), carriers (also other carriers) or pstn (also the PSTN)', reach
+    IF peer_set.reach IS NULL OR peer_set.reach NOT IN ('own', 'carriers', 'pstn') THEN
+        RAISE EXCEPTION 'peer reach "%" is not valid: own (our numbers), carriers (also other carriers) or pstn (also the PSTN)', peer_set.reach
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     BEGIN
-        net := network(address::inet);  -- 192.0.2.7/24 is the network 192.0.2.0/24
+        net := network(peer_set.address::inet);  -- 192.0.2.7/24 is the network 192.0.2.0/24
     EXCEPTION WHEN invalid_text_representation THEN
-        RAISE EXCEPTION 'peer address "%" is not an IP address or network like 192.0.2.10 or 192.0.2.0/24', address
+        RAISE EXCEPTION 'peer address "%" is not an IP address or network like 192.0.2.10 or 192.0.2.0/24', peer_set.address
             USING ERRCODE = 'invalid_parameter_value';
     END;
     SELECT p.name INTO holder FROM peers p
@@ -64,13 +64,17 @@ BEGIN
     IF FOUND THEN
         RAISE EXCEPTION 'address % is already peer %', net, holder USING ERRCODE = 'unique_violation';
     END IF;
-    INSERT INTO peers AS p (name, kind, address, reach, context, max_channels, max_cps)
-    VALUES (btrim(name), kind, net, reach, context, max_channels, max_cps)
-    ON CONFLICT (lower(name)) DO UPDATE
-       SET kind = EXCLUDED.kind, address = EXCLUDED.address, reach = EXCLUDED.reach,
-           context = EXCLUDED.context, max_channels = EXCLUDED.max_channels,
-           max_cps = EXCLUDED.max_cps, enabled = true
+    UPDATE peers p
+       SET kind = peer_set.kind, address = net, reach = peer_set.reach, context = peer_set.context,
+           max_channels = peer_set.max_channels, max_cps = peer_set.max_cps, enabled = true
+     WHERE lower(p.name) = lower(btrim(peer_set.name))
     RETURNING p.id INTO out_id;
+    IF NOT FOUND THEN
+        INSERT INTO peers (name, kind, address, reach, context, max_channels, max_cps)
+        VALUES (btrim(peer_set.name), peer_set.kind, net, peer_set.reach, peer_set.context,
+                peer_set.max_channels, peer_set.max_cps)
+        RETURNING id INTO out_id;
+    END IF;
     RETURN out_id;
 END $$;
 

@@ -70,6 +70,11 @@ void CallSession::step() {
         return dial(st.dial);
     }
     // Ended: answer the caller with what the plan or the last Dial decided.
+    if (driver_->get("ROUTE_CAUSE") == "not-permitted")
+        log::security("not_permitted", source_ip_, source_port_,
+                      "peer=" + printable(peer_.empty() ? "-" : peer_) +
+                          " caller=" + printable(caller_) + " dialled=" + printable(dialled_) +
+                          " reach=" + driver_->get(routing::kReachVar));
     if (!answered_ && !irq_.answered()) {
         if (st.hangup_status) {
             respond(st.hangup_status, nullptr);
@@ -172,7 +177,11 @@ bool CallSession::add_fork(const std::string &request_uri, const std::string &ne
         s->sip_max_forwards->mf_count--;
     else
         sip_add_tl(fwd, s, SIPTAG_MAX_FORWARDS_STR("69"), TAG_END());
-    e_.drop_own_routes(fwd, s);
+    // The dialplan chose where this call goes: a Route the caller pre-loaded (say, to a
+    // carrier or a PSTN gateway that trusts us) is not followed.
+    while (s->sip_route)
+        msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s),
+                          reinterpret_cast<msg_header_t *>(s->sip_route));
     // Credentials were for us, not for the callee.
     while (s->sip_proxy_authorization)
         msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s),
@@ -185,6 +194,8 @@ bool CallSession::add_fork(const std::string &request_uri, const std::string &ne
     f->call = this;
     f->target = target;
     f->natted = natted;
+    f->hosts = {uri_host(request_uri)};
+    if (!next_hop.empty()) f->hosts.push_back(uri_host(next_hop));
     f->tx.reset(nta_outgoing_mcreate(
         e_.agent(), &CallSession::on_response, reinterpret_cast<nta_outgoing_magic_t *>(f.get()),
         next_hop.empty() ? nullptr : URL_STRING_MAKE(next_hop.c_str()), fwd, TAG_END()));
@@ -217,7 +228,7 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
             // The caller's ACK and BYE go to the callee's Contact: its public address.
             forward_response(f, f.natted);
             cdr_.answer(e_.now_precise(), status);
-            e_.await_bye(cdr_);
+            e_.await_bye(cdr_, dialog_hosts(f, sip));
             cancel_forks();
             dial_finished("ANSWER");
         }
@@ -225,6 +236,23 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
     }
     forks_.record_final(f, status, MsgRef(copy_response(f.tx.get())));
     if (forks_.all_final()) dial_finished(dialstatus_of(forks_.best_status()));
+}
+
+// The parties of the dialog a 2xx sets up: the callee (where we sent the INVITE, its Contact
+// and where the answer came from) and the caller (its Contact and the address it sent from).
+std::vector<std::string> CallSession::dialog_hosts(const Fork &f, sip_t const *answer) const {
+    std::vector<std::string> h = f.hosts;
+    auto add = [&h](const std::string &host) {
+        if (!host.empty() && std::find(h.begin(), h.end(), host) == h.end()) h.push_back(host);
+    };
+    if (answer && answer->sip_contact) add(url_host(answer->sip_contact->m_url));
+    std::string from;
+    MsgRef m(copy_response(f.tx.get(), &from));
+    add(uri_host(from));
+    const sip_t *inv = sip_object(request_.get());
+    if (inv && inv->sip_contact) add(url_host(inv->sip_contact->m_url));
+    add(uri_host(nat_source_));
+    return h;
 }
 
 void CallSession::forward_response(Fork &f, bool natted) {

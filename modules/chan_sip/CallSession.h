@@ -29,6 +29,12 @@ public:
     ~CallSession();
 
     void start();
+    const std::string &call_id() const { return cdr_.call_id; }
+    // Where the caller's INVITE came from and the peer it is ("" for a member): named in the
+    // SECURITY line of a call refused for going beyond its reach.
+    void set_source(std::string ip, int port, std::string peer) {
+        source_ip_ = std::move(ip), source_port_ = port, peer_ = std::move(peer);
+    }
     // The caller is a trusted box in redirect mode: Dial(SIP/<account>) answers 302 with the
     // account's contacts instead of calling them.
     void redirect_mode() { redirect_ = true; }
@@ -41,6 +47,7 @@ private:
         CallSession *call = nullptr;
         std::string target;
         bool natted = false;  // a binding behind NAT (over UDP): fix its answers' Contact
+        std::vector<std::string> hosts;  // its Request-URI's and next hop's (uri_host)
     };
     static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip);
     static int on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq, sip_t const *sip);
@@ -48,6 +55,7 @@ private:
 
     void step();
     void dial(const DialArgs &d);
+    std::vector<std::string> dialog_hosts(const Fork &f, sip_t const *answer) const;
     bool redirect(const std::string &account);  // 302 with its contacts; false: none
     bool add_fork(const std::string &request_uri, const std::string &next_hop,
                   const std::string &target, bool natted = false);
@@ -66,6 +74,8 @@ private:
     std::unique_ptr<CallDriver> driver_;  // the caller's run through the dialplan
     ForkSet<Fork> forks_;                 // its best failure is forwarded if the plan ends
     Timer timer_;                         // the Dial timeout
+    std::string source_ip_, peer_;
+    int source_port_ = 0;
     bool dialling_ = false, answered_ = false, cancelled_ = false, finished_ = false;
     bool redirect_ = false;
     int legs_ = 0;

@@ -470,8 +470,25 @@ void Engine::post_gateway_event(uint64_t session, DialEvent ev) {
     });
 }
 
-void Engine::await_bye(const CallRecord &leg) {
-    answered_[leg.call_id] = leg;
+void Engine::await_bye(const CallRecord &leg, std::vector<std::string> hosts) {
+    answered_[leg.call_id] = AnsweredCall{leg, std::move(hosts)};
+}
+
+bool Engine::in_dialog_allowed(const std::string &call_id, const std::string &host,
+                               const Source &src) const {
+    auto it = answered_.find(call_id);
+    if (it != answered_.end()) {
+        const auto &h = it->second.hosts;
+        if (std::find(h.begin(), h.end(), host) != h.end()) return true;
+        log::security("in_dialog_target", src.ip, src.port,
+                      "call-id=" + printable(call_id).substr(0, 64) + " target=" + printable(host) +
+                          " is no party of the dialog");
+        return false;
+    }
+    // Early dialogs (PRACK, UPDATE before the answer) of a call still being set up.
+    for (const auto &[id, call] : sessions_)
+        if (call->call_id() == call_id) return true;
+    return false;
 }
 
 void Engine::gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g) {

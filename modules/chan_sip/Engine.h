@@ -165,7 +165,9 @@ public:
     // Closes a leg's record once (CallRecord::close) and writes its CDR row.
     void close_cdr(CallRecord &leg, const std::string &outcome = "", int sip_status = 0);
     // An answered proxied leg: its CDR is written when the BYE has been relayed.
-    void await_bye(const CallRecord &leg);
+    // `hosts`: where the dialog's parties are (their Contacts, next hops and sources, as
+    // uri_host gives them): in-dialog requests are relayed there and nowhere else.
+    void await_bye(const CallRecord &leg, std::vector<std::string> hosts);
     void gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g);
     // Any thread: an event of a gateway leg; runs on the SIP thread.
     void post_gateway_event(uint64_t session, DialEvent ev);
@@ -173,7 +175,17 @@ public:
     double now_precise() const;
 
 private:
-    std::unordered_map<std::string, CallRecord> answered_;  // Call-ID -> leg awaiting its BYE
+    struct AnsweredCall {
+        CallRecord cdr;                  // the leg awaiting its BYE
+        std::vector<std::string> hosts;  // where its in-dialog requests may go
+    };
+    std::unordered_map<std::string, AnsweredCall> answered_;  // by Call-ID
+    // Whether an in-dialog request of this Call-ID may be relayed to `next_hop_host`: a dialog
+    // we proxied (answered, or still being set up) and one of its parties. Else it is
+    // answered 481 (never relayed: a forged dialog is the oldest way through a proxy to a
+    // trunk or a carrier that trusts it).
+    bool in_dialog_allowed(const std::string &call_id, const std::string &next_hop_host,
+                           const Source &src) const;
     std::unordered_map<std::string, GatewayCall> gateway_;
     std::unordered_map<uint64_t, std::string> gateway_by_session_;  // answered: session -> Call-ID
     bool end_gateway_from_caller(nta_incoming_t *irq, sip_t const *sip);

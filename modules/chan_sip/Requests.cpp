@@ -102,6 +102,7 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
         std::make_unique<CallSession>(*this, id, irq, sip, who.number, who.context, who.reach,
                                       who.member && src.transport == "udp" ? src.hostport() : "");
     CallSession *c = call.get();
+    c->set_source(src.ip, src.port, who.peer);
     const auto &rc = config().redirect_callers;
     if (who.member && std::find(rc.begin(), rc.end(), who.number) != rc.end()) c->redirect_mode();
     sessions_[id] = std::move(call);
@@ -116,7 +117,7 @@ void Engine::drop_own_routes(msg_t *msg, sip_t *sip) const {
                           reinterpret_cast<msg_header_t *>(sip->sip_route));
 }
 
-int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source &) {
+int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source &src) {
     // Calls this box answered itself (gateway) end here, by their Call-ID whatever host the
     // Request-URI names: behind NAT it is the NAT's address the exchange knows us by, and a
     // request relayed there would come back to us (or be refused by the NAT).
@@ -146,6 +147,12 @@ int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source
         return 481;
     }
     std::string hop = s->sip_route ? url_str(s->sip_route->r_url) : "";
+    const std::string next = uri_host(hop.empty() ? url_str(s->sip_request->rq_url) : hop);
+    if (!sip->sip_call_id || !in_dialog_allowed(sip->sip_call_id->i_id, next, src)) {
+        msg_destroy(fwd);
+        if (sip->sip_request->rq_method == sip_method_ack) return nta_incoming_destroy(irq), 0;
+        return 481;
+    }
     if (sip->sip_request->rq_method == sip_method_ack) {
         nta_msg_tsend(agent_, fwd, hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()), TAG_END());
         nta_incoming_destroy(irq);
@@ -157,7 +164,7 @@ int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source
         relay.on_final([this, call_id](int) {
             auto it = answered_.find(call_id);
             if (it == answered_.end()) return;
-            close_cdr(it->second);
+            close_cdr(it->second.cdr);
             answered_.erase(it);
         });
     }
@@ -230,7 +237,10 @@ int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &
         msg_header_replace(fwd, nullptr, reinterpret_cast<msg_header_t *>(s->sip_request),
                            reinterpret_cast<msg_header_t *>(rq));
         if (s->sip_max_forwards) s->sip_max_forwards->mf_count--;
-        drop_own_routes(fwd, s);
+        // Routed by number: a pre-loaded Route is not followed (see CallSession::add_fork).
+        while (s->sip_route)
+            msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s),
+                              reinterpret_cast<msg_header_t *>(s->sip_route));
         while (s->sip_proxy_authorization)
             msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s),
                               reinterpret_cast<msg_header_t *>(s->sip_proxy_authorization));

@@ -86,6 +86,32 @@ std::vector<std::string> split_list(const std::string &text) {
     return out;
 }
 
+std::string uri_host(const std::string &in) {
+    std::string s = in;
+    size_t lt = s.find('<');
+    if (lt != std::string::npos) s = s.substr(lt + 1);
+    for (const char *scheme : {"sips:", "sip:"})
+        if (strncasecmp(s.c_str(), scheme, std::strlen(scheme)) == 0) {
+            s = s.substr(std::strlen(scheme));
+            break;
+        }
+    size_t at = s.find('@');
+    if (at != std::string::npos) s = s.substr(at + 1);
+    std::string host;
+    if (!s.empty() && s.front() == '[') {
+        size_t close = s.find(']');
+        host = s.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+    } else {
+        host = s.substr(0, s.find_first_of(":;>?/ "));
+    }
+    for (char &c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return host;
+}
+
+std::string url_host(const url_t *url) {
+    return url && url->url_host ? uri_host(std::string("sip:") + url->url_host) : std::string();
+}
+
 msg_t *copy_response(nta_outgoing_t *orq, std::string *source) {
     msg_t *ref = nta_outgoing_getresponse(orq);
     msg_t *copy = ref ? msg_dup(ref) : nullptr;

@@ -24,6 +24,10 @@ std::string printable(const std::string &s);
 inline int db_unavailable_status() {
     return 503;
 }
+// The host of a SIP URI or of "ip:port" / "[v6]:port", lower case, without brackets; "" if
+// none. Used to compare where in-dialog requests go with the dialog's parties.
+std::string uri_host(const std::string &uri_or_hostport);
+std::string url_host(const url_t *url);  // the same for a parsed URI
 // "a, b ,c" -> {"a", "b", "c"} (empty items dropped).
 std::vector<std::string> split_list(const std::string &text);
 // Our own deep copy of an outgoing transaction's latest response (nullptr if none).

@@ -136,7 +136,8 @@ stop_sim
 
 # 6. Security: a PSTN call whose DID is a PSTN number is not sent back out.
 start_sim transit --call 1:021000
-check "pstn to pstn: refused by chan_tdm" wait_for 10 grep -q "TDM/pstn/1: refused Dial(TDM/pstnsim/021000)" "$E/vced.log"
+# (A call from a trunk reaches our own numbers only: chan_tdm seizes no trunk for it.)
+check "pstn to pstn: refused by chan_tdm" wait_for 10 grep -q "TDM/pstn/1-[0-9]*: refused TDM/pstnsim: the caller may reach own, not the PSTN" "$E/vced.log"
 sleep 1
 if grep -q "ch2: dialled" "$T/transit.log"; then fail "pstn to pstn: nothing reached the other trunk" "$(show_log transit)"; else pass "pstn to pstn: nothing reached the other trunk"; fi
 stop_sim
