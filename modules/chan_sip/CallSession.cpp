@@ -228,7 +228,7 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
             // The caller's ACK and BYE go to the callee's Contact: its public address.
             forward_response(f, f.natted);
             cdr_.answer(e_.now_precise(), status);
-            e_.await_bye(cdr_, dialog_hosts(f, sip));
+            e_.await_bye(cdr_, dialog_hosts(f, sip), std::move(channel_));
             cancel_forks();
             dial_finished("ANSWER");
         }
@@ -345,6 +345,7 @@ void CallSession::gateway_event(const DialEvent &ev) {
             g.tech = gw_tech_;
             g.handle = gw_handle_;
             g.cdr = cdr_;
+            g.channel = std::move(channel_);
             gw_tech_ = nullptr;  // the engine owns the leg from now on
             e_.gateway_answered(id_, cdr_.call_id, std::move(g));
             dial_finished("ANSWER");

@@ -35,6 +35,8 @@ public:
     void set_source(std::string ip, int port, std::string peer) {
         source_ip_ = std::move(ip), source_port_ = port, peer_ = std::move(peer);
     }
+    // The peer's channel this call holds until it ends (handed on with the answered call).
+    void hold_channel(PeerChannel c) { channel_ = std::move(c); }
     // The caller is a trusted box in redirect mode: Dial(SIP/<account>) answers 302 with the
     // account's contacts instead of calling them.
     void redirect_mode() { redirect_ = true; }
@@ -75,6 +77,7 @@ private:
     ForkSet<Fork> forks_;                 // its best failure is forwarded if the plan ends
     Timer timer_;                         // the Dial timeout
     std::string source_ip_, peer_;
+    PeerChannel channel_;  // a peer's admitted call (PeerCallLimits)
     int source_port_ = 0;
     bool dialling_ = false, answered_ = false, cancelled_ = false, finished_ = false;
     bool redirect_ = false;

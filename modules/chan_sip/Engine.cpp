@@ -470,8 +470,8 @@ void Engine::post_gateway_event(uint64_t session, DialEvent ev) {
     });
 }
 
-void Engine::await_bye(const CallRecord &leg, std::vector<std::string> hosts) {
-    answered_[leg.call_id] = AnsweredCall{leg, std::move(hosts)};
+void Engine::await_bye(const CallRecord &leg, std::vector<std::string> hosts, PeerChannel channel) {
+    answered_[leg.call_id] = AnsweredCall{leg, std::move(hosts), std::move(channel)};
 }
 
 bool Engine::in_dialog_allowed(const std::string &call_id, const std::string &host,

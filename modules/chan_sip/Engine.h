@@ -167,7 +167,8 @@ public:
     // An answered proxied leg: its CDR is written when the BYE has been relayed.
     // `hosts`: where the dialog's parties are (their Contacts, next hops and sources, as
     // uri_host gives them): in-dialog requests are relayed there and nowhere else.
-    void await_bye(const CallRecord &leg, std::vector<std::string> hosts);
+    void await_bye(const CallRecord &leg, std::vector<std::string> hosts, PeerChannel channel);
+    PeerCallLimits &peer_limits() { return shared_->peer_limits; }
     void gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g);
     // Any thread: an event of a gateway leg; runs on the SIP thread.
     void post_gateway_event(uint64_t session, DialEvent ev);
@@ -178,6 +179,7 @@ private:
     struct AnsweredCall {
         CallRecord cdr;                  // the leg awaiting its BYE
         std::vector<std::string> hosts;  // where its in-dialog requests may go
+        PeerChannel channel;             // a peer's call: its channel until the BYE
     };
     std::unordered_map<std::string, AnsweredCall> answered_;  // by Call-ID
     // Whether an in-dialog request of this Call-ID may be relayed to `next_hop_host`: a dialog

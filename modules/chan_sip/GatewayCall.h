@@ -8,6 +8,7 @@
 
 #include "CallRecord.h"
 #include "Dialog.h"
+#include "PeerCallLimits.h"
 #include "vce/Channels.h"
 
 namespace vce::sip {
@@ -16,7 +17,8 @@ struct GatewayCall {
     std::shared_ptr<ChannelTech> tech;  // counted: its module stays busy while we hold it
     unsigned long handle = 0;
     CallRecord cdr;
-    Dialog dialog;  // the UAS dialog with the caller (our BYE when the far end hangs up)
+    Dialog dialog;        // the UAS dialog with the caller (our BYE when the far end hangs up)
+    PeerChannel channel;  // a peer's call: its channel, given back when the call ends
 };
 
 }  // namespace vce::sip

@@ -53,6 +53,8 @@ struct Caller {
     std::string number, context, peer;
     routing::Reach reach = routing::Reach::Own;
     bool member = false;
+    int max_channels = 0;  // the peer's limits (0: none)
+    double max_cps = 0;
 };
 
 static bool identify(Engine &e, nta_incoming_t *irq, sip_t const *sip, const Source &src,
@@ -77,6 +79,8 @@ static bool identify(Engine &e, nta_incoming_t *irq, sip_t const *sip, const Sou
         who.context = peer->context;
         who.peer = peer->name;
         who.reach = peer->reach;
+        who.max_channels = peer->max_channels;
+        who.max_cps = peer->max_cps;
         return true;
     }
     if (!e.config().require_auth) {
@@ -97,12 +101,31 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
     Caller who;
     if (!identify(*this, irq, sip, src, who, &Engine::authenticate)) return 0;
     if (!dialplan()) return 503;
+    PeerChannel channel;
+    if (who.max_channels > 0 || who.max_cps > 0) {
+        const auto v = peer_limits().admit(who.peer, who.max_channels, who.max_cps, now_precise());
+        if (v != PeerCallLimits::Verdict::Admitted) {
+            const bool channels = v == PeerCallLimits::Verdict::TooManyChannels;
+            log::security("peer_limit", src.ip, src.port,
+                          "peer=" + printable(who.peer) + " limit=" +
+                              (channels ? "max_channels " + std::to_string(who.max_channels)
+                                        : "max_cps " + std::to_string(who.max_cps)));
+            nta_incoming_treply(
+                irq, 503,
+                channels ? "Too Many Calls From This Peer" : "Calls From This Peer Too Fast",
+                SIPTAG_RETRY_AFTER_STR("5"), TAG_END());
+            nta_incoming_destroy(irq);
+            return 0;
+        }
+        channel = PeerChannel(peer_limits(), who.peer);
+    }
     uint64_t id = next_session_++;
     auto call =
         std::make_unique<CallSession>(*this, id, irq, sip, who.number, who.context, who.reach,
                                       who.member && src.transport == "udp" ? src.hostport() : "");
     CallSession *c = call.get();
     c->set_source(src.ip, src.port, who.peer);
+    c->hold_channel(std::move(channel));
     const auto &rc = config().redirect_callers;
     if (who.member && std::find(rc.begin(), rc.end(), who.number) != rc.end()) c->redirect_mode();
     sessions_[id] = std::move(call);

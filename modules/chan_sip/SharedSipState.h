@@ -10,6 +10,7 @@
 #include "DigestAuth.h"
 #include "FloodGuard.h"
 #include "Location.h"
+#include "PeerCallLimits.h"
 #include "SipConfig.h"
 #include "UpstreamClient.h"
 
@@ -31,6 +32,7 @@ struct SharedSipState {
     FloodGuard flood;
     SipCounters counters;
     UpstreamStates upstream_states;
+    PeerCallLimits peer_limits;
 };
 
 }  // namespace vce::sip

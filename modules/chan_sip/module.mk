@@ -4,6 +4,7 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/DigestClient.h modules/chan_sip/DigestClient.cpp \
 	modules/chan_sip/Location.h modules/chan_sip/Location.cpp \
 	modules/chan_sip/FloodGuard.h modules/chan_sip/FloodGuard.cpp \
+	modules/chan_sip/PeerCallLimits.h modules/chan_sip/PeerCallLimits.cpp \
 	modules/chan_sip/DialStatus.h \
 	modules/chan_sip/SofiaHandles.h modules/chan_sip/ForkSet.h \
 	modules/chan_sip/InDialogRule.h modules/chan_sip/InDialogRule.cpp \
@@ -33,6 +34,7 @@ modules_chan_sip_chan_sip_la_LIBADD = libvce.la $(SOFIA_LIBS)
 EXTRA_DIST += modules/chan_sip/sip.conf.sample modules/chan_sip/README.md
 
 tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDialStatusTest.cpp \
+	tests/unit/ChanSipPeerLimitsTest.cpp \
 	tests/unit/CallIdSteeringTest.cpp tests/unit/ChanSipForkSetTest.cpp \
 	tests/unit/ChanSipInDialogRuleTest.cpp tests/unit/ChanSipCallRecordTest.cpp \
 	tests/unit/ChanSipCallCoreTest.cpp tests/unit/ChanSipUpstreamTest.cpp \

@@ -138,6 +138,21 @@ before=$(pstn_calls)
 check_match "Kim's own phone with her password reaches the PSTN" "^200$" \
     "$(send "$MEMBER" "sip:$PSTN@$SRV" --from "sip:$KIM@$SRV" --user "$KIM" --password demo-pass-kim --hold 1)"
 check "and the simulator was dialled again" wait_for 5 sh -c "[ \$(grep -c dialled '$T/pstn.log') -gt $before ]"
+
+# Limits: the box peer may hold one call, the carrier peer start one call a second.
+psql -X -q -d vce -c "SELECT peer_set('t-box', 'box', '$BOXPEER', max_channels => 1); SELECT peer_set('t-carrier', 'carrier', '$CARRIERPEER', reach => 'carriers', max_cps => 1)" >/dev/null
+ctl route reload >/dev/null
+check_match "route show peers: the limits" "t-box .* 1 channels" "$(ctl route show peers)"
+send "$BOXPEER" "sip:$KIM@$SRV" --hold 3 >"$T/held.log" &
+held=$!
+sleep 1
+check_match "a second call of the one-channel box peer: 503" "^503$" "$(send "$BOXPEER" "sip:$KIM@$SRV")"
+wait "$held"
+check_match "the held call was answered" "^200$" "$(cat "$T/held.log")"
+check_match "once it ended, the box peer calls again" "^200$" "$(send "$BOXPEER" "sip:$KIM@$SRV")"
+burst=$(for i in 1 2 3; do send "$CARRIERPEER" "sip:$KIM@$SRV" & done; wait)
+check_match "three calls at once from the one-a-second carrier peer: one admitted, the rest 503" "^200 503 503$" "$(echo $burst | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')"
+check_match "a SECURITY line for the peer's limit" "SECURITY event=peer_limit remote=$BOXPEER:[0-9]+ peer=t-box limit=max_channels 1" "$(cat "$E/vced.log")"
 check "vced never crashed" kill -0 "$VCED_PID"
 check "no password in the log" sh -c "! grep -q 'demo-pass-kim\|guessed' '$E/vced.log'"
 scenario_end
