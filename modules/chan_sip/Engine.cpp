@@ -433,7 +433,8 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
     // A source blocked for guessing: 403 at once, no challenge, no digest work. The same
     // answer as to a wrong password, whatever account or number the request names.
     const bool guarded = guard_.enabled() && !trusted_source(src.ip);
-    if (guarded && !guard_.admit(src.ip, now_precise())) {
+    const double clock = now_precise();
+    if (guarded && !guard_.admit(src.ip, clock)) {
         ++counters.auth_refused;
         refuse();
         return false;
@@ -453,7 +454,7 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
                            : auth_.verify_unknown(r, method, t);
     if (v == DigestVerdict::Ok) {
         user = r.username;
-        if (guarded) guard_.succeeded(src.ip, user, now_precise());
+        if (guarded) guard_.succeeded(src.ip, user, clock);
         return true;
     }
     if (v == DigestVerdict::Stale) {
@@ -469,7 +470,7 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
         challenge(false);  // not a verdict on a password: not counted as a guess
         return false;
     }
-    if (guarded) report(guard_.failed(src.ip, r.username, false, now_precise()), src);
+    if (guarded) report(guard_.failed(src.ip, r.username, false, clock), src);
     refuse();
     return false;
 }

@@ -14,7 +14,7 @@ SC=$VCE_SRCDIR/tests/integration/sipp
 UA=$VCE_SRCDIR/tests/integration/siptool.py
 
 scenario_begin auth-guard
-SIP=55700 UAS=55701
+SIP=55700 UAS=55705  # 55701..55704: the private ports of workers = 2..4 (VCED_SIP_EXTRA)
 SRV=127.0.0.1:$SIP
 GUESSER=127.0.0.7 PROBER=127.0.0.30
 BLOCK=8
