@@ -48,7 +48,9 @@ DigestResponse DigestResponse::from_params(const std::map<std::string, std::stri
 }
 
 DigestAuth::DigestAuth(std::string realm, std::string secret, int ttl)
-    : realm_(std::move(realm)), secret_(std::move(secret)), ttl_(ttl) {}
+    : realm_(std::move(realm)), secret_(std::move(secret)), ttl_(ttl) {
+    nobody_ = {md5_hex("nobody:" + secret_), sha256_hex("nobody:" + secret_)};
+}
 
 // Every nonce is unique (a counter beside the time), so two phones challenged in the same
 // second never share one and their nonce counts cannot collide.

@@ -46,6 +46,12 @@ public:
 
     DigestVerdict verify(const DigestResponse &r, const std::string &method,
                          const Credentials &creds, int64_t now);
+    // verify() for a user name with no (enabled) account: the same checks in the same order
+    // against credentials no password matches, so that a forged nonce is challenged again
+    // and anything else refused exactly as for an account that exists (no enumeration).
+    DigestVerdict verify_unknown(const DigestResponse &r, const std::string &method, int64_t now) {
+        return verify(r, method, nobody_, now);
+    }
     // Forget nonce counts of expired nonces.
     void purge(int64_t now);
     const std::string &realm() const { return realm_; }
@@ -54,6 +60,7 @@ private:
     bool nonce_time(const std::string &nonce, int64_t &issued) const;
     std::string realm_, secret_;
     int ttl_;
+    Credentials nobody_;  // HA1s of no password: derived from the secret
     mutable std::atomic<uint32_t> serial_{0};
     std::mutex mutex_;  // counts_: the SIP threads share one DigestAuth
     std::unordered_map<std::string, uint32_t> counts_;  // nonce -> highest nc seen

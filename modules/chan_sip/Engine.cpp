@@ -12,6 +12,7 @@
 #include <sys/time.h>
 
 #include <cstring>
+#include <ctime>
 #include <sstream>
 
 #include "CallSession.h"
@@ -35,7 +36,8 @@ Engine::Engine(Host &host, SipConfig cfg, std::shared_ptr<SharedSipState> shared
       worker_(worker),
       location_(shared_->location),
       auth_(shared_->auth),
-      flood_(shared_->flood) {
+      flood_(shared_->flood),
+      guard_(shared_->auth_guard) {
     if (cfg_.workers > 1) private_port_ = cfg_.worker_port_base + static_cast<int>(worker);
     self_uri_ = "sip:" + (cfg_.advertise.empty() ? cfg_.bind_ip : cfg_.advertise) + ":" +
                 std::to_string(private_port_ ? private_port_ : cfg_.port);
@@ -153,6 +155,7 @@ void Engine::housekeeping() {
     if (++ticks % 30 == 0) {
         auth_.purge(t);
         flood_.purge(now_precise());
+        guard_.purge(now_precise());
         persist_async({"DELETE FROM queued_messages WHERE expires_at < now()", {}});
     }
 }
@@ -246,6 +249,66 @@ void Engine::show_upstream(std::function<void(std::string)> reply) {
     });
 }
 
+namespace {
+
+std::string clock_text(double t) {
+    time_t secs = static_cast<time_t>(t);
+    tm parts{};
+    localtime_r(&secs, &parts);
+    char buf[32];
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &parts);
+    return buf;
+}
+
+std::string seconds_text(double d) {
+    return std::to_string(static_cast<long>(d + 0.5)) + " s";
+}
+
+// `sip show security`: the settings in force, then what is blocked and throttled, and why.
+std::string security_text(const AuthFailureGuard &g, const SipCounters &c, double now) {
+    const AuthGuardSettings &s = g.settings();
+    std::ostringstream o;
+    if (!g.enabled()) {
+        o << "password guessing guard: off (auth_fail_limit = 0)\n"
+          << "auth failures:    " << c.auth_failed << "\n";
+        return o.str();
+    }
+    const std::string n = std::to_string(s.limit), w = seconds_text(s.window);
+    o << "password guessing guard: on\n"
+      << "  a source:       " << n << " failures within " << w << " block it for "
+      << seconds_text(s.block) << " (403, no challenge)\n"
+      << "  an account:     " << n << " failures within " << w
+      << " from several sources throttle it: each further one doubles a lock-out ("
+      << seconds_text(s.first_lockout) << " .. " << seconds_text(s.block)
+      << ") that blocks the failing source\n"
+      << "  exempt:         flood_trusted, trusted peers, upstream servers; for an account, the "
+         "addresses it authenticated from within "
+      << seconds_text(s.owner_memory) << "\n";
+    AuthGuardView v = g.view(now);
+    o << "tracked:          " << v.tracked_sources << " sources, " << v.tracked_accounts
+      << " accounts (at most " << s.max_sources << " / " << s.max_accounts << ")\n"
+      << "auth failures:    " << c.auth_failed << "\n"
+      << "auth refused:     " << c.auth_refused << " requests from blocked sources\n"
+      << "blocked sources:  " << v.sources.size() << "\n";
+    for (const auto &b : v.sources)
+        o << "  " << b.ip << "  failures " << b.failures << "  user " << printable(b.account)
+          << "  " << b.why << "  since " << clock_text(b.since) << "  until " << clock_text(b.until)
+          << " (" << seconds_text(b.until - now) << " left)\n";
+    o << "throttled accounts: " << v.accounts.size() << "\n";
+    for (const auto &a : v.accounts)
+        o << "  " << printable(a.account) << "  failures " << a.failures << "  sources blocked "
+          << a.sources_locked << "  since " << clock_text(a.since) << "  lock-out "
+          << seconds_text(a.lockout) << " until " << clock_text(a.until) << " ("
+          << seconds_text(a.until > now ? a.until - now : 0) << " left)\n";
+    return o.str();
+}
+
+}  // namespace
+
+void Engine::show_security(std::function<void(std::string)> reply) {
+    loop_.post([this, reply] { reply(security_text(guard_, counters, now_precise())); });
+}
+
 void Engine::show_status(std::function<void(std::string)> reply) {
     loop_.post([this, reply] {
         std::ostringstream o;
@@ -258,6 +321,7 @@ void Engine::show_status(std::function<void(std::string)> reply) {
           << "requests:         " << counters.requests << "\n"
           << "REGISTER:         " << counters.registers << " (" << counters.register_ok << " ok)\n"
           << "auth failures:    " << counters.auth_failed << "\n"
+          << "auth refused:     " << counters.auth_refused << " (source blocked for guessing)\n"
           << "INVITE:           " << counters.invites << "\n"
           << "MESSAGE:          " << counters.messages << " (" << counters.messages_stored
           << " stored)\n"
@@ -362,6 +426,19 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
                                 TAG_END());
         nta_incoming_destroy(irq);
     };
+    auto refuse = [&] {
+        nta_incoming_treply(irq, 403, "Forbidden", TAG_END());
+        nta_incoming_destroy(irq);
+    };
+    // A source blocked for guessing: 403 at once, no challenge, no digest work. The same
+    // answer as to a wrong password, whatever account or number the request names.
+    const bool guarded = guard_.enabled() && !trusted_source(src.ip);
+    const double clock = now_precise();
+    if (guarded && !guard_.admit(src.ip, clock)) {
+        ++counters.auth_refused;
+        refuse();
+        return false;
+    }
     if (!au) {
         challenge(false);
         return false;
@@ -369,11 +446,15 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
     DigestResponse r = DigestResponse::from_params(params_of(au->au_params));
     RouteService *rs = router();
     std::optional<AccountAuth> acct = rs ? rs->account(r.username) : std::nullopt;
-    DigestVerdict v = DigestVerdict::BadResponse;
-    if (acct)
-        v = auth_.verify(r, sip->sip_request->rq_method_name, {acct->ha1_md5, acct->ha1_sha256}, t);
+    // An unknown or disabled account goes through the same checks as one that exists (a
+    // forged nonce is challenged again, anything else refused), so the answer cannot tell
+    // which user names exist.
+    const char *method = sip->sip_request->rq_method_name;
+    DigestVerdict v = acct ? auth_.verify(r, method, {acct->ha1_md5, acct->ha1_sha256}, t)
+                           : auth_.verify_unknown(r, method, t);
     if (v == DigestVerdict::Ok) {
         user = r.username;
+        if (guarded) guard_.succeeded(src.ip, user, clock);
         return true;
     }
     if (v == DigestVerdict::Stale) {
@@ -383,15 +464,41 @@ bool Engine::authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &s
     ++counters.auth_failed;
     // The password is never logged; the user name and the reason are.
     log::security("auth_failed", src.ip, src.port,
-                  "user=" + printable(r.username) + " method=" + sip->sip_request->rq_method_name +
+                  "user=" + printable(r.username) + " method=" + method +
                       " reason=" + (acct ? to_string(v) : "unknown or disabled account"));
     if (v == DigestVerdict::BadNonce || v == DigestVerdict::Replay) {
-        challenge(false);
+        challenge(false);  // not a verdict on a password: not counted as a guess
         return false;
     }
-    nta_incoming_treply(irq, 403, "Forbidden", TAG_END());
-    nta_incoming_destroy(irq);
+    if (guarded) report(guard_.failed(src.ip, r.username, false, clock), src);
+    refuse();
     return false;
+}
+
+bool Engine::trusted_source(const std::string &ip) const {
+    if (flood_.trusted(ip) || upstream_at(cfg_.upstreams, ip)) return true;
+    RouteService *rs = router();
+    return rs && rs->peer_at(ip).has_value();
+}
+
+// One SECURITY line per block the guard started (never a password or a digest response).
+void Engine::report(const std::vector<AuthGuardEvent> &events, const Source &src) {
+    const AuthGuardSettings &s = guard_.settings();
+    auto secs = [](double d) { return std::to_string(static_cast<long>(d + 0.5)) + "s"; };
+    for (const auto &ev : events) {
+        if (ev.kind == AuthGuardEvent::SourceBlocked)
+            log::security("auth_blocked", src.ip, src.port,
+                          "user=" + printable(ev.account) + " failures=" +
+                              std::to_string(ev.failures) + " window=" + secs(s.window) +
+                              " blocked_for=" + secs(ev.seconds) + " reason=" + ev.why);
+        else
+            log::security("auth_throttled", src.ip, src.port,
+                          "user=" + printable(ev.account) + " failures=" +
+                              std::to_string(ev.failures) + " window=" + secs(s.window) +
+                              " lockout=" + secs(ev.seconds) + " max=" + secs(s.block) +
+                              " reason=guessed at from several sources; each further failure "
+                              "doubles the lock-out and blocks its source for it");
+    }
 }
 
 bool Engine::is_self(const url_t *url) const {

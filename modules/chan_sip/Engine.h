@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "AuthFailureGuard.h"
 #include "CallRecord.h"
 #include "Dialog.h"
 #include "DigestAuth.h"
@@ -66,6 +67,8 @@ public:
     void show_status(std::function<void(std::string)> reply);
     // Any thread: text for `sip show upstream` (the first SIP thread registers upstream).
     void show_upstream(std::function<void(std::string)> reply);
+    // Any thread: text for `sip show security` (blocked sources, throttled accounts, settings).
+    void show_security(std::function<void(std::string)> reply);
     // Any thread: runs fn on the SIP thread (the SIP channel technology hands calls over).
     // Returns false (fn destroyed unrun) once the SIP thread has ended.
     bool post(std::function<void()> fn) { return loop_.post(std::move(fn)); }
@@ -124,6 +127,9 @@ private:
     // the challenge or refusal has been sent and the caller returns.
     bool authenticate(nta_incoming_t *irq, sip_t const *sip, const Source &src, bool proxy,
                       std::string &user);
+    // flood_trusted, a trusted peer or one of our upstream servers: never guarded.
+    bool trusted_source(const std::string &ip) const;
+    void report(const std::vector<AuthGuardEvent> &events, const Source &src);
     void housekeeping();
     static void on_timer(su_root_magic_t *, su_timer_t *t, su_timer_arg_t *arg);
 
@@ -141,6 +147,7 @@ private:
     LocationStore &location_;
     DigestAuth &auth_;
     FloodGuard &flood_;
+    AuthFailureGuard &guard_;
     uint64_t next_session_ = 1;
     std::unordered_map<uint64_t, std::unique_ptr<CallSession>> sessions_;
     std::unordered_map<Relay *, std::unique_ptr<Relay>> relays_;

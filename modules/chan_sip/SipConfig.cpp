@@ -64,6 +64,23 @@ SipConfig SipConfig::from(const Config &conf) {
         const ConfigEntry *e = g->find(key);
         return ConfigError(e ? e->file : conf.path(), e ? e->line : g->line, why);
     };
+    const long limit = g->get_int("auth_fail_limit", c.auth_fail_limit);
+    if (limit < 0 || limit > 100)
+        throw refuse("auth_fail_limit",
+                     "auth_fail_limit is the number of failed authentications within "
+                     "auth_fail_window that block a source, 1..100 (0: off), got " +
+                         std::to_string(limit));
+    c.auth_fail_limit = static_cast<unsigned>(limit);
+    const long window = g->get_int("auth_fail_window", c.auth_fail_window);
+    if (window < 1 || window > 86400)
+        throw refuse("auth_fail_window",
+                     "auth_fail_window is in seconds, 1..86400, got " + std::to_string(window));
+    c.auth_fail_window = static_cast<int>(window);
+    const long block = g->get_int("auth_block_seconds", c.auth_block_seconds);
+    if (block < 1 || block > 7 * 86400)
+        throw refuse("auth_block_seconds",
+                     "auth_block_seconds is in seconds, 1..604800, got " + std::to_string(block));
+    c.auth_block_seconds = static_cast<int>(block);
     c.t1x64 = static_cast<unsigned>(g->get_int("t1x64", c.t1x64));
     c.t4 = static_cast<unsigned>(g->get_int("t4", c.t4));
     if (c.t1x64 < 4000 || c.t1x64 > 64000)

@@ -20,6 +20,11 @@ struct SipConfig {
     size_t max_contacts = 0;                 // per number; 0 = no limit (oldest replaced beyond)
     double flood_rate = 0, flood_burst = 0;  // requests/s per source; 0 = off
     std::vector<std::string> flood_trusted;
+    // Password guessing (AuthFailureGuard): auth_fail_limit failures within auth_fail_window
+    // seconds block a source for auth_block_seconds, and throttle an account guessed at from
+    // several sources. auth_fail_limit 0 = off.
+    unsigned auth_fail_limit = 10;
+    int auth_fail_window = 60, auth_block_seconds = 900;
     // Behind NAT with the SIP (and RTP) ports forwarded: the public address named in Via,
     // Contact and Record-Route instead of bind's (sofia binds to bind's, maddr). Empty: bind's.
     std::string advertise;

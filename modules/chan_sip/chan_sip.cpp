@@ -88,6 +88,13 @@ public:
                                     host_.post([r, text] { r->reply(0, text); });
                                 });
                             }});
+        host_.register_cli({"sip show security", "sip show security",
+                            "blocked sources and throttled accounts (password guessing)",
+                            [this](auto r) {
+                                engine_->show_security([this, r](std::string text) {
+                                    host_.post([r, text] { r->reply(0, text); });
+                                });
+                            }});
         // ${UPSTREAM(name)}: registered, partial, failing, stopped; "" for no such upstream.
         // Set(UPSTREAM(name)=retry) sends its failing registrations again at once.
         if (auto *dp = host_.service<DialplanService>(services::kDialplan)) {
@@ -119,6 +126,7 @@ public:
         host_.unregister_cli("sip show registrations");
         host_.unregister_cli("sip show status");
         host_.unregister_cli("sip show upstream");
+        host_.unregister_cli("sip show security");
         if (function_)
             if (auto *dp = host_.service<DialplanService>(services::kDialplan))
                 dp->registry().remove_function("UPSTREAM");

@@ -5,6 +5,7 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/Location.h modules/chan_sip/Location.cpp \
 	modules/chan_sip/FloodGuard.h modules/chan_sip/FloodGuard.cpp \
 	modules/chan_sip/PeerCallLimits.h modules/chan_sip/PeerCallLimits.cpp \
+	modules/chan_sip/AuthFailureGuard.h modules/chan_sip/AuthFailureGuard.cpp \
 	modules/chan_sip/DialStatus.h \
 	modules/chan_sip/SofiaHandles.h modules/chan_sip/ForkSet.h \
 	modules/chan_sip/InDialogRule.h modules/chan_sip/InDialogRule.cpp \
@@ -38,6 +39,7 @@ tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDi
 	tests/unit/CallIdSteeringTest.cpp tests/unit/ChanSipForkSetTest.cpp \
 	tests/unit/ChanSipInDialogRuleTest.cpp tests/unit/ChanSipCallRecordTest.cpp \
 	tests/unit/ChanSipCallCoreTest.cpp tests/unit/ChanSipUpstreamTest.cpp \
-	tests/unit/ChanSipUpstreamConfigTest.cpp tests/unit/ChanSipDigestClientTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
+	tests/unit/ChanSipUpstreamConfigTest.cpp tests/unit/ChanSipDigestClientTest.cpp \
+	tests/unit/ChanSipAuthGuardTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)

@@ -10,9 +10,23 @@
                                         expires-0, expires-huge, wrong-callid, wrong-cseq,
                                         challenge-loop, stale-loop, redirect, garbage, silent),
                                         OPTIONS with 200; prints "REGISTER n" per request
+  siptool.py guess SERVER USER COUNT [--rate R] [--responses FILE]
+                                        password guessing: COUNT REGISTERs for USER with wrong
+                                        passwords, R per second (default 20); a line per attempt:
+                                        "401+challenge>403" (challenged, the guess refused) or
+                                        "403" (refused at once, no challenge); FILE gets the
+                                        digest responses sent (to look for them in logs)
+  siptool.py probe SERVER METHOD NUMBER [--user U --password P] [--nonce N]
+                                        METHOD (REGISTER, INVITE, MESSAGE, OPTIONS, SUBSCRIBE) to
+                                        NUMBER; with U/P a challenge is answered with them; with N
+                                        credentials on nonce N are sent at once. Prints the final
+                                        answer, every header, with what differs by request or by
+                                        chance (NUMBER, tags, nonces, branch, Call-ID, ports)
+                                        written as placeholders
+Every command takes --bind IP (the source address, default 127.0.0.1).
 Prints the final status line's code; exit 0 when a final response arrived.
 """
-import hashlib, random, socket, sys, time
+import hashlib, random, re, socket, sys, time
 
 def parse_args(argv):
     pos, opt = [], {}
@@ -29,11 +43,12 @@ def hostport(s):
     return h, int(p)
 
 class UA:
-    def __init__(self, server, port=0):
+    def __init__(self, server, port=0, bind='127.0.0.1'):
         self.server = hostport(server)
         self.domain = server
+        self.ip = bind
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(('127.0.0.1', port))
+        self.sock.bind((bind, port))
         self.sock.settimeout(5)
         self.port = self.sock.getsockname()[1]
         self.call_id = '%08x@siptool' % random.getrandbits(32)
@@ -42,7 +57,8 @@ class UA:
     def request(self, method, uri, to, extra, body=b''):
         self.cseq += 1
         branch = 'z9hG4bK%08x' % random.getrandbits(32)
-        head = (f'{method} {uri} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{self.port};rport;branch={branch}\r\n'
+        self.branch = branch
+        head = (f'{method} {uri} SIP/2.0\r\nVia: SIP/2.0/UDP {self.ip}:{self.port};rport;branch={branch}\r\n'
                 f'Max-Forwards: 70\r\nFrom: <{self.from_uri}>;tag=t{self.port}\r\nTo: <{to}>\r\n'
                 f'Call-ID: {self.call_id}\r\nCSeq: {self.cseq} {method}\r\n')
         for h in extra:
@@ -56,25 +72,84 @@ class UA:
             if code >= 200:
                 return code, text
 
+    def ack(self, uri, to, text):
+        """ACK for a non-2xx final answer to our INVITE (same branch, the To tag answered)."""
+        to_hdr = next((l.split(':', 1)[1].strip() for l in text.split('\r\n')
+                       if l.lower().startswith(('to:', 't:'))), f'<{to}>')
+        head = (f'ACK {uri} SIP/2.0\r\nVia: SIP/2.0/UDP {self.ip}:{self.port};rport;branch={self.branch}\r\n'
+                f'Max-Forwards: 70\r\nFrom: <{self.from_uri}>;tag=t{self.port}\r\nTo: {to_hdr}\r\n'
+                f'Call-ID: {self.call_id}\r\nCSeq: {self.cseq} ACK\r\nContent-Length: 0\r\n\r\n')
+        self.sock.sendto(head.encode(), self.server)
+
+    def authorization(self, method, uri, user, password, realm, nonce):
+        ha1 = hashlib.md5(f'{user}:{realm}:{password}'.encode()).hexdigest()
+        ha2 = hashlib.md5(f'{method}:{uri}'.encode()).hexdigest()
+        cnonce, nc = '%08x' % random.getrandbits(32), '00000001'
+        self.response = hashlib.md5(f'{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}'.encode()).hexdigest()
+        return (f'Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
+                f'response="{self.response}", algorithm=MD5, qop=auth, nc={nc}, cnonce="{cnonce}"')
+
     def with_auth(self, method, uri, to, extra, user, password, body=b''):
         code, text = self.request(method, uri, to, extra, body)
+        self.challenge = code if code in (401, 407) else None
         if code not in (401, 407):
             return code, text
+        if method == 'INVITE':
+            self.ack(uri, to, text)
         hdr = 'WWW-Authenticate' if code == 401 else 'Proxy-Authenticate'
         chal = [l for l in text.split('\r\n') if l.lower().startswith(hdr.lower() + ':')][0]
         params = {}
         for part in chal.split(' ', 2)[2].split(','):
             k, v = part.strip().split('=', 1)
             params[k] = v.strip('"')
-        realm, nonce = params['realm'], params['nonce']
-        ha1 = hashlib.md5(f'{user}:{realm}:{password}'.encode()).hexdigest()
-        ha2 = hashlib.md5(f'{method}:{uri}'.encode()).hexdigest()
-        cnonce, nc = '%08x' % random.getrandbits(32), '00000001'
-        resp = hashlib.md5(f'{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}'.encode()).hexdigest()
-        auth = (f'Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
-                f'response="{resp}", algorithm=MD5, qop=auth, nc={nc}, cnonce="{cnonce}"')
+        auth = self.authorization(method, uri, user, password, params['realm'], params['nonce'])
         name = 'Authorization' if code == 401 else 'Proxy-Authorization'
         return self.request(method, uri, to, extra + [f'{name}: {auth}'], body)
+
+def challenged(text):
+    return any(l.lower().startswith(('www-authenticate:', 'proxy-authenticate:')) for l in text.split('\r\n'))
+
+def guess(ua, user, count, rate, responses):
+    """Wrong passwords for USER, `rate` attempts a second; a line per attempt."""
+    ua.from_uri = f'sip:{user}@{ua.domain}'
+    uri, extra = f'sip:{ua.domain}', [f'Contact: <sip:{user}@{ua.ip}:{ua.port}>', 'Expires: 60']
+    start = time.time()
+    for i in range(count):
+        time.sleep(max(0, start + i / rate - time.time()))
+        code, text = ua.with_auth('REGISTER', uri, ua.from_uri, extra, user, 'guess-%d' % i)
+        line = f'{ua.challenge}+challenge>{code}' if ua.challenge else str(code)
+        print(line + ('+challenge' if challenged(text) else ''), flush=True)
+        if responses and ua.challenge:
+            responses.write(ua.response + '\n')
+
+def probe(ua, method, number, user, password, nonce):
+    """The final answer to METHOD for NUMBER, normalised so answers can be compared."""
+    ua.from_uri = f'sip:probe@{ua.domain}'
+    target = f'sip:{number}@{ua.domain}'
+    uri = f'sip:{ua.domain}' if method == 'REGISTER' else target
+    extra = {'REGISTER': [f'Contact: <sip:{number}@{ua.ip}:{ua.port}>', 'Expires: 60'],
+             'MESSAGE': ['Content-Type: text/plain'],
+             'SUBSCRIBE': ['Event: presence', 'Expires: 60', f'Contact: <sip:probe@{ua.ip}:{ua.port}>'],
+             'INVITE': [f'Contact: <sip:probe@{ua.ip}:{ua.port}>']}.get(method, [])
+    body = b'hello' if method == 'MESSAGE' else b''
+    if nonce:
+        name = 'Proxy-Authorization' if method in ('INVITE', 'MESSAGE') else 'Authorization'
+        auth = ua.authorization(method, uri, user, password, 'vce.local', nonce)
+        code, text = ua.request(method, uri, target, extra + [f'{name}: {auth}'], body)
+    elif user:
+        code, text = ua.with_auth(method, uri, target, extra, user, password, body)
+    else:
+        code, text = ua.request(method, uri, target, extra, body)
+    if method == 'INVITE' and code >= 300:
+        ua.ack(uri, target, text)
+    head = text.split('\r\n\r\n', 1)[0]
+    for old, new in ((number, 'NUMBER'), (user or '\0', 'USER'), (ua.call_id, 'CALL-ID'),
+                     (ua.branch, 'BRANCH'), (ua.ip, 'IP'), (str(ua.port), 'PORT')):
+        head = head.replace(old, new)
+    head = re.sub(r'nonce="[^"]*"', 'nonce="NONCE"', head)
+    head = re.sub(r'tag=[^;,\s]+', 'tag=TAG', head)
+    print(head.replace('\r\n', '\n'))
+    return code
 
 def requests(port, seconds):
     """The SIP requests arriving on 127.0.0.1:PORT for SECONDS: (socket, source, head lines, body)."""
@@ -145,7 +220,14 @@ def main():
             if lines[0].startswith('MESSAGE'):
                 print('GOT', body, flush=True)
         return 0
-    ua = UA(pos[1], int(opt.get('port', 0)))
+    ua = UA(pos[1], int(opt.get('port', 0)), opt.get('bind', '127.0.0.1'))
+    if cmd == 'guess':
+        out = open(opt['responses'], 'a') if 'responses' in opt else None
+        guess(ua, pos[2], int(pos[3]), float(opt.get('rate', 20)), out)
+        return 0
+    if cmd == 'probe':
+        probe(ua, pos[2], pos[3], opt.get('user'), opt.get('password', ''), opt.get('nonce'))
+        return 0
     if cmd == 'register':
         user, pw, cport = pos[2], pos[3], pos[4]
         ua.from_uri = f'sip:{user}@{ua.domain}'

@@ -16,6 +16,7 @@ class ChanSipTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(digest_wrong_password_refused);
     CPPUNIT_TEST(digest_replay_refused);
     CPPUNIT_TEST(digest_forged_and_stale_nonces);
+    CPPUNIT_TEST(digest_unknown_user_answers_like_a_known_one);
     CPPUNIT_TEST(location_same_terminal_replaces);
     CPPUNIT_TEST(location_several_terminals_and_limit);
     CPPUNIT_TEST(location_expiry_and_remove);
@@ -99,6 +100,32 @@ public:
         std::string n = a.make_nonce(1000);
         CPPUNIT_ASSERT(a.verify(answer(a, "MD5", "1000", "pw1000", n, "00000001"), "REGISTER",
                                 creds("1000", "vce", "pw1000"), 1400) == DigestVerdict::Stale);
+    }
+    // No enumeration: for each kind of answer, the verdict for a user name with no account is
+    // the one a wrong password of an existing account gets.
+    void digest_unknown_user_answers_like_a_known_one() {
+        DigestAuth a("vce", "secret", 300), other("vce", "another secret", 300);
+        const std::string n = a.make_nonce(1000), forged = other.make_nonce(1000);
+        const struct {
+            std::string nonce, algorithm, password;
+            int64_t at;
+        } rows[] = {{n, "MD5", "guess", 1001},        {n, "SHA-256", "guess", 1001},
+                    {forged, "MD5", "guess", 1001},   {n, "MD5", "guess", 1400},
+                    {n, "MD5", "pw1000", 1001},       {"short", "MD5", "guess", 1001},
+                    {n, "SHA-512-256", "guess", 1001}};
+        int nc = 1;
+        for (const auto &r : rows) {
+            char ncs[9];
+            std::snprintf(ncs, sizeof ncs, "%08x", nc++);
+            DigestResponse known = answer(a, r.algorithm, "1000", "wrong", r.nonce, ncs);
+            DigestResponse unknown = answer(a, r.algorithm, "9999", r.password, r.nonce, ncs);
+            const std::string what = r.nonce.substr(0, 8) + " " + r.algorithm + " " + r.password;
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                what,
+                std::string(
+                    to_string(a.verify(known, "REGISTER", creds("1000", "vce", "pw1000"), r.at))),
+                std::string(to_string(a.verify_unknown(unknown, "REGISTER", r.at))));
+        }
     }
     static Binding base(const std::string &aor, const std::string &received) {
         Binding b;
