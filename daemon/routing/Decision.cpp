@@ -28,6 +28,7 @@ std::map<std::string, std::string> Decision::variables() const {
         {"ROUTE_TARGET", target},
         {"ROUTE_CLASS", class_name(cls)},
         {"ROUTE_PSTN", pstn_fallback},
+        {"ROUTE_PSTN_NUMBER", pstn_number},
         {"ROUTE_CAUSE", cause},
         {"ROUTE_STATUS", sip_status ? std::to_string(sip_status) : std::string()},
         {"ROUTE_REASON", reason},

@@ -26,6 +26,7 @@ struct Decision {
     // A PSTN route for the member's contactable number or the dialled PSTN number, to try
     // when the target does not answer; empty if none.
     std::string pstn_fallback;
+    std::string pstn_number;  // the E.164 number that PSTN route dials ("+82262006200")
     // When nothing fits: a token ("unassigned", "incomplete", "unknown-alias", "no-branch",
     // "no-route", "forbidden", "unavailable", "invalid") and a sentence for a person.
     std::string cause;
@@ -36,8 +37,8 @@ struct Decision {
     double rate = -1;       // per-minute rate for PSTN and carrier calls; -1 when none
 
     bool ok() const { return sip_status == 0; }
-    // ROUTE_TARGET, ROUTE_CLASS, ROUTE_PSTN, ROUTE_CAUSE, ROUTE_STATUS, ROUTE_REASON,
-    // ROUTE_NUMBER, ROUTE_ALIAS: the channel variables the dialplan uses.
+    // ROUTE_TARGET, ROUTE_CLASS, ROUTE_PSTN, ROUTE_PSTN_NUMBER, ROUTE_CAUSE, ROUTE_STATUS,
+    // ROUTE_REASON, ROUTE_NUMBER, ROUTE_ALIAS: the channel variables the dialplan uses.
     std::map<std::string, std::string> variables() const;
 };
 

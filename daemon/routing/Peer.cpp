@@ -39,7 +39,7 @@ Reach reach_needed(RouteClass cls) {
 }
 
 bool limit_to_reach(Decision &d, Reach r) {
-    if (r != Reach::Pstn) d.pstn_fallback.clear();
+    if (r != Reach::Pstn) d.pstn_fallback.clear(), d.pstn_number.clear();
     if (!d.ok() || reach_needed(d.cls) <= r) return false;
     const char *what = r == Reach::Own ? "our own numbers" : "our own and other carriers' numbers";
     d.reason = std::string("calls from here may reach ") + what + ", not " +

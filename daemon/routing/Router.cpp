@@ -11,6 +11,7 @@ void reset(Decision &d) {
     d.cls = RouteClass::None;
     d.target.clear();
     d.pstn_fallback.clear();
+    d.pstn_number.clear();
     d.cause.clear();
     d.reason.clear();
     d.sip_status = 0;
@@ -71,7 +72,8 @@ void Router::route(const Snapshot &snap, std::string_view dialled, std::string_v
         out.canonical.assign(dialled);
         sip_target(out.target, snap.account_name(acc), {});
         std::string_view contact = snap.contact(snap.account(acc).contact);
-        if (!contact.empty()) pstn_route(snap, contact, out.pstn_fallback, nullptr);
+        if (!contact.empty() && pstn_route(snap, contact, out.pstn_fallback, nullptr))
+            out.pstn_number = std::string(contact);
         if (trace)
             trace->add("is account " + q(snap.account_name(acc)) +
                        ": its registered phones, target " + out.target +
@@ -234,7 +236,8 @@ void Router::route_number(const Snapshot &snap, const numplan::Number &n,
             }
             out.cls = RouteClass::Carrier;
             sip_target(out.target, c->host, n.e164);
-            pstn_route(snap, n.e164, out.pstn_fallback, nullptr);
+            if (pstn_route(snap, n.e164, out.pstn_fallback, nullptr))
+                out.pstn_number = std::string(n.e164);
             if (trace)
                 trace->add(
                     "carrier " + q(c->name) + " owns the range: target " + out.target +
@@ -263,7 +266,8 @@ void Router::route_owned(const Snapshot &snap, const Snapshot::Owned &rec, std::
     if (centre && !centre->self) {
         out.cls = RouteClass::RemoteCentre;
         sip_target(out.target, centre->host, key);
-        if (!contact.empty()) pstn_route(snap, contact, out.pstn_fallback, nullptr);
+        if (!contact.empty() && pstn_route(snap, contact, out.pstn_fallback, nullptr))
+            out.pstn_number = std::string(contact);
         if (trace)
             trace->add("country " + std::string(country) + " is served by centre " +
                        q(centre->name) + ": target " + out.target +
@@ -273,7 +277,8 @@ void Router::route_owned(const Snapshot &snap, const Snapshot::Owned &rec, std::
     if (rec.account != Snapshot::none) {
         out.cls = here;
         sip_target(out.target, snap.account_name(rec.account), {});
-        if (!contact.empty()) pstn_route(snap, contact, out.pstn_fallback, nullptr);
+        if (!contact.empty() && pstn_route(snap, contact, out.pstn_fallback, nullptr))
+            out.pstn_number = std::string(contact);
         if (trace)
             trace->add("served here by account " + q(snap.account_name(rec.account)) + ": target " +
                        out.target +
@@ -283,6 +288,7 @@ void Router::route_owned(const Snapshot &snap, const Snapshot::Owned &rec, std::
     if (!contact.empty() && pstn_route(snap, contact, out.target, trace)) {
         out.cls = RouteClass::Pstn;
         out.pstn_fallback = out.target;
+        out.pstn_number = std::string(contact);
         if (trace)
             trace->add("no account for " + std::string(key) + ": its contactable number " +
                        std::string(contact) + " via " + out.target);
@@ -311,6 +317,7 @@ void Router::route_pstn(const Snapshot &snap, std::string_view e164, std::string
     // takes it.
     out.cls = RouteClass::Pstn;
     out.pstn_fallback = out.target;
+    out.pstn_number = std::string(e164);
     if (trace)
         trace->add("PSTN number of country " + std::string(country) + ": target " + out.target);
 }

@@ -100,6 +100,12 @@ void CallSession::dial(const DialArgs &d) {
     cdr_.route = d.text;
     cdr_.cls = driver_->get("ROUTE_CLASS");
     cdr_.routed_to = driver_->get("ROUTE_NUMBER");
+    // The PSTN fallback of a call to a member is a PSTN call, and is rated as one.
+    const std::string pstn = driver_->get("ROUTE_PSTN");
+    if (!pstn.empty() && d.text == pstn && pstn != driver_->get("ROUTE_TARGET")) {
+        cdr_.cls = "pstn";
+        cdr_.routed_to = driver_->get("ROUTE_PSTN_NUMBER");
+    }
     cdr_.begin(e_.now_precise());
     int64_t t = e_.now();
     for (const std::string &one : d.targets) {

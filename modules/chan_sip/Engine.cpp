@@ -667,14 +667,10 @@ void Engine::close_cdr(CallRecord &l, const std::string &outcome, int sip_status
                    ts(l.ring),    ts(l.answered),
                    ts(l.ended),   std::to_string(billable),
                    l.disposition, l.status ? SqlParam(std::to_string(l.status)) : SqlParam()};
+    // Written and rated in one transaction (sql/013_cdr_record.sql).
     persist_async(
-        {"INSERT INTO cdrs (call_id, leg, caller, dialled, routed_to, class, route, started_at, "
-         "ring_at, "
-         "answered_at, ended_at, billable_seconds, disposition, sip_status) VALUES ($1, $2, $3, "
-         "$4, $5, $6, "
-         "$7, to_timestamp($8), to_timestamp($9), to_timestamp($10), to_timestamp($11), $12, $13, "
-         "$14) "
-         "ON CONFLICT (call_id, leg) DO NOTHING",
+        {"SELECT cdr_record($1, $2::int, $3, $4, $5, $6, $7, $8::float8, $9::float8, $10::float8, "
+         "$11::float8, $12::int, $13, $14::int)",
          std::move(p)});
 }
 

@@ -61,7 +61,7 @@ for n in "$PSTN" "$VOIP"; do
 done
 check "(t2) from the PSTN: the other trunk was not dialled" sh -c "! grep -q 'ch2: dialled' '$T/transit-$PSTN.log' '$T/transit-$VOIP.log'"
 check_eq "(t3) from the PSTN to another carrier: nothing reached the carrier" 0 "$(grep -c '^GOT INVITE' "$T/carrier.log")"
-"$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers "$PSTN=tone" --seconds 600 >"$T/pstn.log" 2>&1 &
+"$SIM" sim --span "$T/pstn.sock" --channels 2 --numbers "$PSTN=tone,01098765432=tone" --seconds 600 >"$T/pstn.log" 2>&1 &
 scenario_bg $!
 spans_up
 $FRAUD uas "$SRV" 127.0.0.32:55736 "$KIM" demo-pass-kim 600 >"$T/kim.log" 2>&1 &
@@ -138,6 +138,16 @@ before=$(pstn_calls)
 check_match "Kim's own phone with her password reaches the PSTN" "^200$" \
     "$(send "$MEMBER" "sip:$PSTN@$SRV" --from "sip:$KIM@$SRV" --user "$KIM" --password demo-pass-kim --hold 1)"
 check "and the simulator was dialled again" wait_for 5 sh -c "[ \$(grep -c dialled '$T/pstn.log') -gt $before ]"
+
+# Rated as it is written (cdr_record, cdr_rate's rules), at its real destination.
+check_match "Kim's PSTN call is rated when its CDR is written (Korea fixed, 1 min at 0.02)" "^pstn\|\+82212345678\|0\.0200$" \
+    "$(wait_for 5 true; psql -X -At -d vce -c "SELECT class, routed_to, cost FROM cdrs WHERE route LIKE 'TDM/%' AND caller = '$KIM' ORDER BY id DESC LIMIT 1")"
+LEE=$(psql -X -At -d vce -c "SELECT n.canonical FROM numbers n JOIN members m ON m.id = n.member_id WHERE m.email = 'jh.lee@example.org' LIMIT 1")
+check_match "Kim calls Lee, who is not registered: his mobile answers (PSTN fallback)" "^200$" \
+    "$(send "$MEMBER" "sip:$LEE@$SRV" --from "sip:$KIM@$SRV" --user "$KIM" --password demo-pass-kim --hold 2)"
+sleep 1
+check_match "the fallback leg is rated as the PSTN call it was (Korea mobile: a first 30 s at 0.06/min)" "^2\|pstn\|\+821098765432\|0\.0300$" \
+    "$(psql -X -At -d vce -c "SELECT leg, class, routed_to, cost FROM cdrs WHERE dialled = '$LEE' ORDER BY leg DESC LIMIT 1")"
 
 # Limits: the box peer may hold one call, the carrier peer start one call a second.
 psql -X -q -d vce -c "SELECT peer_set('t-box', 'box', '$BOXPEER', max_channels => 1); SELECT peer_set('t-carrier', 'carrier', '$CARRIERPEER', reach => 'carriers', max_cps => 1)" >/dev/null

@@ -85,7 +85,7 @@ public:
         done(r);
     }
     WriteAdmission write(const std::string &sql, SqlParams params, CommitCallback done) override {
-        if (sql.find("INSERT INTO cdrs") != std::string::npos) {
+        if (sql.find("cdr_record(") != std::string::npos) {
             std::lock_guard<std::mutex> l(m_);
             rows_.push_back(params);
         }
