@@ -154,9 +154,9 @@ check_match "the fallback leg is rated as the PSTN call it was (Korea mobile: a 
 psql -X -q -d vce -c "SELECT peer_set('t-box', 'box', '$BOXPEER', max_channels => 1); SELECT peer_set('t-carrier', 'carrier', '$CARRIERPEER', reach => 'carriers', max_cps => 0.2)" >/dev/null
 ctl route reload >/dev/null
 check_match "route show peers: the limits" "t-box .* 1 channels" "$(ctl route show peers)"
-send "$BOXPEER" "sip:$KIM@$SRV" --hold 3 >"$T/held.log" &
+send "$BOXPEER" "sip:$KIM@$SRV" --hold 6 >"$T/held.log" &
 held=$!
-sleep 1
+sleep 2
 check_match "a second call of the one-channel box peer: 503" "^503$" "$(send "$BOXPEER" "sip:$KIM@$SRV")"
 wait "$held"
 check_match "the held call was answered" "^200$" "$(cat "$T/held.log")"
