@@ -27,10 +27,8 @@ Reach reach_needed(RouteClass cls);
 // "not-permitted", a sentence naming what the caller may reach), and a caller without the
 // PSTN gets no PSTN fallback. Returns true when it refused.
 bool limit_to_reach(Decision &d, Reach r);
-// The channel variable every technology sets to the caller's reach (see CallDriver.h).
-constexpr const char *kReachVar = "CALL_REACH";
-// The channel's reach from that variable; a channel that did not set it reaches only our
-// own numbers (nothing reaches a trunk by accident).
+// The channel's reach from its CALL_REACH variable (vce/CallDriver.h channel_vars::kReach); a
+// channel that did not set it reaches only our own numbers (nothing reaches a trunk by accident).
 Reach reach_of_variable(std::string_view value);
 
 struct Peer {

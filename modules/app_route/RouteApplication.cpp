@@ -14,7 +14,7 @@ dialplan::Application route_application(RouteFunction route) {
         const std::string caller = args.size() > 1 ? args[1] : exec.get(channel_vars::kCallerNum);
         routing::Decision d = route(number, caller);
         // What the caller may reach (its channel says; a peer's reach, all for a member).
-        routing::limit_to_reach(d, routing::reach_of_variable(exec.get(routing::kReachVar)));
+        routing::limit_to_reach(d, routing::reach_of_variable(exec.get(channel_vars::kReach)));
         for (const auto &[name, value] : d.variables()) exec.set(name, value);
         return dialplan::AppResult::next();
     };

@@ -44,7 +44,7 @@ CallSession::CallSession(Engine &e, uint64_t id, nta_incoming_t *irq, sip_t cons
         *e_.dialplan(), std::move(context), dialled_, who, "SIP", "SIP/" + call_id,
         e_.config().dial_timeout,
         std::map<std::string, std::string>{{"CALLID", call_id},
-                                           {routing::kReachVar, routing::reach_name(reach)}});
+                                           {channel_vars::kReach, routing::reach_name(reach)}});
     cdr_.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : "";
     cdr_.caller = caller_;
     cdr_.dialled = dialled_;
@@ -74,7 +74,7 @@ void CallSession::step() {
         log::security("not_permitted", source_ip_, source_port_,
                       "peer=" + printable(peer_.empty() ? "-" : peer_) +
                           " caller=" + printable(caller_) + " dialled=" + printable(dialled_) +
-                          " reach=" + driver_->get(routing::kReachVar));
+                          " reach=" + driver_->get(channel_vars::kReach));
     if (!answered_ && !irq_.answered()) {
         if (st.hangup_status) {
             respond(st.hangup_status, nullptr);
@@ -130,7 +130,8 @@ void CallSession::dial(const DialArgs &d) {
         } else {
             // SIP/<host:port>/<user>: a peer centre, a carrier or a SIP trunk.
             std::string host = res.substr(0, slash), user = res.substr(slash + 1);
-            if (!e_.may_send_to(host, routing::reach_of_variable(driver_->get(routing::kReachVar)),
+            if (!e_.may_send_to(host,
+                                routing::reach_of_variable(driver_->get(channel_vars::kReach)),
                                 cdr_.call_id))
                 continue;
             add_fork("sip:" + user + "@" + host, "", one);
@@ -307,7 +308,7 @@ bool CallSession::start_gateway(const std::string &tech, const std::string &reso
     req.resource = resource;
     req.caller = caller_;
     req.timeout_seconds = timeout;
-    req.reach = routing::reach_of_variable(driver_->get(routing::kReachVar));
+    req.reach = routing::reach_of_variable(driver_->get(channel_vars::kReach));
     sip_t *s = sip_object(request_.get());
     if (s->sip_payload && s->sip_content_type && s->sip_content_type->c_type &&
         strcasecmp(s->sip_content_type->c_type, "application/sdp") == 0)

@@ -26,7 +26,7 @@ void TdmEngine::start_call(Line &l, const std::string &exten) {
             {"TDM_SIGNALLING", l.cfg.role == dsp::ChannelRole::Fxs ? "fxs" : "fxo"},
             // A phone's user may call the PSTN; a call from the PSTN reaches our numbers only
             // (never back out to the PSTN or another carrier: toll fraud).
-            {routing::kReachVar,
+            {channel_vars::kReach,
              routing::reach_name(l.cfg.role == dsp::ChannelRole::Fxs ? routing::Reach::Pstn
                                                                      : routing::Reach::Own)}});
     l.overlap.reset();
@@ -103,7 +103,7 @@ void TdmEngine::start_dial(Line &l, const DialArgs &dial) {
     req.caller = l.driver->get(channel_vars::kCallerNum);
     req.caller_name = l.driver->get(channel_vars::kCallerName);
     req.timeout_seconds = timeout;
-    req.reach = routing::reach_of_variable(l.driver->get(routing::kReachVar));
+    req.reach = routing::reach_of_variable(l.driver->get(channel_vars::kReach));
     VCE_LOG_NOTICE("chan_tdm: %s: Dial(%s,%d)", l.name.c_str(), target.c_str(), timeout);
     l.peer = target;
     if (tech == "TDM") {

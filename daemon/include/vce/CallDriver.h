@@ -26,6 +26,8 @@ constexpr const char *kTechnology = "CHANNEL_TECH";   // "SIP", "TDM"
 constexpr const char *kDialStatus =
     "DIALSTATUS";  // ANSWER, BUSY, NOANSWER, CHANUNAVAIL, CONGESTION, CANCEL
 constexpr const char *kDialSipStatus = "DIALSIPSTATUS";
+// What the caller may reach: own, carriers or pstn (routing/Peer.h); unset means own.
+constexpr const char *kReach = "CALL_REACH";
 }  // namespace channel_vars
 
 // Dial(T1&T2&...,timeout[,options]): the targets in order; a missing, bad or non-positive
