@@ -9,6 +9,7 @@ namespace vce::sip {
 
 struct CallRecord {
     std::string call_id, caller, dialled, routed_to, cls, route, disposition;
+    std::string payer;  // the account charged for the leg (an authenticated member); "" none
     int leg = 1, status = 0;
     double started = 0, ring = 0, answered = 0, ended = 0;  // unix seconds, 0 = did not happen
 

@@ -78,6 +78,10 @@ void CallSession::step() {
     if (!answered_ && !irq_.answered()) {
         if (st.hangup_status) {
             respond(st.hangup_status, nullptr);
+        } else if (credit_refusal_ && !forks_.has_best_response()) {
+            const std::string warning = "399 vce \"" + credit_reason_ + "\"";
+            irq_.reply(credit_refusal_, credit_refusal_ == 402 ? "Payment Required" : nullptr,
+                       SIPTAG_WARNING_STR(warning.c_str()), TAG_END());
         } else if (forks_.has_best_response()) {
             MsgRef m = forks_.take_best_response();
             sip_via_remove(m.get(), sip_object(m.get()));
@@ -93,7 +97,6 @@ void CallSession::step() {
 }
 
 void CallSession::dial(const DialArgs &d) {
-    const int timeout = d.timeout_seconds;
     forks_.clear();
     ++legs_;
     cdr_.leg = legs_;
@@ -107,6 +110,68 @@ void CallSession::dial(const DialArgs &d) {
         cdr_.routed_to = driver_->get("ROUTE_PSTN_NUMBER");
     }
     cdr_.begin(e_.now_precise());
+    grant_ = CreditGrant();
+    credit_refusal_ = 0;
+    if (needs_credit()) return authorize(d);
+    place_legs(d);
+}
+
+// PSTN and other carriers' numbers cost money; our own numbers do not.
+bool CallSession::needs_credit() const {
+    return !cdr_.payer.empty() && (cdr_.cls == "pstn" || cdr_.cls == "carrier");
+}
+
+void CallSession::authorize(const DialArgs &d) {
+    Engine *e = &e_;
+    const uint64_t id = id_;
+    const std::string call_id = cdr_.call_id;
+    const int leg = cdr_.leg;
+    e_.query(
+        "SELECT verdict, reason, seconds::text, final::text FROM call_authorize($1, $2::int, "
+        "$3, $4, $5::int)",
+        {call_id, std::to_string(leg), cdr_.payer, cdr_.routed_to,
+         std::to_string(e_.config().credit_quota)},
+        [e, id, call_id, leg, d](SqlResult r) {
+            auto it = e->sessions_.find(id);
+            if (it != e->sessions_.end() && it->second->cdr_.leg == leg && !it->second->finished_)
+                return it->second->authorized(d, r);
+            // The call ended while we asked: what was reserved for it is freed.
+            e->persist_async({"SELECT call_release($1, $2::int)", {call_id, std::to_string(leg)}});
+        });
+}
+
+void CallSession::authorized(const DialArgs &d, const SqlResult &r) {
+    auto col = [&r](size_t i) {
+        return r.rows.size() == 1 && i < r.rows[0].size() && r.rows[0][i] ? *r.rows[0][i]
+                                                                          : std::string();
+    };
+    std::string refusal;
+    if (r.ok && r.rows.size() == 1) {
+        grant_ = CreditGrant::from_row(col(0), col(1), col(2), col(3), refusal);
+    } else if (e_.config().credit_outage_allow) {
+        VCE_LOG_WARNING("SIP: call %s from %s to %s dialled without a credit check: %s",
+                        printable(cdr_.call_id).c_str(), printable(cdr_.payer).c_str(),
+                        printable(cdr_.routed_to).c_str(),
+                        r.ok ? "no answer row" : r.error.c_str());
+    } else {
+        refusal = "billing-unavailable";
+    }
+    if (refusal.empty()) return place_legs(d);
+    const bool money = refusal == "insufficient-balance";
+    credit_refusal_ = money ? 402 : refusal == "billing-unavailable" ? 503 : 403;
+    credit_reason_ = money ? "the balance does not pay for a call to this destination"
+                     : credit_refusal_ == 503 ? "the call cannot be authorised now"
+                                              : "calls to this destination have no price";
+    VCE_LOG_INFO("SIP: call %s from %s to %s refused: %s", printable(cdr_.call_id).c_str(),
+                 printable(cdr_.payer).c_str(), printable(cdr_.routed_to).c_str(), refusal.c_str());
+    e_.close_cdr(cdr_, "CONGESTION", credit_refusal_);
+    forks_.set_best(credit_refusal_);
+    driver_->dial_done("CONGESTION", credit_refusal_);
+    step();
+}
+
+void CallSession::place_legs(const DialArgs &d) {
+    const int timeout = d.timeout_seconds;
     int64_t t = e_.now();
     for (const std::string &one : d.targets) {
         const DialTarget target = split_dial_target(one);
@@ -201,6 +266,7 @@ bool CallSession::add_fork(const std::string &request_uri, const std::string &ne
     f->call = this;
     f->target = target;
     f->natted = natted;
+    f->hop = next_hop;
     f->hosts = {uri_host(request_uri)};
     if (!next_hop.empty()) f->hosts.push_back(uri_host(next_hop));
     f->tx.reset(nta_outgoing_mcreate(
@@ -235,7 +301,17 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
             // The caller's ACK and BYE go to the callee's Contact: its public address.
             forward_response(f, f.natted);
             cdr_.answer(e_.now_precise(), status);
-            e_.await_bye(cdr_, dialog_hosts(f, sip), std::move(channel_));
+            ProxiedDialog dialog;
+            if (grant_.metered && !dialog.build(
+                                      sip_object(request_.get()), sip,
+                                      [this](const url_t *u) { return e_.is_self(u); },
+                                      nat_source_.empty() ? "" : "sip:" + nat_source_, f.hop))
+                VCE_LOG_WARNING(
+                    "SIP: call %s: the answer lacks a dialog to end; at the end of "
+                    "its paid time only its CDR is closed",
+                    printable(cdr_.call_id).c_str());
+            e_.await_bye(cdr_, dialog_hosts(f, sip), std::move(channel_), std::move(dialog),
+                         grant_);
             cancel_forks();
             dial_finished("ANSWER");
         }
@@ -353,6 +429,7 @@ void CallSession::gateway_event(const DialEvent &ev) {
             g.handle = gw_handle_;
             g.cdr = cdr_;
             g.channel = std::move(channel_);
+            g.credit = e_.watch_credit(cdr_, grant_);
             gw_tech_ = nullptr;  // the engine owns the leg from now on
             e_.gateway_answered(id_, cdr_.call_id, std::move(g));
             dial_finished("ANSWER");

@@ -37,6 +37,9 @@ public:
     }
     // The peer's channel this call holds until it ends (handed on with the answered call).
     void hold_channel(PeerChannel c) { channel_ = std::move(c); }
+    // The authenticated member's account: its billable legs are authorised against its
+    // balance before they are dialled (sql/015_balances.sql) and charged to it.
+    void set_payer(std::string account) { cdr_.payer = std::move(account); }
     // The caller is a trusted box in redirect mode: Dial(SIP/<account>) answers 302 with the
     // account's contacts instead of calling them.
     void redirect_mode() { redirect_ = true; }
@@ -50,6 +53,7 @@ private:
         std::string target;
         bool natted = false;  // a binding behind NAT (over UDP): fix its answers' Contact
         std::vector<std::string> hosts;  // its Request-URI's and next hop's (uri_host)
+        std::string hop;                 // its next hop ("" = by its Request-URI)
     };
     static int on_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip);
     static int on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq, sip_t const *sip);
@@ -57,6 +61,11 @@ private:
 
     void step();
     void dial(const DialArgs &d);
+    void place_legs(const DialArgs &d);  // dial() once the leg may be dialled
+    // A billable leg of a metered member: call_authorize first, then place_legs or refuse.
+    bool needs_credit() const;
+    void authorize(const DialArgs &d);
+    void authorized(const DialArgs &d, const SqlResult &r);
     std::vector<std::string> dialog_hosts(const Fork &f, sip_t const *answer) const;
     bool redirect(const std::string &account);  // 302 with its contacts; false: none
     bool add_fork(const std::string &request_uri, const std::string &next_hop,
@@ -82,6 +91,9 @@ private:
     bool dialling_ = false, answered_ = false, cancelled_ = false, finished_ = false;
     bool redirect_ = false;
     int legs_ = 0;
+    CreditGrant grant_;          // the leg being dialled: its paid call time
+    int credit_refusal_ = 0;     // 402/503 when the last leg was refused for its cost
+    std::string credit_reason_;  // why, for the Warning header
     // A leg on another technology (Dial(TDM/...)): we answer the caller ourselves with
     // that technology's media (this box terminates the call).
     bool start_gateway(const std::string &tech, const std::string &resource, int timeout);

@@ -11,6 +11,8 @@
 #include <sofia-sip/tport_tag.h>
 #include <sys/time.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <sstream>
@@ -128,6 +130,7 @@ void Engine::stop() {
         relays_.clear();
         deliveries_.clear();
         closing_.clear();
+        answered_.clear();  // their timers go with the loop
         for (auto &[call_id, g] : gateway_) g.tech->hangup(g.handle);
         gateway_.clear();
         if (timer_) su_timer_destroy(timer_);
@@ -577,8 +580,119 @@ void Engine::post_gateway_event(uint64_t session, DialEvent ev) {
     });
 }
 
-void Engine::await_bye(const CallRecord &leg, std::vector<std::string> hosts, PeerChannel channel) {
-    answered_[leg.call_id] = AnsweredCall{leg, std::move(hosts), std::move(channel)};
+void Engine::await_bye(const CallRecord &leg, std::vector<std::string> hosts, PeerChannel channel,
+                       ProxiedDialog dialog, CreditGrant grant) {
+    AnsweredCall &a = answered_[leg.call_id];
+    a = AnsweredCall{leg, std::move(hosts), std::move(channel), std::move(dialog), nullptr};
+    a.credit = watch_credit(leg, grant);
+}
+
+std::unique_ptr<CreditWatch> Engine::watch_credit(const CallRecord &leg, const CreditGrant &grant) {
+    if (!grant.metered) return nullptr;
+    auto w = std::make_unique<CreditWatch>();
+    w->engine = this;
+    w->call_id = leg.call_id;
+    w->leg = leg.leg;
+    w->answered = leg.answered > 0 ? leg.answered : now_precise();
+    w->grant = grant;
+    arm_credit(*w);
+    return w;
+}
+
+CreditWatch *Engine::credit_of(const std::string &call_id) {
+    auto a = answered_.find(call_id);
+    if (a != answered_.end()) return a->second.credit.get();
+    auto g = gateway_.find(call_id);
+    if (g != gateway_.end()) return g->second.credit.get();
+    return nullptr;
+}
+
+void Engine::arm_credit(CreditWatch &w) {
+    const CreditStep step = credit_next_step(w.answered, w.grant);
+    const long ms = std::max(0L, static_cast<long>((step.at - now_precise()) * 1000));
+    if (!w.timer.set(root(), ms, &Engine::on_credit_timer, &w))
+        VCE_LOG_ERROR("SIP: call %s: no timer for its paid call time",
+                      printable(w.call_id).c_str());
+}
+
+void Engine::on_credit_timer(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg) {
+    auto *w = reinterpret_cast<CreditWatch *>(arg);
+    w->engine->credit_due(*w);
+}
+
+void Engine::credit_due(CreditWatch &w) {
+    w.timer.reset();
+    if (credit_next_step(w.answered, w.grant).kind == CreditStep::Cut)
+        return end_unpaid_call(w.call_id);
+    if (w.asking) return;
+    w.asking = true;
+    const std::string call_id = w.call_id;
+    const int leg = w.leg;
+    query("SELECT seconds, final FROM call_extend($1, $2::int, $3::int)",
+          {call_id, std::to_string(leg), std::to_string(cfg_.credit_quota)},
+          [this, call_id, leg](SqlResult r) {
+              CreditWatch *w = credit_of(call_id);
+              if (!w || w->leg != leg) return;  // the call ended meanwhile
+              w->asking = false;
+              if (r.ok && !r.rows.empty() && r.rows[0].size() == 2 && r.rows[0][0]) {
+                  w->grant.seconds = std::max(w->grant.seconds, std::atoi(r.rows[0][0]->c_str()));
+                  w->grant.final = r.rows[0][1].value_or("t") != "f";
+              } else {
+                  // Without an answer the call ends where its paid time does.
+                  VCE_LOG_WARNING("SIP: call %s: cannot extend its paid call time: %s",
+                                  printable(call_id).c_str(), r.ok ? "no row" : r.error.c_str());
+                  w->grant.final = true;
+              }
+              arm_credit(*w);
+          });
+}
+
+void Engine::end_unpaid_call(const std::string &call_id) {
+    auto g = gateway_.find(call_id);
+    if (g != gateway_.end()) {
+        VCE_LOG_NOTICE("SIP: call %s: paid call time is over (%d s): hanging up",
+                       printable(call_id).c_str(),
+                       g->second.credit ? g->second.credit->grant.seconds : 0);
+        g->second.tech->hangup(g->second.handle);
+        return end_gateway_from_far_end(call_id);
+    }
+    auto it = answered_.find(call_id);
+    if (it == answered_.end()) return;
+    AnsweredCall a = std::move(it->second);
+    answered_.erase(it);
+    VCE_LOG_NOTICE("SIP: call %s: paid call time is over (%d s): ending it",
+                   printable(call_id).c_str(), a.credit ? a.credit->grant.seconds : 0);
+    close_cdr(a.cdr);
+    const ProxiedDialog &d = a.dialog;
+    if (d.empty()) return;
+    // Each party gets a BYE as if from the other one, after the highest CSeq it has seen.
+    send_bye(d.callee, d.caller_from, d.callee_to, d.caller_cseq + 1, d.call_id);
+    send_bye(d.caller, d.callee_to, d.caller_from, d.callee_cseq + 1, d.call_id);
+}
+
+void Engine::send_bye(const ProxiedDialog::Party &to, const std::string &from,
+                      const std::string &to_hdr, uint32_t cseq, const std::string &call_id) {
+    std::string routes;
+    for (const std::string &r : to.routes) routes += (routes.empty() ? "" : ", ") + r;
+    // Where it goes first: the NAT's address, else the first proxy, else the target.
+    std::string first = !to.hop.empty() ? to.hop : !to.routes.empty() ? to.routes.front() : "";
+    if (first.size() > 2 && first.front() == '<') first = first.substr(1, first.size() - 2);
+    const std::string cs = std::to_string(cseq) + " BYE";
+    OutgoingTx bye(nta_outgoing_tcreate(
+        leg_, &Engine::on_closing_response, reinterpret_cast<nta_outgoing_magic_t *>(this),
+        first.empty() ? nullptr : URL_STRING_MAKE(first.c_str()), SIP_METHOD_BYE,
+        URL_STRING_MAKE(to.target.c_str()), SIPTAG_FROM_STR(from.c_str()),
+        SIPTAG_TO_STR(to_hdr.c_str()), SIPTAG_CALL_ID_STR(call_id.c_str()),
+        SIPTAG_CSEQ_STR(cs.c_str()), SIPTAG_MAX_FORWARDS_STR("70"),
+        TAG_IF(!routes.empty(), SIPTAG_ROUTE_STR(routes.c_str())),
+        SIPTAG_REASON_STR("Q.850;cause=16;text=\"paid call time is over\""), TAG_END()));
+    if (!bye) {
+        VCE_LOG_WARNING("SIP: call %s: cannot send BYE to %s", printable(call_id).c_str(),
+                        printable(to.target).c_str());
+        return;
+    }
+    nta_outgoing_t *orq = bye.get();
+    closing_[orq] = Closing{Dialog(), std::move(bye)};
 }
 
 bool Engine::in_dialog_allowed(const std::string &call_id, const std::string &host,
@@ -660,17 +774,26 @@ void Engine::close_cdr(CallRecord &l, const std::string &outcome, int sip_status
         return t > 0 ? SqlParam(std::to_string(t)) : std::nullopt;
     };
     const long billable = l.billable_seconds();
-    SqlParams p = {l.call_id,     std::to_string(l.leg),
-                   l.caller,      l.dialled,
-                   l.routed_to,   l.cls,
-                   l.route,       ts(l.started),
-                   ts(l.ring),    ts(l.answered),
-                   ts(l.ended),   std::to_string(billable),
-                   l.disposition, l.status ? SqlParam(std::to_string(l.status)) : SqlParam()};
-    // Written and rated in one transaction (sql/013_cdr_record.sql).
+    SqlParams p = {l.call_id,
+                   std::to_string(l.leg),
+                   l.caller,
+                   l.dialled,
+                   l.routed_to,
+                   l.cls,
+                   l.route,
+                   ts(l.started),
+                   ts(l.ring),
+                   ts(l.answered),
+                   ts(l.ended),
+                   std::to_string(billable),
+                   l.disposition,
+                   l.status ? SqlParam(std::to_string(l.status)) : SqlParam(),
+                   l.payer.empty() ? SqlParam() : SqlParam(l.payer)};
+    // Written, rated, charged to the payer and its reservation freed in one transaction
+    // (sql/013_cdr_record.sql, sql/015_balances.sql).
     persist_async(
         {"SELECT cdr_record($1, $2::int, $3, $4, $5, $6, $7, $8::float8, $9::float8, $10::float8, "
-         "$11::float8, $12::int, $13, $14::int)",
+         "$11::float8, $12::int, $13, $14::int, $15)",
          std::move(p)});
 }
 

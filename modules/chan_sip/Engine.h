@@ -17,12 +17,15 @@
 #include <vector>
 
 #include "AuthFailureGuard.h"
+#include "CallCredit.h"
 #include "CallRecord.h"
+#include "CreditWatch.h"
 #include "Dialog.h"
 #include "DigestAuth.h"
 #include "FloodGuard.h"
 #include "GatewayCall.h"
 #include "Location.h"
+#include "ProxiedDialog.h"
 #include "SharedSipState.h"
 #include "SipConfig.h"
 #include "SipLoop.h"
@@ -174,7 +177,12 @@ public:
     // An answered proxied leg: its CDR is written when the BYE has been relayed.
     // `hosts`: where the dialog's parties are (their Contacts, next hops and sources, as
     // uri_host gives them): in-dialog requests are relayed there and nowhere else.
-    void await_bye(const CallRecord &leg, std::vector<std::string> hosts, PeerChannel channel);
+    // A metered call (grant.metered) also gets its paid time watched, and `dialog` is what
+    // ends it when that is over.
+    void await_bye(const CallRecord &leg, std::vector<std::string> hosts, PeerChannel channel,
+                   ProxiedDialog dialog = {}, CreditGrant grant = {});
+    // The watch of a metered call's paid time, armed; null when `grant` has no limit.
+    std::unique_ptr<CreditWatch> watch_credit(const CallRecord &leg, const CreditGrant &grant);
     PeerCallLimits &peer_limits() { return shared_->peer_limits; }
     void gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g);
     // Any thread: an event of a gateway leg; runs on the SIP thread.
@@ -187,7 +195,19 @@ private:
         CallRecord cdr;                  // the leg awaiting its BYE
         std::vector<std::string> hosts;  // where its in-dialog requests may go
         PeerChannel channel;             // a peer's call: its channel until the BYE
+        ProxiedDialog dialog;            // a metered call: how to end it ourselves
+        std::unique_ptr<CreditWatch> credit;
     };
+    // Paid call time: the watch of a call by Call-ID (null when none), its timer, the
+    // call_extend it asks, and the end of a call whose time is over (BYE to both parties, or
+    // the gateway leg hung up).
+    CreditWatch *credit_of(const std::string &call_id);
+    void arm_credit(CreditWatch &w);
+    static void on_credit_timer(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
+    void credit_due(CreditWatch &w);
+    void end_unpaid_call(const std::string &call_id);
+    void send_bye(const ProxiedDialog::Party &to, const std::string &from,
+                  const std::string &to_hdr, uint32_t cseq, const std::string &call_id);
     std::unordered_map<std::string, AnsweredCall> answered_;  // by Call-ID
     // Whether an in-dialog request of this Call-ID may be relayed to `next_hop_host`: a dialog
     // we proxied (answered, or still being set up) and one of its parties. Else it is

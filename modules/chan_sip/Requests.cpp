@@ -119,6 +119,23 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
         }
         channel = PeerChannel(peer_limits(), who.peer);
     }
+    // A member's calls in progress on this exchange (members.max_calls), counted like a peer's.
+    const std::optional<AccountAuth> acct =
+        who.member && router() ? router()->account(who.number) : std::nullopt;
+    if (acct && acct->max_calls > 0) {
+        const std::string key = "member " + who.number;
+        if (peer_limits().admit(key, acct->max_calls, 0, now_precise()) !=
+            PeerCallLimits::Verdict::Admitted) {
+            VCE_LOG_INFO("SIP: call from %s refused: %d calls in progress is its limit",
+                         printable(who.number).c_str(), acct->max_calls);
+            nta_incoming_treply(
+                irq, 403, "Too Many Calls In Progress",
+                SIPTAG_WARNING_STR("399 vce \"the account's call limit is reached\""), TAG_END());
+            nta_incoming_destroy(irq);
+            return 0;
+        }
+        channel = PeerChannel(peer_limits(), key);
+    }
     uint64_t id = next_session_++;
     auto call =
         std::make_unique<CallSession>(*this, id, irq, sip, who.number, who.context, who.reach,
@@ -126,6 +143,7 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
     CallSession *c = call.get();
     c->set_source(src.ip, src.port, who.peer);
     c->hold_channel(std::move(channel));
+    if (who.member) c->set_payer(who.number);
     const auto &rc = config().redirect_callers;
     if (who.member && std::find(rc.begin(), rc.end(), who.number) != rc.end()) c->redirect_mode();
     sessions_[id] = std::move(call);
@@ -176,6 +194,8 @@ int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source
         if (sip->sip_request->rq_method == sip_method_ack) return nta_incoming_destroy(irq), 0;
         return 481;
     }
+    if (auto a = answered_.find(sip->sip_call_id->i_id); a != answered_.end())
+        a->second.dialog.saw_request(sip);  // we may have to end it ourselves (paid time)
     if (sip->sip_request->rq_method == sip_method_ack) {
         nta_msg_tsend(agent_, fwd, hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()), TAG_END());
         nta_incoming_destroy(irq);

@@ -81,6 +81,20 @@ SipConfig SipConfig::from(const Config &conf) {
         throw refuse("auth_block_seconds",
                      "auth_block_seconds is in seconds, 1..604800, got " + std::to_string(block));
     c.auth_block_seconds = static_cast<int>(block);
+    const long quota = g->get_int("credit_quota", c.credit_quota);
+    if (quota < 30 || quota > 86400)
+        throw refuse("credit_quota",
+                     "credit_quota is the call time in seconds one credit grant holds money for, "
+                     "30..86400, got " +
+                         std::to_string(quota));
+    c.credit_quota = static_cast<int>(quota);
+    const std::string outage = g->get("credit_outage", "refuse");
+    if (outage != "refuse" && outage != "allow")
+        throw refuse("credit_outage",
+                     "credit_outage is refuse (a billable call gets 503 while the database cannot "
+                     "authorise it) or allow (it is dialled without a limit), got '" +
+                         outage + "'");
+    c.credit_outage_allow = outage == "allow";
     c.t1x64 = static_cast<unsigned>(g->get_int("t1x64", c.t1x64));
     c.t4 = static_cast<unsigned>(g->get_int("t4", c.t4));
     if (c.t1x64 < 4000 || c.t1x64 > 64000)

@@ -29,8 +29,13 @@ struct SipConfig {
     // Contact and Record-Route instead of bind's (sofia binds to bind's, maddr). Empty: bind's.
     std::string advertise;
     std::string member_context = "from-members";
-    int dial_timeout = 30;                  // when Dial() gives none
-    int message_ttl = 86400;                // how long an offline message waits
+    int dial_timeout = 30;    // when Dial() gives none
+    int message_ttl = 86400;  // how long an offline message waits
+    // Billable calls of metered members (sql/015_balances.sql): the most call time one grant
+    // holds money for (more is asked for before it runs out), and what a call does when the
+    // database cannot say (refuse: 503; allow: dialled without a limit, logged).
+    int credit_quota = 600;
+    bool credit_outage_allow = false;
     bool require_auth = true;               // members must authenticate (INVITE, MESSAGE, REGISTER)
     unsigned udp_buffer = 4 * 1024 * 1024;  // socket buffers: absorb bursts instead of dropping
     // Transaction timers (ms): t1x64 = Timer B/F (no answer at all) and how long a completed

@@ -10,6 +10,7 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/SofiaHandles.h modules/chan_sip/ForkSet.h \
 	modules/chan_sip/InDialogRule.h modules/chan_sip/InDialogRule.cpp \
 	modules/chan_sip/CallRecord.h \
+	modules/chan_sip/CallCredit.h modules/chan_sip/CallCredit.cpp \
 	modules/chan_sip/CallIdSteering.h modules/chan_sip/CallIdSteering.cpp \
 	modules/chan_sip/UpstreamRegistration.h modules/chan_sip/UpstreamRegistration.cpp
 mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
@@ -26,6 +27,8 @@ CHAN_SIP_CORE = \
 	modules/chan_sip/CallSession.h modules/chan_sip/CallSession.cpp \
 	modules/chan_sip/Relay.h modules/chan_sip/Relay.cpp \
 	modules/chan_sip/Dialog.h modules/chan_sip/Dialog.cpp modules/chan_sip/GatewayCall.h \
+	modules/chan_sip/ProxiedDialog.h modules/chan_sip/ProxiedDialog.cpp \
+	modules/chan_sip/CreditWatch.h \
 	modules/chan_sip/OutboundCall.h modules/chan_sip/OutboundCall.cpp \
 	modules/chan_sip/SipChannel.h modules/chan_sip/SipChannel.cpp
 modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) $(CHAN_SIP_CORE) modules/chan_sip/chan_sip.cpp
@@ -40,6 +43,6 @@ tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDi
 	tests/unit/ChanSipInDialogRuleTest.cpp tests/unit/ChanSipCallRecordTest.cpp \
 	tests/unit/ChanSipCallCoreTest.cpp tests/unit/ChanSipUpstreamTest.cpp \
 	tests/unit/ChanSipUpstreamConfigTest.cpp tests/unit/ChanSipDigestClientTest.cpp \
-	tests/unit/ChanSipAuthGuardTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
+	tests/unit/ChanSipAuthGuardTest.cpp tests/unit/ChanSipCreditTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)

@@ -17,6 +17,7 @@ struct AccountAuth {
     std::string ha1_md5;     // hex MD5(username:realm:password)
     std::string ha1_sha256;  // hex SHA-256(username:realm:password)
     std::string realm;
+    int max_calls = 0;  // the member's calls in progress at once on this exchange; 0: no limit
 };
 
 class RouteService {
