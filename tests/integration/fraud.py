@@ -3,14 +3,15 @@
 
   fraud.py send SERVER BIND_IP URI [--method M] [--from URI] [--to URI] [--to-tag T]
                 [--call-id C] [--max-forwards N] [--header 'Name: value']... [--user U --password P]
-                [--then 'METHOD URI'] [--hold S]
+                [--then 'METHOD URI'] [--hold S] [--watch-bye]
       One request from BIND_IP to SERVER (host:port); prints the final status code ("none" when
       nothing answered). A 2xx is ACKed; with --then, that in-dialog request (re-INVITE, UPDATE,
       REFER, ...) is sent in the dialog and its code printed after the first; the call is then
-      ended with BYE.
-  fraud.py listen BIND_IP:PORT SECONDS
+      ended with BYE. With --watch-bye, a BYE that ends the call during the hold is answered
+      200 and printed as "bye@SECONDS" (after the ACK), and we send none.
+  fraud.py listen BIND_IP:PORT SECONDS [--answer CODE]
       A far end (a carrier's centre, a PSTN gateway) that counts what reaches it: prints
-      "GOT <METHOD> <request-uri>" per request; INVITE is answered 486, the rest 200.
+      "GOT <METHOD> <request-uri>" per request; INVITE is answered 486 (or CODE), the rest 200.
   fraud.py uas SERVER BIND_IP:PORT USER PASSWORD SECONDS
       A member's phone: registers, answers INVITE 200 (and everything else 200), prints GOT lines.
 """
@@ -128,7 +129,13 @@ def cmd_send(pos, opt):
         target = header(text, 'contact').strip('<>').split('>')[0]
         rset = [f'Route: {route}'] if route else []
         leg.send('ACK', target, frm, remote_to, call_id, rset, cseq=leg.cseq)
-        time.sleep(float(one('hold', '0')))
+        if 'watch-bye' in opt:
+            ended = watch_bye(leg, float(one('hold', '0')))
+            if ended is not None:
+                print(' '.join(out + ['bye@%.1f' % ended]), flush=True)
+                return 0
+        else:
+            time.sleep(float(one('hold', '0')))
         if one('then'):
             m, u = one('then').split(' ', 1)
             extra3 = rset + ([f'Refer-To: <{u}>'] if m == 'REFER' else [])
@@ -138,6 +145,27 @@ def cmd_send(pos, opt):
         leg.send('BYE', target, frm, remote_to, call_id, rset)
     print(' '.join(out), flush=True)
     return 0
+
+
+def watch_bye(leg, seconds):
+    """Waits up to `seconds` for a BYE of the call; answers it 200 and returns when it came."""
+    start = time.time()
+    end = start + seconds
+    while time.time() < end:
+        leg.sock.settimeout(max(0.05, end - time.time()))
+        try:
+            data, addr = leg.sock.recvfrom(65535)
+        except socket.timeout:
+            break
+        text = data.decode(errors='replace')
+        if not text.startswith('BYE '):
+            continue
+        keep = [l for l in text.split('\r\n\r\n')[0].split('\r\n')[1:]
+                if l.split(':')[0].strip().lower() in ('via', 'from', 'to', 'call-id', 'cseq')]
+        leg.sock.sendto(('SIP/2.0 200 OK\r\n' + '\r\n'.join(keep) + '\r\nContent-Length: 0\r\n\r\n').encode(), addr)
+        return time.time() - start
+    leg.sock.settimeout(4)
+    return None
 
 
 def serve(sock, seconds, answer):
@@ -173,7 +201,8 @@ def serve(sock, seconds, answer):
 def cmd_listen(pos, opt):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind(hostport(pos[1]))
-    serve(sock, float(pos[2]), lambda m: 486 if m == 'INVITE' else 200)
+    invite = int(opt.get('answer', ['486'])[-1])
+    serve(sock, float(pos[2]), lambda m: invite if m == 'INVITE' else 200)
     return 0
 
 
