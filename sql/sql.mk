@@ -13,7 +13,8 @@ dist_sql_DATA = \
 	sql/010_admin_carriers.sql \
 	sql/011_views.sql \
 	sql/012_peers.sql \
-	sql/013_cdr_record.sql
+	sql/013_cdr_record.sql \
+	sql/014_settlement.sql
 
 sqldemodir = $(pkgdatadir)/sql/demo
 dist_sqldemo_DATA = sql/demo/demo.sql
