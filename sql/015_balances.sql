@@ -54,13 +54,10 @@ CREATE TABLE call_reservations (
 CREATE INDEX call_reservations_member ON call_reservations (member_id);
 COMMENT ON TABLE call_reservations IS 'Money held for billable calls in progress (call_authorize/call_extend; freed by cdr_record).';
 
-ALTER TABLE cdrs ADD COLUMN payer bigint REFERENCES members (id) ON DELETE SET NULL;
-COMMENT ON COLUMN cdrs.payer IS 'The member charged for this leg (an authenticated caller); NULL: nobody (peers, free calls).';
-
 -- Internal: the member a SIP account belongs to (NULL for bench accounts and unknown names).
 CREATE FUNCTION member_of_account(username text) RETURNS bigint
 LANGUAGE sql STABLE AS $$
-    SELECT a.member_id FROM sip_accounts a WHERE a.username = replace($1, '-', '')
+    SELECT a.member_id FROM sip_accounts a WHERE a.username = replace(sip_user_part($1), '-', '')
 $$;
 
 -- Internal: the lowest balance a member may reach; NULL when there is none (postpaid, no limit).
@@ -267,9 +264,10 @@ LANGUAGE sql AS $$
     DELETE FROM call_reservations x WHERE x.call_id = $1 AND x.leg = $2
 $$;
 
--- cdr_record with the member who pays: the leg is written and rated (013), its cost debited
--- from that member's balance and its reservation freed, all in one transaction. A replay
--- changes nothing but freeing the reservation.
+-- cdr_record with the account that pays (the caller who authenticated; NULL for peers and the
+-- PSTN): the leg is written as that member's (cdrs.member_id: its statement, 014) and rated,
+-- its cost debited from the member's balance and its reservation freed, all in one
+-- transaction. A replay changes nothing but freeing the reservation.
 CREATE FUNCTION cdr_record(call_id text, leg int, caller text, dialled text, routed_to text,
                            class text, route text, started_at double precision,
                            ring_at double precision, answered_at double precision,
@@ -287,7 +285,7 @@ BEGIN
         PERFORM 1 FROM members m WHERE m.id = mid FOR UPDATE;
     END IF;
     INSERT INTO cdrs (call_id, leg, caller, dialled, routed_to, class, route, started_at, ring_at,
-                      answered_at, ended_at, billable_seconds, disposition, sip_status, payer)
+                      answered_at, ended_at, billable_seconds, disposition, sip_status, member_id)
     VALUES (cdr_record.call_id, cdr_record.leg, cdr_record.caller, cdr_record.dialled,
             cdr_record.routed_to, cdr_record.class, cdr_record.route,
             to_timestamp(cdr_record.started_at), to_timestamp(cdr_record.ring_at),

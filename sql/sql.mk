@@ -14,6 +14,7 @@ dist_sql_DATA = \
 	sql/011_views.sql \
 	sql/012_peers.sql \
 	sql/013_cdr_record.sql \
+	sql/014_settlement.sql \
 	sql/015_balances.sql
 
 sqldemodir = $(pkgdatadir)/sql/demo

@@ -31,7 +31,8 @@ SELECT 'centre', c.id::text, c.name, c.country_code::text, c.sip_address::text, 
   FROM centres c WHERE c.enabled
 UNION ALL
 SELECT 'carrier', c.id::text, c.name, c.sip_address::text, p.prefix::text, NULL, NULL, NULL
-  FROM carriers c LEFT JOIN carrier_prefixes p ON p.carrier_id = c.id WHERE c.enabled
+  FROM carriers c LEFT JOIN carrier_prefixes p ON p.carrier_id = c.id
+ WHERE c.enabled AND c.sip_address IS NOT NULL  -- a PSTN telco only bills us (sql/014)
 UNION ALL
 SELECT 'trunk', t.id::text, t.name, t.tdm_group, t.country_code::text, t.priority::text,
        t.gateway::text, NULL
