@@ -162,8 +162,9 @@ void CallSession::authorized(const DialArgs &d, const SqlResult &r) {
     credit_reason_ = money ? "the balance does not pay for a call to this destination"
                      : credit_refusal_ == 503 ? "the call cannot be authorised now"
                                               : "calls to this destination have no price";
-    VCE_LOG_INFO("SIP: call %s from %s to %s refused: %s", printable(cdr_.call_id).c_str(),
-                 printable(cdr_.payer).c_str(), printable(cdr_.routed_to).c_str(), refusal.c_str());
+    VCE_LOG_NOTICE("SIP: call %s from %s to %s refused: %s", printable(cdr_.call_id).c_str(),
+                   printable(cdr_.payer).c_str(), printable(cdr_.routed_to).c_str(),
+                   refusal.c_str());
     e_.close_cdr(cdr_, "CONGESTION", credit_refusal_);
     forks_.set_best(credit_refusal_);
     driver_->dial_done("CONGESTION", credit_refusal_);

@@ -126,8 +126,8 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
         const std::string key = "member " + who.number;
         if (peer_limits().admit(key, acct->max_calls, 0, now_precise()) !=
             PeerCallLimits::Verdict::Admitted) {
-            VCE_LOG_INFO("SIP: call from %s refused: %d calls in progress is its limit",
-                         printable(who.number).c_str(), acct->max_calls);
+            VCE_LOG_NOTICE("SIP: call from %s refused: %d calls in progress is its limit",
+                           printable(who.number).c_str(), acct->max_calls);
             nta_incoming_treply(
                 irq, 403, "Too Many Calls In Progress",
                 SIPTAG_WARNING_STR("399 vce \"the account's call limit is reached\""), TAG_END());

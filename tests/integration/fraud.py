@@ -18,12 +18,18 @@
 import hashlib, random, socket, sys, time
 
 
+FLAGS = ('--watch-bye',)  # options without a value
+
+
 def opts(argv):
     pos, opt = [], {}
     i = 0
     while i < len(argv):
         a = argv[i]
-        if a.startswith('--'):
+        if a in FLAGS:
+            opt.setdefault(a[2:], []).append('')
+            i += 1
+        elif a.startswith('--'):
             opt.setdefault(a[2:], []).append(argv[i + 1])
             i += 2
         else:
