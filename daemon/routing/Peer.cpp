@@ -51,6 +51,28 @@ bool limit_to_reach(Decision &d, Reach r) {
     return true;
 }
 
+const char *caller_id_form_name(CallerIdForm f) {
+    return f == CallerIdForm::National ? "national" : "e164";
+}
+
+std::optional<CallerIdForm> parse_caller_id_form(std::string_view s) {
+    if (s == "e164") return CallerIdForm::E164;
+    if (s == "national") return CallerIdForm::National;
+    return std::nullopt;
+}
+
+std::string caller_id_in_form(std::string_view e164, CallerIdForm form,
+                              const numplan::CountryTable &countries) {
+    if (e164.size() < 3 || e164[0] != '+') return {};
+    const std::string_view digits = e164.substr(1);
+    if (digits.find_first_not_of("0123456789") != std::string_view::npos) return {};
+    size_t cc = 0;
+    const numplan::Country *c = countries.by_dial_digits(digits, &cc);
+    if (!c || cc >= digits.size()) return {};
+    if (form == CallerIdForm::E164) return std::string(e164);
+    return c->trunk_prefix + std::string(digits.substr(cc));
+}
+
 Reach reach_of_variable(std::string_view value) {
     return parse_reach(value).value_or(Reach::Own);
 }

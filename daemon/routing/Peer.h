@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "numplan/CountryTable.h"
 #include "routing/Decision.h"
 
 namespace vce::routing {
@@ -31,13 +32,26 @@ bool limit_to_reach(Decision &d, Reach r);
 // channel that did not set it reaches only our own numbers (nothing reaches a trunk by accident).
 Reach reach_of_variable(std::string_view value);
 
+// How a peer expects the caller's number (seed 003 S450: the caller's VoIP number converted to
+// the PSTN numbering): E.164 ("+82262006200") or national in its own country ("0262006200").
+enum class CallerIdForm { E164, National };
+const char *caller_id_form_name(CallerIdForm f);  // "e164", "national"
+std::optional<CallerIdForm> parse_caller_id_form(std::string_view s);
+// An E.164 number ("+82262006200") in a form; "" when it is not E.164 of a known country.
+std::string caller_id_in_form(std::string_view e164, CallerIdForm form,
+                              const numplan::CountryTable &countries);
+
 struct Peer {
-    std::string name;          // "us-centre", "carrier 070", "conf 127.0.0.1"
-    std::string kind;          // centre, carrier, trunk, box
-    std::string context;       // the dialplan context its calls run in
-    Reach reach = Reach::Own;  // what its calls may reach
-    int max_channels = 0;      // concurrent calls; 0 = no limit
-    double max_cps = 0;        // new calls per second; 0 = no limit
+    std::string name;                             // "us-centre", "carrier 070", "conf 127.0.0.1"
+    std::string kind;                             // centre, carrier, trunk, box
+    std::string context;                          // the dialplan context its calls run in
+    Reach reach = Reach::Own;                     // what its calls may reach
+    int max_channels = 0;                         // concurrent calls; 0 = no limit
+    double max_cps = 0;                           // new calls per second; 0 = no limit
+    CallerIdForm caller_id = CallerIdForm::E164;  // the form of the caller's number it expects
+    // In our trust domain (RFC 3325): it gets P-Asserted-Identity from us, and the one it
+    // sends is believed; any other source's is removed.
+    bool asserted_identity = false;
 };
 
 // An IPv4 or IPv6 network: "192.0.2.10", "192.0.2.0/24", "2001:db8::/32".

@@ -304,6 +304,13 @@ std::string RouteCore::pstn_of(std::string_view number) const {
     return d->snapshot->plan().pstn_of(number, d->home_country);
 }
 
+std::string RouteCore::caller_number(std::string_view caller, routing::CallerIdForm form) {
+    std::shared_ptr<const RouteData> d = std::atomic_load(&data_);
+    if (!d || !d->snapshot) return {};
+    const numplan::NumberPlan &plan = d->snapshot->plan();
+    return routing::caller_id_in_form(plan.pstn_of(caller, d->home_country), form, plan.table());
+}
+
 std::optional<AccountAuth> RouteCore::account(std::string_view username) {
     std::shared_ptr<const RouteData> d = std::atomic_load(&data_);
     if (!d) return std::nullopt;
@@ -400,8 +407,8 @@ std::string RouteCore::show_peers() const {
     std::ostringstream o;
     if (!d) return "no routing data loaded yet: nothing is trusted\n";
     char buf[256];
-    std::snprintf(buf, sizeof buf, "%-20s %-24s %-8s %-16s %-9s %s\n", "network", "name", "kind",
-                  "context", "reach", "limits");
+    std::snprintf(buf, sizeof buf, "%-20s %-24s %-8s %-16s %-9s %-20s %s\n", "network", "name",
+                  "kind", "context", "reach", "caller id", "limits");
     o << buf;
     for (const auto &e : d->peers.entries()) {
         const routing::Peer &p = e.peer;
@@ -412,9 +419,12 @@ std::string RouteCore::show_peers() const {
             std::snprintf(cps, sizeof cps, "%g calls/s", p.max_cps);
             limits += cps;
         }
-        std::snprintf(buf, sizeof buf, "%-20s %-24s %-8s %-16s %-9s %s\n", e.net.text().c_str(),
-                      p.name.c_str(), p.kind.c_str(), p.context.c_str(),
-                      routing::reach_name(p.reach), limits.empty() ? "none" : limits.c_str());
+        const std::string cid = std::string(routing::caller_id_form_name(p.caller_id)) +
+                                (p.asserted_identity ? "+asserted" : "");
+        std::snprintf(buf, sizeof buf, "%-20s %-24s %-8s %-16s %-9s %-20s %s\n",
+                      e.net.text().c_str(), p.name.c_str(), p.kind.c_str(), p.context.c_str(),
+                      routing::reach_name(p.reach), cid.c_str(),
+                      limits.empty() ? "none" : limits.c_str());
         o << buf;
     }
     o << d->peers.size() << " peers\n";

@@ -45,6 +45,7 @@ public:
                             routing::Trace *trace = nullptr) override;
     std::optional<AccountAuth> account(std::string_view username) override;
     std::optional<routing::Peer> peer_at(std::string_view ip) override;
+    std::string caller_number(std::string_view caller, routing::CallerIdForm form) override;
     routing::Reach reach_needed_at(std::string_view hostport) override;
     unsigned long generation() const override { return generation_.load(); }
 

@@ -16,29 +16,29 @@ namespace vce::approute {
 // never sees half of an admin's transaction. Only enabled rows of active members.
 const char *const kRouteSql = R"SQL(
 SELECT 'setting'::text AS kind, s.name::text AS a, s.value::text AS b, NULL::text AS c,
-       NULL::text AS d, NULL::text AS e, NULL::text AS f, NULL::text AS g
+       NULL::text AS d, NULL::text AS e, NULL::text AS f, NULL::text AS g, NULL::text AS h
   FROM settings s
 UNION ALL
 SELECT 'country', c.code::text, c.name, c.trunk_prefix, c.intl_prefix, c.national_min_len::text,
-       c.national_max_len::text, c.default_area
+       c.national_max_len::text, c.default_area, NULL
   FROM countries c
 UNION ALL
-SELECT DISTINCT 'area', n.country_code::text, n.area, NULL, NULL, NULL, NULL, NULL
+SELECT DISTINCT 'area', n.country_code::text, n.area, NULL, NULL, NULL, NULL, NULL, NULL
   FROM numbers n WHERE n.kind = 'pin' AND n.area IS NOT NULL
 UNION ALL
 SELECT 'centre', c.id::text, c.name, c.country_code::text, c.sip_address::text, c.operator,
-       c.priority::text, NULL
+       c.priority::text, NULL, NULL
   FROM centres c WHERE c.enabled
 UNION ALL
-SELECT 'carrier', c.id::text, c.name, c.sip_address::text, p.prefix::text, NULL, NULL, NULL
+SELECT 'carrier', c.id::text, c.name, c.sip_address::text, p.prefix::text, NULL, NULL, NULL, NULL
   FROM carriers c LEFT JOIN carrier_prefixes p ON p.carrier_id = c.id
  WHERE c.enabled AND c.sip_address IS NOT NULL  -- a PSTN telco only bills us (sql/014)
 UNION ALL
 SELECT 'trunk', t.id::text, t.name, t.tdm_group, t.country_code::text, t.priority::text,
-       t.gateway::text, NULL
+       t.gateway::text, NULL, NULL
   FROM trunks t WHERE t.enabled
 UNION ALL
-SELECT 'rate', r.prefix, r.price_per_minute::text, NULL, NULL, NULL, NULL, NULL
+SELECT 'rate', r.prefix, r.price_per_minute::text, NULL, NULL, NULL, NULL, NULL, NULL
   FROM (SELECT DISTINCT ON (prefix) prefix::text AS prefix, price_per_minute
           FROM rates
          WHERE carrier_id IS NULL AND valid_from <= now()
@@ -46,18 +46,18 @@ SELECT 'rate', r.prefix, r.price_per_minute::text, NULL, NULL, NULL, NULL, NULL
          ORDER BY prefix, valid_from DESC) r
 UNION ALL
 SELECT 'account', a.username, a.realm, a.ha1_md5, a.ha1_sha256, m.contact_pstn::text,
-       m.max_calls::text, NULL
+       m.max_calls::text, NULL, NULL
   FROM sip_accounts a LEFT JOIN members m ON m.id = a.member_id
  WHERE a.enabled AND (m.id IS NULL OR m.status = 'active')
 UNION ALL
-SELECT 'number', n.canonical, a.username, m.contact_pstn::text, NULL, NULL, NULL, NULL
+SELECT 'number', n.canonical, a.username, m.contact_pstn::text, NULL, NULL, NULL, NULL, NULL
   FROM numbers n
   JOIN members m ON m.id = n.member_id AND m.status = 'active'
   LEFT JOIN sip_accounts a ON a.username = n.canonical AND a.enabled
  WHERE n.status = 'sold' AND n.kind = 'pin'
 UNION ALL
 SELECT 'branch', n.canonical, b.country_code::text, a.username,
-       coalesce(b.forward_to, m.contact_pstn)::text, NULL, NULL, NULL
+       coalesce(b.forward_to, m.contact_pstn)::text, NULL, NULL, NULL, NULL
   FROM vns_branches b
   JOIN numbers n ON n.id = b.number_id AND n.status = 'sold'
   JOIN members m ON m.id = n.member_id AND m.status = 'active'
@@ -65,10 +65,11 @@ SELECT 'branch', n.canonical, b.country_code::text, a.username,
  WHERE b.enabled
 UNION ALL
 SELECT 'peer', p.name, p.kind, p.address::text, p.context, p.reach, p.max_channels::text,
-       p.max_cps::text
+       p.max_cps::text,
+       p.callerid || CASE WHEN p.asserted_identity THEN '+asserted' ELSE '' END
   FROM peers p WHERE p.enabled
 UNION ALL
-SELECT 'alias', al.alias, al.target, NULL, NULL, NULL, NULL, NULL
+SELECT 'alias', al.alias, al.target, NULL, NULL, NULL, NULL, NULL, NULL
   FROM aliases al JOIN members m ON m.id = al.member_id AND m.status = 'active'
 )SQL";
 
@@ -405,6 +406,12 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
         } catch (const std::exception &) {
             p.max_cps = 0;
         }
+        // "national+asserted": the form of the caller's number it expects, and whether it is
+        // in our trust domain (sql/017_callerid.sql).
+        const std::string cid = col(r, 8);
+        p.asserted_identity = cid.size() > 9 && cid.compare(cid.size() - 9, 9, "+asserted") == 0;
+        p.caller_id = routing::parse_caller_id_form(cid.substr(0, cid.find('+')))
+                          .value_or(routing::CallerIdForm::E164);
         data->peers.add(net, std::move(p));
     }
     for (const auto &t : opt.trusted) data->peers.add(t.first, t.second);

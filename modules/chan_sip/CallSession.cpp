@@ -9,11 +9,13 @@
 
 #include <cstring>
 
+#include "CallerPresentation.h"
 #include "DialStatus.h"
 #include "SipText.h"
 #include "vce/CallDriver.h"
 #include "vce/DialplanService.h"
 #include "vce/Log.h"
+#include "vce/RouteService.h"
 
 namespace vce::sip {
 
@@ -200,7 +202,7 @@ void CallSession::place_legs(const DialArgs &d) {
                                 routing::reach_of_variable(driver_->get(channel_vars::kReach)),
                                 cdr_.call_id))
                 continue;
-            add_fork("sip:" + user + "@" + host, "", one);
+            add_fork("sip:" + user + "@" + host, "", one, false, host);
         }
     }
     if (forks_.empty()) {
@@ -229,8 +231,30 @@ bool CallSession::redirect(const std::string &account) {
     return true;
 }
 
+CallerFacts CallSession::caller_facts(const std::string &peer_host) const {
+    CallerFacts f;
+    f.privacy = privacy_requested(sip_object(request_.get()));
+    f.member = !cdr_.payer.empty();
+    f.source_asserted = source_asserted_;
+    if (peer_host.empty()) return f;
+    f.to_peer = true;
+    RouteService *rs = e_.router();
+    // The peer by the host's address ("192.0.2.7:5060", "[2001:db8::7]:5060").
+    std::string ip = peer_host;
+    if (!ip.empty() && ip[0] == '[')
+        ip = ip.substr(0, ip.find(']') + 1);
+    else if (ip.find(':') == ip.rfind(':'))  // one colon or none (more: a bare IPv6 address)
+        ip = ip.substr(0, ip.find(':'));
+    const std::optional<routing::Peer> p = rs ? rs->peer_at(ip) : std::nullopt;
+    f.peer_asserted = p && p->asserted_identity;
+    if (f.member && rs)
+        f.number_in_form =
+            rs->caller_number(caller_, p ? p->caller_id : routing::CallerIdForm::E164);
+    return f;
+}
+
 bool CallSession::add_fork(const std::string &request_uri, const std::string &next_hop,
-                           const std::string &target, bool natted) {
+                           const std::string &target, bool natted, const std::string &peer_host) {
     url_t *ru = url_hdup(msg_home(request_.get()), URL_STRING_MAKE(request_uri.c_str())->us_url);
     if (!ru) return false;
     url_t ruc = *ru;
@@ -259,6 +283,7 @@ bool CallSession::add_fork(const std::string &request_uri, const std::string &ne
     while (s->sip_proxy_authorization)
         msg_header_remove(fwd, reinterpret_cast<msg_pub_t *>(s),
                           reinterpret_cast<msg_header_t *>(s->sip_proxy_authorization));
+    present_caller(fwd, s, caller_view(caller_facts(peer_host)), e_.config().domain);
     // The callee's in-dialog requests (BYE) go to the caller's Contact: its public address.
     if (!nat_source_.empty()) fix_nated_contact(fwd, nat_source_);
     std::string rr = "<" + e_.self_uri() + ";lr>";
@@ -383,7 +408,8 @@ bool CallSession::start_gateway(const std::string &tech, const std::string &reso
     DialRequest req;
     req.call_id = cdr_.call_id;
     req.resource = resource;
-    req.caller = caller_;
+    // The caller asked not to be shown: no caller id on the other technology's leg either.
+    req.caller = privacy_requested(sip_object(request_.get())) ? "" : caller_;
     req.timeout_seconds = timeout;
     req.reach = routing::reach_of_variable(driver_->get(channel_vars::kReach));
     sip_t *s = sip_object(request_.get());

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "CallerPresentation.h"
 #include "Engine.h"
 #include "ForkSet.h"
 #include "SofiaHandles.h"
@@ -32,8 +33,10 @@ public:
     const std::string &call_id() const { return cdr_.call_id; }
     // Where the caller's INVITE came from and the peer it is ("" for a member): named in the
     // SECURITY line of a call refused for going beyond its reach.
-    void set_source(std::string ip, int port, std::string peer) {
+    // `asserted`: that peer is in our trust domain (its P-Asserted-Identity is believed).
+    void set_source(std::string ip, int port, std::string peer, bool asserted = false) {
         source_ip_ = std::move(ip), source_port_ = port, peer_ = std::move(peer);
+        source_asserted_ = asserted;
     }
     // The peer's channel this call holds until it ends (handed on with the answered call).
     void hold_channel(PeerChannel c) { channel_ = std::move(c); }
@@ -68,8 +71,12 @@ private:
     void authorized(const DialArgs &d, const SqlResult &r);
     std::vector<std::string> dialog_hosts(const Fork &f, sip_t const *answer) const;
     bool redirect(const std::string &account);  // 302 with its contacts; false: none
+    // `peer_host`: the "host:port" of a peer the fork goes to (SIP/host/user); "" for a
+    // member's phone. The caller is presented as that peer expects (CallerPresentation.h).
+    CallerFacts caller_facts(const std::string &peer_host) const;
     bool add_fork(const std::string &request_uri, const std::string &next_hop,
-                  const std::string &target, bool natted = false);
+                  const std::string &target, bool natted = false,
+                  const std::string &peer_host = "");
     void fork_response(Fork &f, sip_t const *sip);
     void forward_response(Fork &f, bool natted);  // a fork's answer to the caller
     void dial_finished(const std::string &dialstatus);
@@ -90,6 +97,7 @@ private:
     int source_port_ = 0;
     bool dialling_ = false, answered_ = false, cancelled_ = false, finished_ = false;
     bool redirect_ = false;
+    bool source_asserted_ = false;
     int legs_ = 0;
     CreditGrant grant_;          // the leg being dialled: its paid call time
     int credit_refusal_ = 0;     // 402/503 when the last leg was refused for its cost

@@ -53,7 +53,8 @@ struct Caller {
     std::string number, context, peer;
     routing::Reach reach = routing::Reach::Own;
     bool member = false;
-    int max_channels = 0;  // the peer's limits (0: none)
+    bool asserted = false;  // a peer in our trust domain (RFC 3325)
+    int max_channels = 0;   // the peer's limits (0: none)
     double max_cps = 0;
 };
 
@@ -81,6 +82,7 @@ static bool identify(Engine &e, nta_incoming_t *irq, sip_t const *sip, const Sou
         who.reach = peer->reach;
         who.max_channels = peer->max_channels;
         who.max_cps = peer->max_cps;
+        who.asserted = peer->asserted_identity;
         return true;
     }
     if (!e.config().require_auth) {
@@ -141,7 +143,7 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
         std::make_unique<CallSession>(*this, id, irq, sip, who.number, who.context, who.reach,
                                       who.member && src.transport == "udp" ? src.hostport() : "");
     CallSession *c = call.get();
-    c->set_source(src.ip, src.port, who.peer);
+    c->set_source(src.ip, src.port, who.peer, who.asserted);
     c->hold_channel(std::move(channel));
     if (who.member) c->set_payer(who.number);
     const auto &rc = config().redirect_callers;

@@ -29,6 +29,7 @@ CHAN_SIP_CORE = \
 	modules/chan_sip/Dialog.h modules/chan_sip/Dialog.cpp modules/chan_sip/GatewayCall.h \
 	modules/chan_sip/ProxiedDialog.h modules/chan_sip/ProxiedDialog.cpp \
 	modules/chan_sip/CreditWatch.h \
+	modules/chan_sip/CallerPresentation.h modules/chan_sip/CallerPresentation.cpp \
 	modules/chan_sip/OutboundCall.h modules/chan_sip/OutboundCall.cpp \
 	modules/chan_sip/SipChannel.h modules/chan_sip/SipChannel.cpp
 modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) $(CHAN_SIP_CORE) modules/chan_sip/chan_sip.cpp
@@ -43,6 +44,7 @@ tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDi
 	tests/unit/ChanSipInDialogRuleTest.cpp tests/unit/ChanSipCallRecordTest.cpp \
 	tests/unit/ChanSipCallCoreTest.cpp tests/unit/ChanSipUpstreamTest.cpp \
 	tests/unit/ChanSipUpstreamConfigTest.cpp tests/unit/ChanSipDigestClientTest.cpp \
-	tests/unit/ChanSipAuthGuardTest.cpp tests/unit/ChanSipCreditTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
+	tests/unit/ChanSipAuthGuardTest.cpp tests/unit/ChanSipCreditTest.cpp \
+	tests/unit/ChanSipCallerPresentationTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)

@@ -11,7 +11,8 @@
       200 and printed as "bye@SECONDS" (after the ACK), and we send none.
   fraud.py listen BIND_IP:PORT SECONDS [--answer CODE]
       A far end (a carrier's centre, a PSTN gateway) that counts what reaches it: prints
-      "GOT <METHOD> <request-uri>" per request; INVITE is answered 486 (or CODE), the rest 200.
+      "GOT <METHOD> <request-uri>" per request (and "CALLER from=... pai=..." per INVITE);
+      INVITE is answered 486 (or CODE), the rest 200.
   fraud.py uas SERVER BIND_IP:PORT USER PASSWORD SECONDS
       A member's phone: registers, answers INVITE 200 (and everything else 200), prints GOT lines.
 """
@@ -188,6 +189,9 @@ def serve(sock, seconds, answer):
         line = text.split('\r\n', 1)[0]
         method, ruri = line.split(' ')[0], line.split(' ')[1] if ' ' in line else ''
         print('GOT', method, ruri, flush=True)
+        if method == 'INVITE':  # who the caller is said to be
+            print('CALLER from=%s pai=%s' % (header(text, 'from'), header(text, 'p-asserted-identity') or '-'),
+                  flush=True)
         if method == 'ACK':
             continue
         code = answer(method)

@@ -149,6 +149,27 @@ sleep 1
 check_match "the fallback leg is rated as the PSTN call it was (Korea mobile: a first 30 s at 0.06/min)" "^2\|pstn\|\+821098765432\|0\.0300$" \
     "$(psql -X -At -d vce -c "SELECT leg, class, routed_to, cost FROM cdrs WHERE dialled = '$LEE' ORDER BY leg DESC LIMIT 1")"
 
+# The caller's number toward the carrier (seed 003 S450) and P-Asserted-Identity (RFC 3325).
+KIMCALL=(--from "sip:$KIM@$SRV" --user "$KIM" --password demo-pass-kim)
+last_caller() { grep '^CALLER ' "$T/carrier.log" | tail -1; }
+send "$MEMBER" "sip:$VOIP@$SRV" "${KIMCALL[@]}" >/dev/null
+check_match "to a carrier that is no peer of ours: Kim's PIN as its E.164 PSTN number, no PAI" \
+    "^CALLER from=<sip:\+82262006200@[^>]*>;tag=[^ ]+ pai=-$" "$(last_caller)"
+psql -X -q -d vce -c "SELECT peer_set('t-hanul', 'carrier', '127.0.0.40'); SELECT peer_set_caller_id('t-hanul', 'national', asserted_identity => true)" >/dev/null
+ctl route reload >/dev/null
+check_match "route show peers: the carrier's caller id form" "t-hanul .* national\+asserted" "$(ctl route show peers)"
+send "$MEMBER" "sip:$VOIP@$SRV" "${KIMCALL[@]}" >/dev/null
+check_match "to a trusted carrier that wants national numbers: national From and PAI" \
+    "^CALLER from=<sip:0262006200@[^>]*>;tag=[^ ]+ pai=<sip:0262006200@[^;>]*;user=phone>$" "$(last_caller)"
+send "$MEMBER" "sip:$VOIP@$SRV" "${KIMCALL[@]}" --header "Privacy: id" >/dev/null
+check_match "Kim asks for privacy: anonymous From, the trusted carrier still gets the PAI" \
+    "^CALLER from=\"Anonymous\" <sip:anonymous@anonymous.invalid>;tag=[^ ]+ pai=<sip:0262006200@" "$(last_caller)"
+send "$TRUNKPEER" "sip:$VOIP@$SRV" --from "sip:+82299998888@$TRUNKPEER" --header "P-Asserted-Identity: <sip:$KIM@$SRV>" >/dev/null
+check_match "a peer outside our trust domain: its forged PAI does not reach the carrier" \
+    "^CALLER from=<sip:\+82299998888@$TRUNKPEER>;tag=[^ ]+ pai=-$" "$(last_caller)"
+psql -X -q -d vce -c "SELECT peer_remove('t-hanul')" >/dev/null
+ctl route reload >/dev/null
+
 # Limits: the box peer may hold one call, the carrier peer start one call in 5 s (the burst's
 # three senders start within a second or two).
 psql -X -q -d vce -c "SELECT peer_set('t-box', 'box', '$BOXPEER', max_channels => 1); SELECT peer_set('t-carrier', 'carrier', '$CARRIERPEER', reach => 'carriers', max_cps => 0.2)" >/dev/null

@@ -8,6 +8,7 @@ using namespace vce::routing;
 class PeerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(PeerTest);
     CPPUNIT_TEST(networksParseOrSayWhy);
+    CPPUNIT_TEST(callerIdForms);
     CPPUNIT_TEST(mostSpecificNetworkWins);
     CPPUNIT_TEST(sameNetworkAddedAgainReplaces);
     CPPUNIT_TEST(reachAllowsOnlyWhatItSays);
@@ -28,6 +29,29 @@ class PeerTest : public CppUnit::TestFixture {
     }
 
 public:
+    void callerIdForms() {
+        const auto &t = vce::numplan::CountryTable::builtin();
+        struct Row {
+            const char *e164;
+            vce::routing::CallerIdForm form;
+            const char *want;
+        } rows[] = {
+            {"+82262006200", vce::routing::CallerIdForm::E164, "+82262006200"},
+            {"+82262006200", vce::routing::CallerIdForm::National, "0262006200"},
+            {"+12125550100", vce::routing::CallerIdForm::National, "12125550100"},
+            {"+4930123456", vce::routing::CallerIdForm::National, "030123456"},
+            {"0262006200082", vce::routing::CallerIdForm::E164, ""},  // not E.164
+            {"", vce::routing::CallerIdForm::National, ""},
+            {"+82", vce::routing::CallerIdForm::National, ""},  // a country code alone
+            {"+82-2-62", vce::routing::CallerIdForm::E164, ""},
+        };
+        for (const Row &r : rows)
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.e164, std::string(r.want),
+                                         vce::routing::caller_id_in_form(r.e164, r.form, t));
+        CPPUNIT_ASSERT(vce::routing::parse_caller_id_form("national") ==
+                       vce::routing::CallerIdForm::National);
+        CPPUNIT_ASSERT(!vce::routing::parse_caller_id_form("local"));
+    }
     void networksParseOrSayWhy() {
         struct {
             const char *in;

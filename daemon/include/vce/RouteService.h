@@ -35,6 +35,10 @@ public:
     // pstn for the PSTN trunk (pstn = sip) and the gateways holding trunk groups, carriers for
     // another carrier's centre, own for anything else.
     virtual routing::Reach reach_needed_at(std::string_view hostport) = 0;
+    // The caller's number as a peer expecting `form` gets it: a member's PIN as its PSTN number
+    // (E.164, or national in its country), a PSTN number as it is; "" when it has none (a
+    // company's branch, a name).
+    virtual std::string caller_number(std::string_view caller, routing::CallerIdForm form) = 0;
     // Bumped on every snapshot swap (for status displays and tests).
     virtual unsigned long generation() const = 0;
 };
