@@ -26,7 +26,7 @@ CreditGrant CreditGrant::from_row(const std::string &verdict, const std::string 
         refusal = "bad seconds '" + seconds + "'";
         return g;
     }
-    g.metered = true;
+    g.limited = true;
     g.seconds = static_cast<int>(s);
     g.final = final == "t" || final == "true";
     return g;

@@ -11,7 +11,8 @@ namespace vce::sip {
 
 // What call_authorize said about one leg.
 struct CreditGrant {
-    bool metered = false;  // false: no limit (not metered, or free)
+    bool limited = false;  // false: no limit (not metered, or free)
+    bool paid = true;      // false: not money but the longest call allowed (max_call_seconds)
     int seconds = 0;       // call time granted from the answer on
     bool final = false;    // no more will be granted
 

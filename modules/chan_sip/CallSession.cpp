@@ -118,6 +118,17 @@ void CallSession::dial(const DialArgs &d) {
     place_legs(d);
 }
 
+// How long the answered leg may last: its paid time, else the longest call allowed.
+CreditGrant CallSession::call_limit() const {
+    if (grant_.limited || e_.config().max_call_seconds <= 0) return grant_;
+    CreditGrant g;
+    g.limited = true;
+    g.paid = false;
+    g.final = true;
+    g.seconds = e_.config().max_call_seconds;
+    return g;
+}
+
 // PSTN and other carriers' numbers cost money; our own numbers do not.
 bool CallSession::needs_credit() const {
     return !cdr_.payer.empty() && (cdr_.cls == "pstn" || cdr_.cls == "carrier");
@@ -327,17 +338,17 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
             // The caller's ACK and BYE go to the callee's Contact: its public address.
             forward_response(f, f.natted);
             cdr_.answer(e_.now_precise(), status);
+            const CreditGrant limit = call_limit();
             ProxiedDialog dialog;
-            if (grant_.metered && !dialog.build(
-                                      sip_object(request_.get()), sip,
-                                      [this](const url_t *u) { return e_.is_self(u); },
-                                      nat_source_.empty() ? "" : "sip:" + nat_source_, f.hop))
+            if (limit.limited && !dialog.build(
+                                     sip_object(request_.get()), sip,
+                                     [this](const url_t *u) { return e_.is_self(u); },
+                                     nat_source_.empty() ? "" : "sip:" + nat_source_, f.hop))
                 VCE_LOG_WARNING(
                     "SIP: call %s: the answer lacks a dialog to end; at the end of "
-                    "its paid time only its CDR is closed",
+                    "its time only its CDR is closed",
                     printable(cdr_.call_id).c_str());
-            e_.await_bye(cdr_, dialog_hosts(f, sip), std::move(channel_), std::move(dialog),
-                         grant_);
+            e_.await_bye(cdr_, dialog_hosts(f, sip), std::move(channel_), std::move(dialog), limit);
             cancel_forks();
             dial_finished("ANSWER");
         }
@@ -456,7 +467,7 @@ void CallSession::gateway_event(const DialEvent &ev) {
             g.handle = gw_handle_;
             g.cdr = cdr_;
             g.channel = std::move(channel_);
-            g.credit = e_.watch_credit(cdr_, grant_);
+            g.credit = e_.watch_credit(cdr_, call_limit());
             gw_tech_ = nullptr;  // the engine owns the leg from now on
             e_.gateway_answered(id_, cdr_.call_id, std::move(g));
             dial_finished("ANSWER");

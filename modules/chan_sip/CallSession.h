@@ -65,8 +65,9 @@ private:
     void step();
     void dial(const DialArgs &d);
     void place_legs(const DialArgs &d);  // dial() once the leg may be dialled
-    // A billable leg of a metered member: call_authorize first, then place_legs or refuse.
+    // A billable leg of a limited member: call_authorize first, then place_legs or refuse.
     bool needs_credit() const;
+    CreditGrant call_limit() const;
     void authorize(const DialArgs &d);
     void authorized(const DialArgs &d, const SqlResult &r);
     std::vector<std::string> dialog_hosts(const Fork &f, sip_t const *answer) const;

@@ -127,6 +127,7 @@ void Engine::stop() {
         if (upstream_) shared_->upstream_states.on_retry(nullptr);  // no more posts to it
         upstream_.reset();  // unregisters while the agent still runs
         sessions_.clear();
+        calls_in_setup_.clear();
         relays_.clear();
         deliveries_.clear();
         closing_.clear();
@@ -536,7 +537,12 @@ void Engine::end_relay(Relay *r) {
 void Engine::end_session(uint64_t id) {
     // Deferred: the session may be on the stack (inside one of its own callbacks).
     loop_.post([this, id] {
-        if (sessions_.erase(id)) --counters.calls_in_setup;
+        auto it = sessions_.find(id);
+        if (it == sessions_.end()) return;
+        auto c = calls_in_setup_.find(it->second->call_id());
+        if (c != calls_in_setup_.end() && --c->second == 0) calls_in_setup_.erase(c);
+        sessions_.erase(it);
+        --counters.calls_in_setup;
     });
 }
 
@@ -588,7 +594,7 @@ void Engine::await_bye(const CallRecord &leg, std::vector<std::string> hosts, Pe
 }
 
 std::unique_ptr<CreditWatch> Engine::watch_credit(const CallRecord &leg, const CreditGrant &grant) {
-    if (!grant.metered) return nullptr;
+    if (!grant.limited) return nullptr;
     auto w = std::make_unique<CreditWatch>();
     w->engine = this;
     w->call_id = leg.call_id;
@@ -623,7 +629,7 @@ void Engine::on_credit_timer(su_root_magic_t *, su_timer_t *, su_timer_arg_t *ar
 void Engine::credit_due(CreditWatch &w) {
     w.timer.reset();
     if (credit_next_step(w.answered, w.grant).kind == CreditStep::Cut)
-        return end_unpaid_call(w.call_id);
+        return end_call_at_limit(w.call_id);
     if (w.asking) return;
     w.asking = true;
     const std::string call_id = w.call_id;
@@ -647,12 +653,17 @@ void Engine::credit_due(CreditWatch &w) {
           });
 }
 
-void Engine::end_unpaid_call(const std::string &call_id) {
+void Engine::end_call_at_limit(const std::string &call_id) {
+    // Why it ends: money (its paid time) or max_call_seconds.
+    auto why = [](const CreditWatch *w) {
+        const CreditGrant g = w ? w->grant : CreditGrant();
+        return (g.paid ? "paid call time is over (" : "the longest call allowed is reached (") +
+               std::to_string(g.seconds) + " s)";
+    };
     auto g = gateway_.find(call_id);
     if (g != gateway_.end()) {
-        VCE_LOG_NOTICE("SIP: call %s: paid call time is over (%d s): hanging up",
-                       printable(call_id).c_str(),
-                       g->second.credit ? g->second.credit->grant.seconds : 0);
+        VCE_LOG_NOTICE("SIP: call %s: %s: hanging up", printable(call_id).c_str(),
+                       why(g->second.credit.get()).c_str());
         g->second.tech->hangup(g->second.handle);
         return end_gateway_from_far_end(call_id);
     }
@@ -660,18 +671,22 @@ void Engine::end_unpaid_call(const std::string &call_id) {
     if (it == answered_.end()) return;
     AnsweredCall a = std::move(it->second);
     answered_.erase(it);
-    VCE_LOG_NOTICE("SIP: call %s: paid call time is over (%d s): ending it",
-                   printable(call_id).c_str(), a.credit ? a.credit->grant.seconds : 0);
+    VCE_LOG_NOTICE("SIP: call %s: %s: ending it", printable(call_id).c_str(),
+                   why(a.credit.get()).c_str());
     close_cdr(a.cdr);
     const ProxiedDialog &d = a.dialog;
     if (d.empty()) return;
     // Each party gets a BYE as if from the other one, after the highest CSeq it has seen.
-    send_bye(d.callee, d.caller_from, d.callee_to, d.caller_cseq + 1, d.call_id);
-    send_bye(d.caller, d.callee_to, d.caller_from, d.callee_cseq + 1, d.call_id);
+    const char *reason = a.credit && !a.credit->grant.paid
+                             ? "Q.850;cause=16;text=\"the longest call allowed is reached\""
+                             : "Q.850;cause=16;text=\"paid call time is over\"";
+    send_bye(d.callee, d.caller_from, d.callee_to, d.caller_cseq + 1, d.call_id, reason);
+    send_bye(d.caller, d.callee_to, d.caller_from, d.callee_cseq + 1, d.call_id, reason);
 }
 
 void Engine::send_bye(const ProxiedDialog::Party &to, const std::string &from,
-                      const std::string &to_hdr, uint32_t cseq, const std::string &call_id) {
+                      const std::string &to_hdr, uint32_t cseq, const std::string &call_id,
+                      const char *reason) {
     std::string routes;
     for (const std::string &r : to.routes) routes += (routes.empty() ? "" : ", ") + r;
     // Where it goes first: the NAT's address, else the first proxy, else the target.
@@ -684,8 +699,8 @@ void Engine::send_bye(const ProxiedDialog::Party &to, const std::string &from,
         URL_STRING_MAKE(to.target.c_str()), SIPTAG_FROM_STR(from.c_str()),
         SIPTAG_TO_STR(to_hdr.c_str()), SIPTAG_CALL_ID_STR(call_id.c_str()),
         SIPTAG_CSEQ_STR(cs.c_str()), SIPTAG_MAX_FORWARDS_STR("70"),
-        TAG_IF(!routes.empty(), SIPTAG_ROUTE_STR(routes.c_str())),
-        SIPTAG_REASON_STR("Q.850;cause=16;text=\"paid call time is over\""), TAG_END()));
+        TAG_IF(!routes.empty(), SIPTAG_ROUTE_STR(routes.c_str())), SIPTAG_REASON_STR(reason),
+        TAG_END()));
     if (!bye) {
         VCE_LOG_WARNING("SIP: call %s: cannot send BYE to %s", printable(call_id).c_str(),
                         printable(to.target).c_str());
@@ -707,9 +722,7 @@ bool Engine::in_dialog_allowed(const std::string &call_id, const std::string &ho
         return false;
     }
     // Early dialogs (PRACK, UPDATE before the answer) of a call still being set up.
-    for (const auto &[id, call] : sessions_)
-        if (call->call_id() == call_id) return true;
-    return false;
+    return calls_in_setup_.count(call_id) > 0;
 }
 
 void Engine::gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g) {

@@ -153,6 +153,9 @@ private:
     AuthFailureGuard &guard_;
     uint64_t next_session_ = 1;
     std::unordered_map<uint64_t, std::unique_ptr<CallSession>> sessions_;
+    // The Call-IDs of sessions_ (a count: a forked call can come back as a second INVITE of
+    // the same Call-ID), so that an in-dialog request of an early dialog is found at once.
+    std::unordered_map<std::string, unsigned> calls_in_setup_;
     std::unordered_map<Relay *, std::unique_ptr<Relay>> relays_;
     // A stored message on its way to a phone that registered again.
     struct QueuedDelivery {
@@ -177,11 +180,11 @@ public:
     // An answered proxied leg: its CDR is written when the BYE has been relayed.
     // `hosts`: where the dialog's parties are (their Contacts, next hops and sources, as
     // uri_host gives them): in-dialog requests are relayed there and nowhere else.
-    // A metered call (grant.metered) also gets its paid time watched, and `dialog` is what
+    // A limited call (grant.limited) also gets its paid time watched, and `dialog` is what
     // ends it when that is over.
     void await_bye(const CallRecord &leg, std::vector<std::string> hosts, PeerChannel channel,
                    ProxiedDialog dialog = {}, CreditGrant grant = {});
-    // The watch of a metered call's paid time, armed; null when `grant` has no limit.
+    // The watch of a limited call's paid time, armed; null when `grant` has no limit.
     std::unique_ptr<CreditWatch> watch_credit(const CallRecord &leg, const CreditGrant &grant);
     PeerCallLimits &peer_limits() { return shared_->peer_limits; }
     void gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g);
@@ -195,7 +198,7 @@ private:
         CallRecord cdr;                  // the leg awaiting its BYE
         std::vector<std::string> hosts;  // where its in-dialog requests may go
         PeerChannel channel;             // a peer's call: its channel until the BYE
-        ProxiedDialog dialog;            // a metered call: how to end it ourselves
+        ProxiedDialog dialog;            // a limited call: how to end it ourselves
         std::unique_ptr<CreditWatch> credit;
     };
     // Paid call time: the watch of a call by Call-ID (null when none), its timer, the
@@ -205,9 +208,10 @@ private:
     void arm_credit(CreditWatch &w);
     static void on_credit_timer(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
     void credit_due(CreditWatch &w);
-    void end_unpaid_call(const std::string &call_id);
+    void end_call_at_limit(const std::string &call_id);
     void send_bye(const ProxiedDialog::Party &to, const std::string &from,
-                  const std::string &to_hdr, uint32_t cseq, const std::string &call_id);
+                  const std::string &to_hdr, uint32_t cseq, const std::string &call_id,
+                  const char *reason);
     std::unordered_map<std::string, AnsweredCall> answered_;  // by Call-ID
     // Whether an in-dialog request of this Call-ID may be relayed to `next_hop_host`: a dialog
     // we proxied (answered, or still being set up) and one of its parties. Else it is

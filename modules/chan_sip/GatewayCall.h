@@ -20,7 +20,7 @@ struct GatewayCall {
     CallRecord cdr;
     Dialog dialog;        // the UAS dialog with the caller (our BYE when the far end hangs up)
     PeerChannel channel;  // a peer's call: its channel, given back when the call ends
-    std::unique_ptr<CreditWatch> credit;  // a metered call: its paid time
+    std::unique_ptr<CreditWatch> credit;  // a limited call: its paid time
 };
 
 }  // namespace vce::sip

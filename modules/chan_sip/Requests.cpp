@@ -148,6 +148,7 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
     if (who.member) c->set_payer(who.number);
     const auto &rc = config().redirect_callers;
     if (who.member && std::find(rc.begin(), rc.end(), who.number) != rc.end()) c->redirect_mode();
+    ++calls_in_setup_[c->call_id()];
     sessions_[id] = std::move(call);
     ++counters.calls_in_setup;
     c->start();

@@ -88,6 +88,13 @@ SipConfig SipConfig::from(const Config &conf) {
                      "30..86400, got " +
                          std::to_string(quota));
     c.credit_quota = static_cast<int>(quota);
+    const long longest = g->get_int("max_call_seconds", c.max_call_seconds);
+    if (longest != 0 && (longest < 60 || longest > 7 * 86400))
+        throw refuse("max_call_seconds",
+                     "max_call_seconds is the longest a call may last, 60..604800 seconds (0: no "
+                     "limit), got " +
+                         std::to_string(longest));
+    c.max_call_seconds = static_cast<int>(longest);
     const std::string outage = g->get("credit_outage", "refuse");
     if (outage != "refuse" && outage != "allow")
         throw refuse("credit_outage",

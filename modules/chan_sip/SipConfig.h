@@ -31,10 +31,13 @@ struct SipConfig {
     std::string member_context = "from-members";
     int dial_timeout = 30;    // when Dial() gives none
     int message_ttl = 86400;  // how long an offline message waits
-    // Billable calls of metered members (sql/015_balances.sql): the most call time one grant
+    // Billable calls of limited members (sql/015_balances.sql): the most call time one grant
     // holds money for (more is asked for before it runs out), and what a call does when the
     // database cannot say (refuse: 503; allow: dialled without a limit, logged).
     int credit_quota = 600;
+    // The longest a call may last (it is then ended with BYE to both parties): a call whose BYE
+    // is lost does not stay in the engine (and hold its peer's channel) for ever. 0: no limit.
+    int max_call_seconds = 14400;
     bool credit_outage_allow = false;
     bool require_auth = true;               // members must authenticate (INVITE, MESSAGE, REGISTER)
     unsigned udp_buffer = 4 * 1024 * 1024;  // socket buffers: absorb bursts instead of dropping

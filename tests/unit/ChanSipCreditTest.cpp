@@ -70,7 +70,7 @@ public:
     void rowsOfCallAuthorize() {
         struct Row {
             const char *verdict, *reason, *seconds, *final;
-            bool metered;
+            bool limited;
             int secs;
             bool is_final;
             const char *refusal;
@@ -89,7 +89,7 @@ public:
             CreditGrant g = CreditGrant::from_row(r.verdict, r.reason, r.seconds, r.final, refusal);
             const std::string what = std::string(r.verdict) + "/" + r.seconds;
             CPPUNIT_ASSERT_EQUAL_MESSAGE(what, std::string(r.refusal), refusal);
-            CPPUNIT_ASSERT_EQUAL_MESSAGE(what, r.metered, g.metered);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(what, r.limited, g.limited);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(what, r.secs, g.seconds);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(what, r.is_final, g.final);
         }
@@ -109,7 +109,7 @@ public:
         };
         for (const Row &r : rows) {
             CreditGrant g;
-            g.metered = true;
+            g.limited = true;
             g.seconds = r.seconds;
             g.final = r.final;
             const CreditStep s = credit_next_step(1000, g);
