@@ -15,7 +15,8 @@ dist_sql_DATA = \
 	sql/012_peers.sql \
 	sql/013_cdr_record.sql \
 	sql/014_settlement.sql \
-	sql/015_balances.sql
+	sql/015_balances.sql \
+	sql/016_failover.sql
 
 sqldemodir = $(pkgdatadir)/sql/demo
 dist_sqldemo_DATA = sql/demo/demo.sql

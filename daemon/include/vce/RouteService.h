@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "routing/Decision.h"
 #include "routing/Peer.h"
@@ -35,6 +36,9 @@ public:
     // pstn for the PSTN trunk (pstn = sip) and the gateways holding trunk groups, carriers for
     // another carrier's centre, own for anything else.
     virtual routing::Reach reach_needed_at(std::string_view hostport) = 0;
+    // The SIP hosts ("host:port") of the other centres and the trunk gateways: the ways routes
+    // take whose health matters (chan_sip asks each with OPTIONS; vce/HealthService.h).
+    virtual std::vector<std::string> watched_hosts() = 0;
     // Bumped on every snapshot swap (for status displays and tests).
     virtual unsigned long generation() const = 0;
 };
