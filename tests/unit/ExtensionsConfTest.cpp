@@ -37,6 +37,7 @@ std::shared_ptr<const Snapshot> snapshot() {
         .add_alias("kim@example.com", "0262006200082")
         .add_carrier({"kr-voip", "voip.kr.example:5060", {"+8270"}})
         .add_trunk({"kr-pstn", "082", 0, ""})
+        .add_trunk({"kr-pstn2", "082", 10, ""})  // when kr-pstn fails
         // The US: two peers' centres of equal priority, the company's branch there.
         .add_centre({"us-a", "001", "10.0.1.1:5060", false})
         .add_centre({"us-b", "001", "10.0.1.2:5060", false})
@@ -58,6 +59,7 @@ class ExtensionsConfTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testPstnCallHasNoSecondDial);
     CPPUNIT_TEST(testPeersReachOnlyWhatTheyMay);
     CPPUNIT_TEST(testFailoverToTheNextCentre);
+    CPPUNIT_TEST(testFailoverToTheNextTrunkGroup);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -115,6 +117,21 @@ public:
             }
             CPPUNIT_ASSERT_MESSAGE(what, x.run() == Execution::State::Ended);
         }
+    }
+
+    // A PSTN number with two trunk groups: the first one's channels all busy (CHANUNAVAIL, 503)
+    // tries the second; the callee busy there ends the call (no third try, no PSTN fallback).
+    void testFailoverToTheNextTrunkGroup() {
+        Execution x(plan_, *reg_, "from-members", "02-1234-5678");
+        x.set("CALL_REACH", "pstn");  // a member, a phone
+        CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+        CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn/0212345678"), x.waiting_args().at(0));
+        x.resume({{"DIALSTATUS", "CHANUNAVAIL"}, {"DIALSIPSTATUS", "503"}});
+        CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+        CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn2/0212345678"), x.waiting_args().at(0));
+        x.resume({{"DIALSTATUS", "BUSY"}, {"DIALSIPSTATUS", "486"}});
+        CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
+        CPPUNIT_ASSERT_EQUAL(std::string("486"), x.get("HANGUPCAUSE"));
     }
 
     void testParses() {
