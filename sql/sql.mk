@@ -16,6 +16,7 @@ dist_sql_DATA = \
 	sql/013_cdr_record.sql \
 	sql/014_settlement.sql \
 	sql/015_balances.sql \
+	sql/016_failover.sql \
 	sql/017_callerid.sql
 
 sqldemodir = $(pkgdatadir)/sql/demo

@@ -72,8 +72,11 @@ CallDriver::Step CallDriver::run() {
 }
 
 void CallDriver::dial_done(const std::string &dialstatus, int sip_status) {
-    std::map<std::string, std::string> vars{{channel_vars::kDialStatus, dialstatus}};
-    if (sip_status) vars[channel_vars::kDialSipStatus] = std::to_string(sip_status);
+    // DIALSIPSTATUS is set by every Dial (empty when unknown), so that it never tells of an
+    // earlier one.
+    std::map<std::string, std::string> vars{
+        {channel_vars::kDialStatus, dialstatus},
+        {channel_vars::kDialSipStatus, sip_status ? std::to_string(sip_status) : std::string()}};
     exec_->resume(vars);
 }
 

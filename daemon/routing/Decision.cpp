@@ -24,7 +24,7 @@ const char *class_name(RouteClass c) {
 }
 
 std::map<std::string, std::string> Decision::variables() const {
-    return {
+    std::map<std::string, std::string> v{
         {"ROUTE_TARGET", target},
         {"ROUTE_CLASS", class_name(cls)},
         {"ROUTE_PSTN", pstn_fallback},
@@ -34,7 +34,12 @@ std::map<std::string, std::string> Decision::variables() const {
         {"ROUTE_REASON", reason},
         {"ROUTE_NUMBER", canonical},
         {"ROUTE_ALIAS", alias},
+        {"ROUTE_TARGETS", std::to_string(target_count())},
+        {"ROUTE_TRY", target.empty() ? "" : "1"},
     };
+    for (size_t i = 0; i < target_count(); ++i)
+        v["ROUTE_TARGET_" + std::to_string(i + 1)] = i == 0 ? target : alternatives[i - 1];
+    return v;
 }
 
 std::string Trace::text() const {

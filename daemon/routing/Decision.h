@@ -23,6 +23,9 @@ struct Decision {
     RouteClass cls = RouteClass::None;
     // SIP/<account>, SIP/<host:port>/<user> or TDM/<group>/<number>.
     std::string target;
+    // The targets to try after `target` when it fails (the country's other centres, the other
+    // trunk groups), best first; the same route class as `target`. Empty for one way only.
+    std::vector<std::string> alternatives;
     // A PSTN route for the member's contactable number or the dialled PSTN number, to try
     // when the target does not answer; empty if none.
     std::string pstn_fallback;
@@ -37,8 +40,12 @@ struct Decision {
     double rate = -1;       // per-minute rate for PSTN and carrier calls; -1 when none
 
     bool ok() const { return sip_status == 0; }
+    // Every target in order: `target`, then the alternatives (empty when refused).
+    size_t target_count() const { return target.empty() ? 0 : 1 + alternatives.size(); }
     // ROUTE_TARGET, ROUTE_CLASS, ROUTE_PSTN, ROUTE_PSTN_NUMBER, ROUTE_CAUSE, ROUTE_STATUS,
-    // ROUTE_REASON, ROUTE_NUMBER, ROUTE_ALIAS: the channel variables the dialplan uses.
+    // ROUTE_REASON, ROUTE_NUMBER, ROUTE_ALIAS: the channel variables the dialplan uses; and
+    // the alternatives: ROUTE_TARGETS (how many), ROUTE_TARGET_1 (= ROUTE_TARGET) to
+    // ROUTE_TARGET_<n>, ROUTE_TRY = 1 (the one dialled first; RouteNext() counts on).
     std::map<std::string, std::string> variables() const;
 };
 

@@ -47,6 +47,7 @@ bool limit_to_reach(Decision &d, Reach r) {
     d.cause = "not-permitted";
     d.sip_status = 403;
     d.target.clear();
+    d.alternatives.clear();  // every alternative has the class refused
     d.cls = RouteClass::None;
     return true;
 }

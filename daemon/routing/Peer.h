@@ -26,7 +26,8 @@ std::optional<Reach> parse_reach(std::string_view s);  // the names above
 Reach reach_needed(RouteClass cls);
 // A decision for a caller of reach `r`: a destination beyond it is refused (403,
 // "not-permitted", a sentence naming what the caller may reach), and a caller without the
-// PSTN gets no PSTN fallback. Returns true when it refused.
+// PSTN gets no PSTN fallback. The alternatives share the target's class, so one check covers
+// them all (and a refusal clears them). Returns true when it refused.
 bool limit_to_reach(Decision &d, Reach r);
 // The channel's reach from its CALL_REACH variable (vce/CallDriver.h channel_vars::kReach); a
 // channel that did not set it reaches only our own numbers (nothing reaches a trunk by accident).

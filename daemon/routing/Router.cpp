@@ -10,6 +10,7 @@ using numplan::Kind;
 void reset(Decision &d) {
     d.cls = RouteClass::None;
     d.target.clear();
+    d.alternatives.clear();
     d.pstn_fallback.clear();
     d.pstn_number.clear();
     d.cause.clear();
@@ -43,6 +44,7 @@ void sip_target(std::string &out, std::string_view host, std::string_view user) 
 void Router::fail(Decision &out, int status, const char *cause, std::string reason, Trace *trace) {
     out.cls = RouteClass::None;
     out.target.clear();
+    out.alternatives.clear();
     out.sip_status = status;
     out.cause = cause;
     out.reason = std::move(reason);
@@ -50,15 +52,17 @@ void Router::fail(Decision &out, int status, const char *cause, std::string reas
 }
 
 Decision Router::route(const Snapshot &snap, std::string_view dialled, std::string_view caller,
-                       std::string_view home_country, Trace *trace) {
+                       std::string_view home_country, Trace *trace, const RouteConditions &when) {
     Decision d;
-    route(snap, dialled, caller, home_country, d, trace);
+    route(snap, dialled, caller, home_country, d, trace, when);
     return d;
 }
 
 void Router::route(const Snapshot &snap, std::string_view dialled, std::string_view caller,
-                   std::string_view home_country, Decision &out, Trace *trace) {
+                   std::string_view home_country, Decision &out, Trace *trace,
+                   const RouteConditions &when) {
     reset(out);
+    when_ = when;
     std::string_view home = home_country;
     if (home.empty() && snap.self_centre()) home = snap.self_centre()->country;
     if (trace)
@@ -263,14 +267,18 @@ void Router::route_owned(const Snapshot &snap, const Snapshot::Owned &rec, std::
                          std::string_view country, RouteClass here, Decision &out, Trace *trace) {
     std::string_view contact = snap.contact(rec.contact);
     const Snapshot::Centre *centre = country.empty() ? nullptr : snap.centre_for(country);
-    if (centre && !centre->self) {
+    if (centre && !centre->self && centre_routes(snap, country, key, trace)) {
         out.cls = RouteClass::RemoteCentre;
-        sip_target(out.target, centre->host, key);
+        take_alternatives(out);
+        const std::string first = trace ? alts_.front().name : std::string();
         if (!contact.empty() && pstn_route(snap, contact, out.pstn_fallback, nullptr))
             out.pstn_number = std::string(contact);
         if (trace)
-            trace->add("country " + std::string(country) + " is served by centre " +
-                       q(centre->name) + ": target " + out.target +
+            trace->add("country " + std::string(country) + " is served by " + first + ": target " +
+                       out.target +
+                       (out.alternatives.empty()
+                            ? ""
+                            : ", then " + std::to_string(out.alternatives.size()) + " more") +
                        (out.pstn_fallback.empty() ? "" : ", PSTN fallback " + out.pstn_fallback));
         return;
     }
@@ -285,8 +293,9 @@ void Router::route_owned(const Snapshot &snap, const Snapshot::Owned &rec, std::
                        (out.pstn_fallback.empty() ? "" : ", PSTN fallback " + out.pstn_fallback));
         return;
     }
-    if (!contact.empty() && pstn_route(snap, contact, out.target, trace)) {
+    if (!contact.empty() && pstn_routes(snap, contact, trace)) {
         out.cls = RouteClass::Pstn;
+        take_alternatives(out);
         out.pstn_fallback = out.target;
         out.pstn_number = std::string(contact);
         if (trace)
@@ -308,7 +317,7 @@ void Router::route_pstn(const Snapshot &snap, std::string_view e164, std::string
             return;
         }
     }
-    if (!pstn_route(snap, e164, out.target, trace)) {
+    if (!pstn_routes(snap, e164, trace)) {
         fail(out, 503, "no-route",
              "no trunk group or centre reaches country " + std::string(country), trace);
         return;
@@ -316,42 +325,95 @@ void Router::route_pstn(const Snapshot &snap, std::string_view e164, std::string
     // A PSTN number is a PSTN call (it needs the right to the PSTN) whichever centre's trunk
     // takes it.
     out.cls = RouteClass::Pstn;
+    take_alternatives(out);
     out.pstn_fallback = out.target;
     out.pstn_number = std::string(e164);
     if (trace)
-        trace->add("PSTN number of country " + std::string(country) + ": target " + out.target);
+        trace->add("PSTN number of country " + std::string(country) + ": target " + out.target +
+                   (out.alternatives.empty()
+                        ? ""
+                        : ", then " + std::to_string(out.alternatives.size()) + " more"));
 }
 
 bool Router::pstn_route(const Snapshot &snap, std::string_view e164, std::string &out,
                         Trace *trace) {
     out.clear();
+    if (!pstn_routes(snap, e164, trace)) return false;
+    out = alts_.front().target;
+    return true;
+}
+
+bool Router::pstn_routes(const Snapshot &snap, std::string_view e164, Trace *trace) {
+    alts_.clear();
     if (e164.size() < 2 || e164[0] != '+') return false;
     size_t cc_len = 0;
     const numplan::Country *c = snap.countries().by_dial_digits(e164.substr(1), &cc_len);
     if (!c) return false;
     const auto &trunks = snap.trunks_for(c->code);
-    if (!trunks.empty()) {
-        const Snapshot::Trunk &t = trunks.front();
-        if (t.centre < 0) {
-            out.assign("TDM/");
-            out.append(t.group);
-            out.push_back('/');
-            out.append(c->trunk_prefix);
-            out.append(e164.substr(1 + cc_len));
-            return true;
-        }
-        const Snapshot::Centre &via = snap.centres()[t.centre];
-        sip_target(out, via.host, e164);
-        if (trace) trace->add("trunk group " + q(t.group) + " is at centre " + q(via.name));
-        return true;
-    }
-    const Snapshot::Centre *centre = snap.centre_for(c->code);
-    if (centre && !centre->self) {
-        sip_target(out, centre->host, e164);
+    if (trunks.empty()) {
+        const Snapshot::Centre *centre = snap.centre_for(c->code);
+        if (!centre || centre->self || !centre_routes(snap, c->code, e164, nullptr)) return false;
         if (trace) trace->add("no trunk here for " + c->code + ": via centre " + q(centre->name));
+        order(trace);
         return true;
     }
-    return false;
+    for (const Snapshot::Trunk &t : trunks) {
+        Alternative a;
+        a.priority = t.priority;
+        a.weight = t.weight;
+        a.name = "trunk group " + q(t.group);
+        if (t.centre < 0) {
+            a.target.assign("TDM/");
+            a.target.append(t.group);
+            a.target.push_back('/');
+            a.target.append(c->trunk_prefix);
+            a.target.append(e164.substr(1 + cc_len));
+        } else {
+            const Snapshot::Centre &via = snap.centres()[t.centre];
+            sip_target(a.target, via.host, e164);
+            a.host = via.host;
+            if (trace) trace->add("trunk group " + q(t.group) + " is at centre " + q(via.name));
+        }
+        alts_.push_back(std::move(a));
+    }
+    order(trace);
+    return true;
+}
+
+bool Router::centre_routes(const Snapshot &snap, std::string_view country, std::string_view user,
+                           Trace *trace) {
+    alts_.clear();
+    for (int i : snap.centres_for(country)) {
+        const Snapshot::Centre &c = snap.centres()[i];
+        if (c.self) continue;
+        Alternative a;
+        sip_target(a.target, c.host, user);
+        a.host = c.host;
+        a.name = "centre " + q(c.name);
+        a.priority = c.priority;
+        a.weight = c.weight;
+        alts_.push_back(std::move(a));
+    }
+    if (alts_.empty()) return false;
+    order(trace);
+    return true;
+}
+
+void Router::order(Trace *trace) {
+    if (alts_.size() < 2) return;
+    std::vector<std::string> dropped;
+    order_alternatives(alts_, when_.spread, when_.health, trace ? &dropped : nullptr);
+    if (!trace) return;
+    for (const std::string &d : dropped) trace->add(d + " is down (no answer to OPTIONS): skipped");
+    std::string list;
+    for (const Alternative &a : alts_) list += (list.empty() ? "" : ", ") + a.name;
+    trace->add("in order: " + list);
+}
+
+void Router::take_alternatives(Decision &out) const {
+    out.target = alts_.front().target;
+    out.alternatives.clear();
+    for (size_t i = 1; i < alts_.size(); ++i) out.alternatives.push_back(alts_[i].target);
 }
 
 }  // namespace vce::routing

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "numplan/Number.h"
+#include "routing/Alternatives.h"
 #include "routing/Decision.h"
 #include "routing/Snapshot.h"
 
@@ -18,6 +19,15 @@ namespace vce::routing {
 // number's country (or that country's centre). Nothing fits -> cause + SIP status.
 // Never throws for bad input; the Decision says what was wrong.
 //
+// What a route takes into account beyond the snapshot (both optional).
+struct RouteConditions {
+    const HostHealth *health = nullptr;  // centres that stopped answering are skipped
+    uint64_t spread = 0;                 // a call counter: weight spreads calls by it
+};
+
+// A country's several centres, or several trunk groups, give the Decision its alternatives
+// (Alternatives.h: priority, weight, health); `target` is the first.
+//
 // One Router per thread: it keeps scratch space so that routing into a reused Decision
 // allocates nothing for the common cases.
 class Router {
@@ -27,9 +37,11 @@ public:
     // home_country: three-digit code for national numbers; empty = this centre's country.
     // trace: when non-null, each step is appended in words.
     void route(const Snapshot &snap, std::string_view dialled, std::string_view caller,
-               std::string_view home_country, Decision &out, Trace *trace = nullptr);
+               std::string_view home_country, Decision &out, Trace *trace = nullptr,
+               const RouteConditions &when = {});
     Decision route(const Snapshot &snap, std::string_view dialled, std::string_view caller = {},
-                   std::string_view home_country = {}, Trace *trace = nullptr);
+                   std::string_view home_country = {}, Trace *trace = nullptr,
+                   const RouteConditions &when = {});
 
 private:
     void route_number(const Snapshot &snap, const numplan::Number &n,
@@ -39,10 +51,21 @@ private:
                      std::string_view country, RouteClass here, Decision &out, Trace *trace);
     void route_pstn(const Snapshot &snap, std::string_view e164, std::string_view country,
                     Decision &out, Trace *trace);
-    // Writes a PSTN route for an E.164 number into `out`; false if none.
+    // The ways to an E.164 number's PSTN, ordered into alts_; false if none.
+    bool pstn_routes(const Snapshot &snap, std::string_view e164, Trace *trace);
+    // The first PSTN route for an E.164 number into `out` (a fallback); false if none.
     bool pstn_route(const Snapshot &snap, std::string_view e164, std::string &out, Trace *trace);
+    // The country's centres other than this one, ordered into alts_, each SIP/<host>/<user>.
+    bool centre_routes(const Snapshot &snap, std::string_view country, std::string_view user,
+                       Trace *trace);
+    // Orders alts_ (priority, weight, health), noting skipped ones in the trace.
+    void order(Trace *trace);
+    // alts_ -> out.target and out.alternatives.
+    void take_alternatives(Decision &out) const;
     void fail(Decision &out, int status, const char *cause, std::string reason, Trace *trace);
 
+    RouteConditions when_;
+    std::vector<Alternative> alts_;
     numplan::Number number_, alias_number_;
     std::string error_, key_;
     char caller_cc_[3] = {};

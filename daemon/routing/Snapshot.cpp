@@ -53,6 +53,7 @@ void need(bool ok, const std::string &msg) {
 }
 
 const std::vector<Snapshot::Trunk> kNoTrunks;
+const std::vector<int> kNoCentres;
 
 }  // namespace
 
@@ -102,6 +103,12 @@ const Snapshot::Centre *Snapshot::centre_for(std::string_view country3) const {
     return &centres_[centre_by_country_[n]];
 }
 
+const std::vector<int> &Snapshot::centres_for(std::string_view country3) const {
+    int n = code_index(country3);
+    if (n < 0) return kNoCentres;
+    return centres_by_country_[n];
+}
+
 const Snapshot::Carrier *Snapshot::carrier(std::string_view name) const {
     for (const Carrier &c : carriers_)
         if (c.name == name) return &c;
@@ -138,6 +145,7 @@ size_t Snapshot::memory() const {
 
 SnapshotBuilder::SnapshotBuilder() : s_(new Snapshot) {
     s_->centre_by_country_.assign(1000, -1);
+    s_->centres_by_country_.resize(1000);
     s_->trunks_by_country_.resize(1000);
 }
 
@@ -164,10 +172,20 @@ SnapshotBuilder &SnapshotBuilder::add_centre(CentreRow c) {
         need(s_->self_ < 0, "centre '" + c.name + "': two centres are marked as this centre");
         s_->self_ = static_cast<int>(s_->centres_.size());
     }
-    // One centre per country; this centre wins over another for its own country.
-    if (s_->centre_by_country_[n] < 0 || c.self)
-        s_->centre_by_country_[n] = static_cast<int16_t>(s_->centres_.size());
-    s_->centres_.push_back({std::move(c.name), std::move(c.country), std::move(c.host), c.self});
+    need(c.weight >= 0, "centre '" + c.name + "': weight must not be negative");
+    const int index = static_cast<int>(s_->centres_.size());
+    s_->centres_.push_back(
+        {std::move(c.name), std::move(c.country), std::move(c.host), c.self, c.priority, c.weight});
+    // The country's centres by priority (stable: rows of equal priority keep their order).
+    auto &list = s_->centres_by_country_[n];
+    list.push_back(index);
+    const auto &all = s_->centres_;
+    std::stable_sort(list.begin(), list.end(),
+                     [&all](int a, int b) { return all[a].priority < all[b].priority; });
+    // The serving centre: this centre for its own country, else the first by priority.
+    int16_t &serving = s_->centre_by_country_[n];
+    if (serving < 0 || !all[serving].self) serving = static_cast<int16_t>(list.front());
+    if (all[index].self) serving = static_cast<int16_t>(index);
     return *this;
 }
 
@@ -280,7 +298,8 @@ SnapshotBuilder &SnapshotBuilder::add_trunk(TrunkRow t) {
         if (s_->centres_[centre].self) centre = -1;
     }
     auto &list = s_->trunks_by_country_[n];
-    list.push_back({std::move(t.group), std::move(t.country), t.priority, centre});
+    need(t.weight >= 0, "trunk '" + t.group + "': weight must not be negative");
+    list.push_back({std::move(t.group), std::move(t.country), t.priority, centre, t.weight});
     std::stable_sort(
         list.begin(), list.end(),
         [](const Snapshot::Trunk &a, const Snapshot::Trunk &b) { return a.priority < b.priority; });

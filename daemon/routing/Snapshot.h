@@ -21,6 +21,8 @@ struct CentreRow {
     std::string country;  // "082"
     std::string host;     // "10.0.0.2:5060" (SIP address of that centre)
     bool self = false;    // this is the centre the snapshot is for
+    int priority = 10;    // lower first when a country has several centres
+    int weight = 1;       // share of calls among centres of equal priority (0: only as backup)
 };
 struct CarrierRow {
     std::string name;                   // "kr-voip"
@@ -32,6 +34,7 @@ struct TrunkRow {
     std::string country;  // "082"
     int priority = 0;     // lower first
     std::string centre;   // centre that owns the trunk; empty = this centre
+    int weight = 1;       // share of calls among trunks of equal priority (0: only as backup)
 };
 struct RateRow {
     std::string prefix;  // E.164 prefix, "+82" or "+8210"
@@ -91,6 +94,7 @@ public:
     struct Centre {
         std::string name, country, host;
         bool self = false;
+        int priority = 10, weight = 1;
     };
     struct Carrier {
         std::string name, host;
@@ -99,6 +103,7 @@ public:
         std::string group, country;
         int priority = 0;
         int centre = -1;  // index in centres(), -1 = this centre
+        int weight = 1;
     };
 
     const numplan::CountryTable &countries() const { return countries_; }
@@ -117,8 +122,11 @@ public:
     std::string_view contact(uint32_t offset) const;
 
     const Centre *self_centre() const { return self_ < 0 ? nullptr : &centres_[self_]; }
-    // The centre serving a country; nullptr if none.
+    // The centre serving a country (this centre when it is one of them, else the first by
+    // priority); nullptr if none.
     const Centre *centre_for(std::string_view country3) const;
+    // Every centre of a country (indexes in centres()), by priority; empty if none.
+    const std::vector<int> &centres_for(std::string_view country3) const;
     const Carrier *carrier(std::string_view name) const;
     // Trunks for a country, best first; empty if none.
     const std::vector<Trunk> &trunks_for(std::string_view country3) const;
@@ -152,7 +160,8 @@ private:
     std::string pool_;                     // [len][bytes] strings: contacts, alias targets
     std::vector<Centre> centres_;
     int self_ = -1;
-    std::vector<int16_t> centre_by_country_;  // 1000 entries
+    std::vector<int16_t> centre_by_country_;            // 1000 entries
+    std::vector<std::vector<int>> centres_by_country_;  // 1000 entries, by priority
     std::vector<Carrier> carriers_;
     std::vector<std::vector<Trunk>> trunks_by_country_;  // 1000 entries
     std::vector<std::pair<std::string, double>> rates_;  // sorted by prefix

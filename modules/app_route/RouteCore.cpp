@@ -4,6 +4,7 @@
 #include <event2/event.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -12,13 +13,15 @@
 #include "routing/Router.h"
 #include "vce/CallDriver.h"
 #include "vce/DialplanService.h"
+#include "vce/HealthService.h"
 #include "vce/Log.h"
 
 namespace vce::approute {
 
 namespace {
 
-const char *const kCommands[] = {"route test", "route show", "route reload"};
+const char *const kCommands[] = {"route test", "route show", "route show peers",
+                                 "route show centres", "route reload"};
 const char *const kChannel = "vce_routing";
 
 routing::Decision unavailable(routing::Trace *trace) {
@@ -125,6 +128,12 @@ bool RouteCore::start(std::string &why) {
             stop();
             return false;
         }
+        next_added_ = dp->registry().add_application("RouteNext", route_next_application());
+        if (!next_added_) {
+            why = "the dialplan application RouteNext is already registered";
+            stop();
+            return false;
+        }
         fn_added_ = dp->registry().add_function(
             "PSTN", {[weak](dialplan::Execution &, const std::vector<std::string> &a) {
                          auto self = weak.lock();
@@ -172,6 +181,10 @@ void RouteCore::stop() {
         if (auto *dp = host_.service<DialplanService>(services::kDialplan))
             dp->registry().remove_application("Route");
     app_added_ = false;
+    if (next_added_)
+        if (auto *dp = host_.service<DialplanService>(services::kDialplan))
+            dp->registry().remove_application("RouteNext");
+    next_added_ = false;
     if (fn_added_)
         if (auto *dp = host_.service<DialplanService>(services::kDialplan))
             dp->registry().remove_function("PSTN");
@@ -293,7 +306,10 @@ routing::Decision RouteCore::route(std::string_view dialled, std::string_view ca
     if (!d || !d->snapshot) return unavailable(trace);
     thread_local routing::Router router;
     routing::Decision out;
-    router.route(*d->snapshot, dialled, caller, d->home_country, out, trace);
+    routing::RouteConditions when;
+    when.health = host_.service<HealthService>(services::kSipHealth);  // none: all are up
+    when.spread = calls_.fetch_add(1, std::memory_order_relaxed);
+    router.route(*d->snapshot, dialled, caller, d->home_country, out, trace, when);
     apply_pstn_trunk(out, d->pstn_trunk, trace);
     return out;
 }
@@ -334,6 +350,16 @@ routing::Reach RouteCore::reach_needed_at(std::string_view hostport) {
     return it == d->reach_needed.end() ? routing::Reach::Own : it->second;
 }
 
+std::vector<std::string> RouteCore::watched_hosts() {
+    std::vector<std::string> out;
+    std::shared_ptr<const RouteData> d = std::atomic_load(&data_);
+    if (!d || !d->snapshot) return out;
+    for (const routing::Snapshot::Centre &c : d->snapshot->centres())
+        if (!c.self && std::find(out.begin(), out.end(), c.host) == out.end())
+            out.push_back(c.host);
+    return out;
+}
+
 // ---- CLI ----
 
 void RouteCore::register_cli() {
@@ -360,6 +386,14 @@ void RouteCore::register_cli() {
                         [weak](std::shared_ptr<CliRequest> r) {
                             if (auto self = weak.lock())
                                 r->reply(0, self->show_peers());
+                            else
+                                r->reply(1, "app_route is not running\n");
+                        }});
+    host_.register_cli({"route show centres", "route show centres",
+                        "centres and trunk gateways: country, priority, weight, health",
+                        [weak](std::shared_ptr<CliRequest> r) {
+                            if (auto self = weak.lock())
+                                r->reply(0, self->show_centres());
                             else
                                 r->reply(1, "app_route is not running\n");
                         }});
@@ -428,6 +462,32 @@ std::string RouteCore::show_peers() const {
         o << buf;
     }
     o << d->peers.size() << " peers\n";
+    return o.str();
+}
+
+std::string RouteCore::show_centres() const {
+    std::shared_ptr<const RouteData> d = data();
+    if (!d || !d->snapshot) return "no routing data loaded yet\n";
+    const auto *health = host_.service<HealthService>(services::kSipHealth);
+    std::ostringstream o;
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "%-7s %-28s %-26s %8s %6s  %s\n", "country", "name", "host",
+                  "priority", "weight", "health");
+    o << buf;
+    const auto &all = d->snapshot->centres();
+    for (int code = 1; code < 1000; ++code) {
+        char cc[4];
+        std::snprintf(cc, sizeof cc, "%03d", code);
+        for (int i : d->snapshot->centres_for(cc)) {
+            const routing::Snapshot::Centre &c = all[i];
+            std::string state = c.self ? "this centre" : health ? health->state(c.host) : "";
+            if (state.empty()) state = health ? "not watched" : "not watched (no chan_sip)";
+            std::snprintf(buf, sizeof buf, "%-7s %-28s %-26s %8d %6d  %s\n", cc, c.name.c_str(),
+                          c.host.c_str(), c.priority, c.weight, state.c_str());
+            o << buf;
+        }
+    }
+    o << all.size() << " centres\n";
     return o.str();
 }
 

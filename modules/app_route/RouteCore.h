@@ -47,6 +47,7 @@ public:
     std::optional<routing::Peer> peer_at(std::string_view ip) override;
     std::string caller_number(std::string_view caller, routing::CallerIdForm form) override;
     routing::Reach reach_needed_at(std::string_view hostport) override;
+    std::vector<std::string> watched_hosts() override;
     unsigned long generation() const override { return generation_.load(); }
 
     std::shared_ptr<const RouteData> data() const { return std::atomic_load(&data_); }
@@ -60,6 +61,7 @@ private:
     static void on_timer(int, short, void *arg);
 
     std::string show_peers() const;
+    std::string show_centres() const;
     void register_cli();
     std::string show() const;
     void test(const std::shared_ptr<CliRequest> &r);
@@ -69,10 +71,12 @@ private:
     RouteOptions opt_;
     std::shared_ptr<const RouteData> data_;  // std::atomic_load / std::atomic_store only
     std::atomic<unsigned long> generation_{0};
+    std::atomic<uint64_t> calls_{0};  // the spread of calls among equal priorities
     ReloadPacer pacer_;
     event *timer_ = nullptr;
     int listen_id_ = -1, conn_id_ = -1;
-    bool started_ = false, provided_ = false, app_added_ = false, fn_added_ = false;
+    bool started_ = false, provided_ = false, app_added_ = false, fn_added_ = false,
+         next_added_ = false;
     std::string last_error_;
     std::vector<std::shared_ptr<CliRequest>> pending_, active_;  // `route reload` waiters
 };

@@ -27,7 +27,7 @@ SELECT DISTINCT 'area', n.country_code::text, n.area, NULL, NULL, NULL, NULL, NU
   FROM numbers n WHERE n.kind = 'pin' AND n.area IS NOT NULL
 UNION ALL
 SELECT 'centre', c.id::text, c.name, c.country_code::text, c.sip_address::text, c.operator,
-       c.priority::text, NULL, NULL
+       c.priority::text, c.weight::text, NULL
   FROM centres c WHERE c.enabled
 UNION ALL
 SELECT 'carrier', c.id::text, c.name, c.sip_address::text, p.prefix::text, NULL, NULL, NULL, NULL
@@ -35,7 +35,7 @@ SELECT 'carrier', c.id::text, c.name, c.sip_address::text, p.prefix::text, NULL,
  WHERE c.enabled AND c.sip_address IS NOT NULL  -- a PSTN telco only bills us (sql/014)
 UNION ALL
 SELECT 'trunk', t.id::text, t.name, t.tdm_group, t.country_code::text, t.priority::text,
-       t.gateway::text, NULL, NULL
+       t.gateway::text, t.weight::text, NULL
   FROM trunks t WHERE t.enabled
 UNION ALL
 SELECT 'rate', r.prefix, r.price_per_minute::text, NULL, NULL, NULL, NULL, NULL, NULL
@@ -254,6 +254,8 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
         row.country = col(*r, 3);
         row.host = sip_hostport(col(*r, 4));
         row.self = !self_added && row.name == self;
+        row.priority = to_int(col(*r, 6), 10);
+        row.weight = to_int(col(*r, 7), 1);
         try {
             b.add_centre(row);
             self_added |= row.self;
@@ -303,13 +305,14 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
         row.group = col(r, 3);
         row.country = col(r, 4);
         row.priority = to_int(col(r, 5), 10);
+        row.weight = to_int(col(r, 7), 1);
         std::string gateway = col(r, 6).empty() ? "" : sip_hostport(col(r, 6));
         try {
             if (!gateway.empty()) {
                 auto it = centre_by_host.find(gateway);
                 if (it == centre_by_host.end()) {
                     std::string name = "gateway " + col(r, 2);
-                    b.add_centre({name, row.country, gateway, false});
+                    b.add_centre({name, row.country, gateway, false, row.priority, row.weight});
                     it = centre_by_host.emplace(gateway, name).first;
                     // Only the trunk is there: a call sent to it is a PSTN call.
                     data->reach_needed[gateway] = routing::Reach::Pstn;
@@ -477,6 +480,15 @@ std::string rewrite_pstn(std::string_view target, std::string_view trunk) {
 
 void apply_pstn_trunk(routing::Decision &d, std::string_view trunk, routing::Trace *trace) {
     if (trunk.empty()) return;
+    // Several trunk groups become the one SIP trunk: each way once.
+    std::vector<std::string> alts;
+    for (const std::string &a : d.alternatives) {
+        std::string r = rewrite_pstn(a, trunk);
+        if (r != rewrite_pstn(d.target, trunk) &&
+            std::find(alts.begin(), alts.end(), r) == alts.end())
+            alts.push_back(std::move(r));
+    }
+    d.alternatives = std::move(alts);
     std::string target = rewrite_pstn(d.target, trunk), pstn = rewrite_pstn(d.pstn_fallback, trunk);
     if (target == d.target && pstn == d.pstn_fallback) return;
     if (trace)

@@ -73,7 +73,8 @@ bool is_ip_literal(std::string_view host);
 std::string normalise_trunk(std::string_view trunk);
 // TDM/<group>/<number> -> <trunk>/<number>; any other target is returned unchanged.
 std::string rewrite_pstn(std::string_view target, std::string_view trunk);
-// Applies rewrite_pstn to a decision's target and PSTN fallback; notes it in the trace.
+// Applies rewrite_pstn to a decision's target, alternatives and PSTN fallback; notes it in the
+// trace.
 void apply_pstn_trunk(routing::Decision &d, std::string_view trunk, routing::Trace *trace);
 // "127.0.0.1,from-centres,own" or "192.0.2.0/24" -> {network, peer}; the context defaults to
 // `fallback`, the reach to own. Returns false (with `error` set) when the network or the

@@ -109,6 +109,9 @@ std::string Engine::start() {
                 });
             });
         }
+        if (worker_ == 0 && cfg_.centre_keepalive > 0)
+            centres_ = std::make_unique<CentreMonitor>(
+                *this, shared_->centre_health, cfg_.centre_keepalive, cfg_.centre_silence_ms);
         timer_ = su_timer_create(su_root_task(root), 1000);
         su_timer_set_for_ever(timer_, &Engine::on_timer, reinterpret_cast<su_timer_arg_t *>(this));
         if (private_port_)
@@ -126,6 +129,7 @@ void Engine::stop() {
     loop_.stop([this] {
         if (upstream_) shared_->upstream_states.on_retry(nullptr);  // no more posts to it
         upstream_.reset();  // unregisters while the agent still runs
+        centres_.reset();
         sessions_.clear();
         calls_in_setup_.clear();
         relays_.clear();

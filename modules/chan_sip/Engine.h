@@ -19,6 +19,7 @@
 #include "AuthFailureGuard.h"
 #include "CallCredit.h"
 #include "CallRecord.h"
+#include "CentreMonitor.h"
 #include "CreditWatch.h"
 #include "Dialog.h"
 #include "DigestAuth.h"
@@ -70,6 +71,8 @@ public:
     void show_status(std::function<void(std::string)> reply);
     // Any thread: text for `sip show upstream` (the first SIP thread registers upstream).
     void show_upstream(std::function<void(std::string)> reply);
+    // Any thread: text for `sip show centres` (the watched centres' health).
+    std::string show_centres() const { return shared_->centre_health.show(); }
     // Any thread: text for `sip show security` (blocked sources, throttled accounts, settings).
     void show_security(std::function<void(std::string)> reply);
     // Any thread: runs fn on the SIP thread (the SIP channel technology hands calls over).
@@ -171,6 +174,7 @@ private:
     };
     std::unordered_map<nta_outgoing_t *, Closing> closing_;
     std::unique_ptr<UpstreamClient> upstream_;  // first SIP thread, with [upstream:...] only
+    std::unique_ptr<CentreMonitor> centres_;    // first SIP thread, centre_keepalive > 0
     static int on_closing_response(nta_outgoing_magic_t *self, nta_outgoing_t *orq,
                                    sip_t const *sip);
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "AuthFailureGuard.h"
+#include "CentreHealth.h"
 #include "DigestAuth.h"
 #include "FloodGuard.h"
 #include "Location.h"
@@ -28,7 +29,8 @@ struct SharedSipState {
     SharedSipState(const SipConfig &cfg, std::string secret)
         : auth(cfg.realm, std::move(secret), cfg.nonce_ttl),
           flood(cfg.flood_rate, cfg.flood_burst),
-          auth_guard(guard_settings(cfg)) {
+          auth_guard(guard_settings(cfg)),
+          centre_health(cfg.centre_misses) {
         for (const auto &ip : cfg.flood_trusted) flood.trust(ip);
     }
     static AuthGuardSettings guard_settings(const SipConfig &cfg) {
@@ -48,6 +50,7 @@ struct SharedSipState {
     SipCounters counters;
     UpstreamStates upstream_states;
     PeerCallLimits peer_limits;
+    CentreHealth centre_health;  // the service "sip_health"; written by the first SIP thread
 };
 
 }  // namespace vce::sip

@@ -108,6 +108,16 @@ SipConfig SipConfig::from(const Config &conf) {
         throw refuse("t1x64", "t1x64 is in milliseconds, 4000..64000 (RFC 3261: 32000)");
     if (c.t4 < 1000 || c.t4 > c.t1x64)
         throw refuse("t4", "t4 is in milliseconds, 1000..t1x64 (RFC 3261: 5000)");
+    c.centre_keepalive = static_cast<int>(g->get_int("centre_keepalive", c.centre_keepalive));
+    c.centre_misses = static_cast<int>(g->get_int("centre_misses", c.centre_misses));
+    c.centre_silence_ms = static_cast<int>(g->get_int("centre_silence_ms", c.centre_silence_ms));
+    if (c.centre_keepalive < 0 || c.centre_keepalive > 3600)
+        throw refuse("centre_keepalive",
+                     "centre_keepalive is in seconds, 0..3600 (0: centres are not watched)");
+    if (c.centre_misses < 1 || c.centre_misses > 100)
+        throw refuse("centre_misses", "centre_misses is 1..100 unanswered OPTIONS in a row");
+    if (c.centre_silence_ms < 100 || c.centre_silence_ms > 60000)
+        throw refuse("centre_silence_ms", "centre_silence_ms is in milliseconds, 100..60000");
     c.workers = static_cast<int>(g->get_int("workers", c.workers));
     if (c.workers < 1 || c.workers > 16)
         throw refuse("workers", "workers is the number of SIP threads, 1..16");

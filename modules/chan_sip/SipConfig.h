@@ -55,6 +55,10 @@ struct SipConfig {
     // User-Agent substrings of phones that fail on a SHA-256 challenge (libre 1.x gives up
     // on the whole challenge): they get MD5 only.
     std::vector<std::string> md5_only_agents = {"baresip v1."};
+    // The other centres and trunk gateways (the routing data's): an OPTIONS to each every
+    // centre_keepalive seconds (0: none watched); centre_misses unanswered in a row (no answer
+    // within centre_silence_ms) make one down, and Route() skips it until it answers again.
+    int centre_keepalive = 10, centre_misses = 2, centre_silence_ms = 1500;
     std::vector<UpstreamConfig> upstreams;  // [upstream:NAME]: exchanges we register with
     // Redirect mode (seed 000 claims 1/8): calls of these members (trusted edge boxes,
     // authenticated by digest) to a registered account here are answered 302 with the

@@ -46,8 +46,9 @@ UpstreamClient::UpstreamClient(Engine &engine, const std::vector<UpstreamConfig>
         auto k = std::make_unique<Keepalive>();
         k->client = this;
         k->cfg = &u;
-        k->call_id = "ka-" + random_hex(12) + "@" + u.name;
-        k->from_tag = random_hex(6);
+        k->probe = std::make_unique<OptionsProbe>(engine_, "ka-" + random_hex(12) + "@" + u.name,
+                                                  "sip:" + u.numbers.front() + "@" + u.domain,
+                                                  random_hex(6));
         arm(*k, u.keepalive_s * 1000L);
         keepalives_.push_back(std::move(k));
     }
@@ -257,10 +258,7 @@ void UpstreamClient::arm(Keepalive &k, long delay_ms) {
 
 void UpstreamClient::on_keepalive_timer(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg) {
     auto *k = reinterpret_cast<Keepalive *>(arg);
-    if (k->waiting)
-        k->client->pinged(*k, false);
-    else
-        k->client->ping(*k);
+    k->client->ping(*k);
 }
 
 void UpstreamClient::ping(Keepalive &k) {
@@ -271,37 +269,14 @@ void UpstreamClient::ping(Keepalive &k) {
             server = r->machine.server();
             break;
         }
-    const std::string hop = next_hop(u, server), ruri = request_uri(u),
-                      to = "<sip:" + u.domain + ">",
-                      from = "<sip:" + u.numbers.front() + "@" + u.domain + ">;tag=" + k.from_tag,
-                      cseq = std::to_string(++k.cseq) + " OPTIONS";
-    k.tx.reset(nta_outgoing_tcreate(
-        engine_.default_leg(), &UpstreamClient::on_options,
-        reinterpret_cast<nta_outgoing_magic_t *>(&k), URL_STRING_MAKE(hop.c_str()),
-        SIP_METHOD_OPTIONS, URL_STRING_MAKE(ruri.c_str()), SIPTAG_TO_STR(to.c_str()),
-        SIPTAG_FROM_STR(from.c_str()), SIPTAG_CALL_ID_STR(k.call_id.c_str()),
-        SIPTAG_CSEQ_STR(cseq.c_str()), SIPTAG_MAX_FORWARDS_STR("70"), SIPTAG_USER_AGENT_STR("vced"),
-        TAG_END()));
-    k.waiting = true;
-    arm(k, u.silence_ms);  // not sent at all counts as unanswered too
-}
-
-int UpstreamClient::on_options(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip) {
-    auto *k = reinterpret_cast<Keepalive *>(magic);
-    if (k->tx.get() != orq || !k->waiting) return 0;
-    const int status = sip && sip->sip_status ? sip->sip_status->st_status : 408;
-    if (status < 200) return 0;
-    // Any final answer says the server is there, but 408 and 503: a timeout or a transport
-    // error (nta makes those up itself), or a server that cannot take calls now either.
-    k->spent = std::move(k->tx);  // not destroyed inside its own callback
-    k->client->pinged(*k, status != 408 && status != 503);
-    return 0;
+    k.timer.reset();
+    Keepalive *kp = &k;  // the probe goes with its keepalive, and so does this function
+    k.probe->send(next_hop(u, server), request_uri(u), u.silence_ms,
+                  [kp](bool answered) { kp->client->pinged(*kp, answered); });
 }
 
 void UpstreamClient::pinged(Keepalive &k, bool answered) {
     const UpstreamConfig &u = *k.cfg;
-    k.waiting = false;
-    if (!answered) k.tx.reset();  // stop its retransmissions
     const int64_t now = now_ms();
     if (answered && k.silent)
         VCE_LOG_NOTICE("SIP upstream %s: the server answers again", u.name.c_str());
@@ -331,10 +306,7 @@ void UpstreamClient::retry(const std::string &name) {
 
 void UpstreamClient::call_unanswered(const std::string &name) {
     for (auto &k : keepalives_)
-        if (k->cfg->name == name && !k->waiting) {
-            k->timer.reset();
-            ping(*k);
-        }
+        if (k->cfg->name == name && !k->probe->waiting()) ping(*k);
 }
 
 bool UpstreamClient::route(const std::string &name, const std::string &caller,

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "DigestClient.h"
+#include "OptionsProbe.h"
 #include "SofiaHandles.h"
 #include "UpstreamConfig.h"
 #include "UpstreamRegistration.h"
@@ -113,25 +114,21 @@ private:
             : client(c), cfg(u), number(std::move(n)), machine(u->servers.size(), u->expires) {}
     };
 
-    // The keepalive of one upstream: an OPTIONS every keepalive_s to the server its first
-    // registration uses; no answer within silence_ms makes its registrations silent(), any
-    // answer while they fail makes them try at once (demand()).
+    // The keepalive of one upstream: an OPTIONS (OptionsProbe) every keepalive_s to the server
+    // its first registration uses; no answer within silence_ms makes its registrations
+    // silent(), any answer while they fail makes them try at once (demand()).
     struct Keepalive {
         UpstreamClient *client = nullptr;
         const UpstreamConfig *cfg = nullptr;
-        std::string call_id, from_tag;
-        uint32_t cseq = 0;
-        OutgoingTx tx, spent;
-        Timer timer;
-        bool waiting = false;  // an OPTIONS is out, the timer is its silence deadline
-        bool silent = false;   // the last one went unanswered
+        std::unique_ptr<OptionsProbe> probe;
+        Timer timer;          // the next OPTIONS due
+        bool silent = false;  // the last one went unanswered
     };
 
     void run(Registration &r, const std::vector<UpstreamAction> &actions);
     void ping(Keepalive &k);
     void pinged(Keepalive &k, bool answered);
     void arm(Keepalive &k, long delay_ms);
-    static int on_options(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip);
     static void on_keepalive_timer(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
     void send(Registration &r, std::size_t server, uint32_t expires, bool answer_challenge);
     void arm(Registration &r);

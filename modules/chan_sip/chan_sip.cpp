@@ -13,6 +13,7 @@
 #include "vce/Channels.h"
 #include "vce/Database.h"
 #include "vce/DialplanService.h"
+#include "vce/HealthService.h"
 #include "vce/Host.h"
 #include "vce/Log.h"
 #include "vce/Module.h"
@@ -88,6 +89,15 @@ public:
                                     host_.post([r, text] { r->reply(0, text); });
                                 });
                             }});
+        host_.register_cli({"sip show centres", "sip show centres",
+                            "health of the other centres and trunk gateways (OPTIONS)",
+                            [this](auto r) { r->reply(0, engine_->show_centres()); }});
+        // Route() skips the centres that stopped answering.
+        health_provided_ =
+            host_.provide<HealthService>(services::kSipHealth, &shared_->centre_health);
+        if (!health_provided_)
+            VCE_LOG_WARNING("SIP: another module already provides the \"%s\" service",
+                            services::kSipHealth);
         host_.register_cli({"sip show security", "sip show security",
                             "blocked sources and throttled accounts (password guessing)",
                             [this](auto r) {
@@ -127,6 +137,8 @@ public:
         host_.unregister_cli("sip show status");
         host_.unregister_cli("sip show upstream");
         host_.unregister_cli("sip show security");
+        host_.unregister_cli("sip show centres");
+        if (health_provided_) host_.withdraw(services::kSipHealth);
         if (function_)
             if (auto *dp = host_.service<DialplanService>(services::kDialplan))
                 dp->registry().remove_function("UPSTREAM");
@@ -189,6 +201,7 @@ private:
     int conn_sub_ = 0;
     bool restored_ = false;
     bool function_ = false;  // UPSTREAM() is ours to remove
+    bool health_provided_ = false;
 };
 
 Module *load(Host &host, std::string &why) {

@@ -12,12 +12,15 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/CallRecord.h \
 	modules/chan_sip/CallCredit.h modules/chan_sip/CallCredit.cpp \
 	modules/chan_sip/CallIdSteering.h modules/chan_sip/CallIdSteering.cpp \
-	modules/chan_sip/UpstreamRegistration.h modules/chan_sip/UpstreamRegistration.cpp
+	modules/chan_sip/UpstreamRegistration.h modules/chan_sip/UpstreamRegistration.cpp \
+	modules/chan_sip/CentreHealth.h modules/chan_sip/CentreHealth.cpp
 mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
 # The call core: everything but the module entry; the unit tests run it in process.
 CHAN_SIP_CORE = \
 	modules/chan_sip/SipConfig.h modules/chan_sip/SipConfig.cpp \
 	modules/chan_sip/UpstreamConfig.h modules/chan_sip/UpstreamConfig.cpp \
+	modules/chan_sip/OptionsProbe.h modules/chan_sip/OptionsProbe.cpp \
+	modules/chan_sip/CentreMonitor.h modules/chan_sip/CentreMonitor.cpp \
 	modules/chan_sip/UpstreamClient.h modules/chan_sip/UpstreamClient.cpp \
 	modules/chan_sip/SipText.h modules/chan_sip/SipText.cpp \
 	modules/chan_sip/SipLoop.h modules/chan_sip/SipLoop.cpp \
@@ -45,6 +48,7 @@ tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDi
 	tests/unit/ChanSipCallCoreTest.cpp tests/unit/ChanSipUpstreamTest.cpp \
 	tests/unit/ChanSipUpstreamConfigTest.cpp tests/unit/ChanSipDigestClientTest.cpp \
 	tests/unit/ChanSipAuthGuardTest.cpp tests/unit/ChanSipCreditTest.cpp \
-	tests/unit/ChanSipCallerPresentationTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
+	tests/unit/ChanSipCallerPresentationTest.cpp \
+	tests/unit/ChanSipCentreHealthTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)

@@ -51,6 +51,7 @@ public:
                                   [this](const std::string &number, const std::string &caller) {
                                       return router_.route(*snap_, number, caller, "");
                                   }));
+        reg_->add_application("RouteNext", vce::approute::route_next_application());
         reg_->add_application("Dial", [](Execution &, const std::vector<std::string> &) {
             return AppResult::wait();
         });
@@ -65,6 +66,7 @@ public:
                                                [this](const std::string &n, const std::string &c) {
                                                    return router_.route(*box_snap_, n, c, "082");
                                                }));
+        box_reg_->add_application("RouteNext", vce::approute::route_next_application());
         box_reg_->add_application("Dial", [](Execution &, const std::vector<std::string> &) {
             return AppResult::wait();
         });

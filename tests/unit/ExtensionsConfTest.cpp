@@ -36,7 +36,14 @@ std::shared_ptr<const Snapshot> snapshot() {
         .add_number("0262006200082", "0262006200082", "+82262006200")
         .add_alias("kim@example.com", "0262006200082")
         .add_carrier({"kr-voip", "voip.kr.example:5060", {"+8270"}})
-        .add_trunk({"kr-pstn", "082", 0, ""});
+        .add_trunk({"kr-pstn", "082", 0, ""})
+        .add_trunk({"kr-pstn2", "082", 10, ""})  // when kr-pstn fails
+        // The US: two peers' centres of equal priority, the company's branch there.
+        .add_centre({"us-a", "001", "10.0.1.1:5060", false})
+        .add_centre({"us-b", "001", "10.0.1.2:5060", false})
+        .add_account("acme-us")
+        .add_branch("62006200", "001", "acme-us", "+12125550100")
+        .add_trunk({"us-pstn", "001", 0, ""});
     return b.build();
 }
 
@@ -51,6 +58,8 @@ class ExtensionsConfTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testRefusedNumberHangsUpWithStatus);
     CPPUNIT_TEST(testPstnCallHasNoSecondDial);
     CPPUNIT_TEST(testPeersReachOnlyWhatTheyMay);
+    CPPUNIT_TEST(testFailoverToTheNextCentre);
+    CPPUNIT_TEST(testFailoverToTheNextTrunkGroup);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -64,9 +73,65 @@ public:
                                   [this](const std::string &number, const std::string &caller) {
                                       return router_.route(*snap_, number, caller, "");
                                   }));
+        reg_->add_application("RouteNext", vce::approute::route_next_application());
         reg_->add_application("Dial", [](Execution &, const std::vector<std::string> &) {
             return AppResult::wait();
         });
+    }
+
+    // The branch in the US is at two centres: 503 or 408 from the first tries the second; 486
+    // or 404 does not (busy ends the call, 404 takes the PSTN fallback when the caller may).
+    void testFailoverToTheNextCentre() {
+        struct {
+            const char *dialstatus, *sipstatus;
+            const char *second_dial;  // "" when the call ends
+        } rows[] = {
+            {"CONGESTION", "503", "SIP/10.0.1.2:5060/62006200%23001"},
+            {"NOANSWER", "408", "SIP/10.0.1.2:5060/62006200%23001"},
+            {"CONGESTION", "", "SIP/10.0.1.2:5060/62006200%23001"},
+            {"BUSY", "486", ""},
+            {"CHANUNAVAIL", "404", "TDM/us-pstn/12125550100"},
+            {"NOANSWER", "480", "TDM/us-pstn/12125550100"},
+        };
+        for (auto &r : rows) {
+            const std::string what = std::string(r.dialstatus) + " " + r.sipstatus;
+            Execution x(plan_, *reg_, "from-members", "6200-6200#001");
+            x.set("CALL_REACH", "pstn");  // a member, a phone
+            CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(what, std::string("SIP/10.0.1.1:5060/62006200%23001"),
+                                         x.waiting_args().at(0));
+            x.resume({{"DIALSTATUS", r.dialstatus}, {"DIALSIPSTATUS", r.sipstatus}});
+            if (!*r.second_dial) {
+                CPPUNIT_ASSERT_MESSAGE(what, x.run() == Execution::State::Ended);
+                continue;
+            }
+            CPPUNIT_ASSERT_MESSAGE(what, x.run() == Execution::State::Waiting);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(what, std::string(r.second_dial), x.waiting_args().at(0));
+            // The second centre fails too: the PSTN fallback, then the end.
+            x.resume({{"DIALSTATUS", "CONGESTION"}, {"DIALSIPSTATUS", "503"}});
+            if (std::string(r.second_dial).rfind("SIP/", 0) == 0) {
+                CPPUNIT_ASSERT_MESSAGE(what, x.run() == Execution::State::Waiting);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(what, std::string("TDM/us-pstn/12125550100"),
+                                             x.waiting_args().at(0));
+                x.resume({{"DIALSTATUS", "CONGESTION"}, {"DIALSIPSTATUS", "503"}});
+            }
+            CPPUNIT_ASSERT_MESSAGE(what, x.run() == Execution::State::Ended);
+        }
+    }
+
+    // A PSTN number with two trunk groups: the first one's channels all busy (CHANUNAVAIL, 503)
+    // tries the second; the callee busy there ends the call (no third try, no PSTN fallback).
+    void testFailoverToTheNextTrunkGroup() {
+        Execution x(plan_, *reg_, "from-members", "02-1234-5678");
+        x.set("CALL_REACH", "pstn");  // a member, a phone
+        CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+        CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn/0212345678"), x.waiting_args().at(0));
+        x.resume({{"DIALSTATUS", "CHANUNAVAIL"}, {"DIALSIPSTATUS", "503"}});
+        CPPUNIT_ASSERT(x.run() == Execution::State::Waiting);
+        CPPUNIT_ASSERT_EQUAL(std::string("TDM/kr-pstn2/0212345678"), x.waiting_args().at(0));
+        x.resume({{"DIALSTATUS", "BUSY"}, {"DIALSIPSTATUS", "486"}});
+        CPPUNIT_ASSERT(x.run() == Execution::State::Ended);
+        CPPUNIT_ASSERT_EQUAL(std::string("486"), x.get("HANGUPCAUSE"));
     }
 
     void testParses() {

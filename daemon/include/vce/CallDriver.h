@@ -25,7 +25,7 @@ constexpr const char *kChannel = "CHANNEL";           // "SIP/<call-id>", "TDM/1
 constexpr const char *kTechnology = "CHANNEL_TECH";   // "SIP", "TDM"
 constexpr const char *kDialStatus =
     "DIALSTATUS";  // ANSWER, BUSY, NOANSWER, CHANUNAVAIL, CONGESTION, CANCEL
-constexpr const char *kDialSipStatus = "DIALSIPSTATUS";
+constexpr const char *kDialSipStatus = "DIALSIPSTATUS";  // the SIP status of the last Dial
 // What the caller may reach: own, carriers or pstn (routing/Peer.h); unset means own.
 constexpr const char *kReach = "CALL_REACH";
 }  // namespace channel_vars
@@ -69,7 +69,8 @@ public:
     // Steps the plan until it dials or ends. An application other than Dial that waits
     // ends the call (no channel serves it), with the reason saying so.
     Step run();
-    // The Dial the plan waits on is over: sets DIALSTATUS (and DIALSIPSTATUS when known).
+    // The Dial the plan waits on is over: sets DIALSTATUS and DIALSIPSTATUS (the SIP final
+    // status of the failed dial: 404, 408, 486, 503, ...; empty when the technology gave none).
     void dial_done(const std::string &dialstatus, int sip_status = 0);
 
     dialplan::Execution &execution() { return *exec_; }

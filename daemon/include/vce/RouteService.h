@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "routing/Decision.h"
 #include "routing/Peer.h"
@@ -39,6 +40,9 @@ public:
     // (E.164, or national in its country), a PSTN number as it is; "" when it has none (a
     // company's branch, a name).
     virtual std::string caller_number(std::string_view caller, routing::CallerIdForm form) = 0;
+    // The SIP hosts ("host:port") of the other centres and the trunk gateways: the ways routes
+    // take whose health matters (chan_sip asks each with OPTIONS; vce/HealthService.h).
+    virtual std::vector<std::string> watched_hosts() = 0;
     // Bumped on every snapshot swap (for status displays and tests).
     virtual unsigned long generation() const = 0;
 };
