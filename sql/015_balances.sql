@@ -19,8 +19,9 @@ ALTER TABLE members
         CONSTRAINT "max_calls must be positive (NULL: no limit)" CHECK (max_calls > 0);
 COMMENT ON COLUMN members.balance IS 'Money the member has (prepaid) or owes when negative; debited by each rated CDR.';
 
--- The routing data carries max_calls (the daemon counts calls in progress itself).
-CREATE TRIGGER notify_routing_limits AFTER UPDATE OF max_calls ON members
+-- The routing data carries max_calls (the daemon counts calls in progress itself) and whether
+-- a member is metered at all (a postpaid member without a credit limit is not asked about).
+CREATE TRIGGER notify_routing_limits AFTER UPDATE OF max_calls, billing, credit_limit ON members
     FOR EACH STATEMENT EXECUTE FUNCTION vce_notify_routing();
 
 -- Top-ups, payments and adjustments (call charges are the CDRs' costs).

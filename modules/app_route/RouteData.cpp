@@ -46,7 +46,7 @@ SELECT 'rate', r.prefix, r.price_per_minute::text, NULL, NULL, NULL, NULL, NULL,
          ORDER BY prefix, valid_from DESC) r
 UNION ALL
 SELECT 'account', a.username, a.realm, a.ha1_md5, a.ha1_sha256, m.contact_pstn::text,
-       m.max_calls::text, NULL, NULL
+       m.max_calls::text, (m.billing = 'prepaid' OR m.credit_limit IS NOT NULL)::text, NULL
   FROM sip_accounts a LEFT JOIN members m ON m.id = a.member_id
  WHERE a.enabled AND (m.id IS NULL OR m.status = 'active')
 UNION ALL
@@ -343,8 +343,12 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
         try {
             b.add_account(user, col(r, 5));
             accounts.insert(user);
-            AccountAuth a{user, col(r, 3), col(r, 4), col(r, 2).empty() ? realm : col(r, 2),
-                          std::max(0, to_int(col(r, 6), 0))};
+            AccountAuth a{user,
+                          col(r, 3),
+                          col(r, 4),
+                          col(r, 2).empty() ? realm : col(r, 2),
+                          std::max(0, to_int(col(r, 6), 0)),
+                          col(r, 7) == "true"};
             data->accounts[user] = std::move(a);
             ++data->counts.accounts;
         } catch (const std::exception &e) {

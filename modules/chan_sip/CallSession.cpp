@@ -131,7 +131,7 @@ CreditGrant CallSession::call_limit() const {
 
 // PSTN and other carriers' numbers cost money; our own numbers do not.
 bool CallSession::needs_credit() const {
-    return !cdr_.payer.empty() && (cdr_.cls == "pstn" || cdr_.cls == "carrier");
+    return metered_ && !cdr_.payer.empty() && (cdr_.cls == "pstn" || cdr_.cls == "carrier");
 }
 
 void CallSession::authorize(const DialArgs &d) {

@@ -40,9 +40,13 @@ public:
     }
     // The peer's channel this call holds until it ends (handed on with the answered call).
     void hold_channel(PeerChannel c) { channel_ = std::move(c); }
-    // The authenticated member's account: its billable legs are authorised against its
-    // balance before they are dialled (sql/015_balances.sql) and charged to it.
-    void set_payer(std::string account) { cdr_.payer = std::move(account); }
+    // The authenticated member's account: its legs are charged to it, and when it is
+    // `metered` those that cost money are authorised against its balance before they are
+    // dialled (sql/015_balances.sql).
+    void set_payer(std::string account, bool metered) {
+        cdr_.payer = std::move(account);
+        metered_ = metered;
+    }
     // The caller is a trusted box in redirect mode: Dial(SIP/<account>) answers 302 with the
     // account's contacts instead of calling them.
     void redirect_mode() { redirect_ = true; }
@@ -99,6 +103,7 @@ private:
     bool dialling_ = false, answered_ = false, cancelled_ = false, finished_ = false;
     bool redirect_ = false;
     bool source_asserted_ = false;
+    bool metered_ = false;  // the payer's spending is watched
     int legs_ = 0;
     CreditGrant grant_;          // the leg being dialled: its paid call time
     int credit_refusal_ = 0;     // 402/503 when the last leg was refused for its cost

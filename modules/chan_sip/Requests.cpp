@@ -145,7 +145,7 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
     CallSession *c = call.get();
     c->set_source(src.ip, src.port, who.peer, who.asserted);
     c->hold_channel(std::move(channel));
-    if (who.member) c->set_payer(who.number);
+    if (who.member) c->set_payer(who.number, acct && acct->metered);
     const auto &rc = config().redirect_callers;
     if (who.member && std::find(rc.begin(), rc.end(), who.number) != rc.end()) c->redirect_mode();
     ++calls_in_setup_[c->call_id()];

@@ -6,7 +6,8 @@
 # nothing: 402 and nothing dialled; with a few cents: answered, then ended by vced with a BYE
 # when the paid time is over, on a gateway call and on a proxied one (both parties get the
 # BYE); two calls at once share the balance and it never goes below zero; a per-member call
-# limit; postpaid debits; the statement's total to the cent.
+# limit; postpaid debits; the statement's total to the cent; with the database down a metered
+# call is refused 503.
 # Own ports: PostgreSQL 55465, SIP 55800, carrier 127.0.0.61:55805, Kim from 127.0.0.62,
 # RTP 55810-55829.
 set -u
@@ -135,6 +136,13 @@ PGDATABASE=vce "$VCE_SRCDIR/contrib/vce-statement" --member "$KIM" --month "$mon
 check "vce-statement writes Kim's statement" test -s "$T/statement.csv"
 total=$(sql "SELECT sum(cost) FROM member_statement WHERE member_id = $KIM_ID AND month = date_trunc('month', now() AT TIME ZONE 'UTC')")
 check_match "the statement lists the calls and their total ($total)" "$(printf '%s' "${total:-none}" | sed 's/\./\\./')" "$(cat "$T/statement.csv")"
+# A postpaid member without a limit is not asked about: a metered one is, and while the
+# database cannot answer, its call that costs money is refused (credit_outage = refuse).
+sql "SELECT member_billing_set($KIM_ID, 'prepaid'); SELECT balance_add($KIM_ID, 5, 'billing.sh')" >/dev/null
+ctl route reload >/dev/null
+pg_stop "$PGDIR"
+check_match "the database is down: a prepaid member's PSTN call gets 503" "^503$" "$(call "sip:$PSTN@$SRV")"
+check_match "and the log says why" "refused: billing-unavailable" "$(cat "$E/vced.log")"
 check "vced never crashed" kill -0 "$VCED_PID"
 check "no password in the log" sh -c "! grep -q '$PASS' '$E/vced.log'"
 scenario_end

@@ -19,6 +19,9 @@ struct AccountAuth {
     std::string ha1_sha256;  // hex SHA-256(username:realm:password)
     std::string realm;
     int max_calls = 0;  // the member's calls in progress at once on this exchange; 0: no limit
+    // What it may spend is watched (prepaid, or postpaid with a credit limit): its calls that
+    // cost money are authorised first (sql/015_balances.sql call_authorize).
+    bool metered = false;
 };
 
 class RouteService {
