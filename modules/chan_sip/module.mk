@@ -48,7 +48,7 @@ tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDi
 	tests/unit/ChanSipCallCoreTest.cpp tests/unit/ChanSipUpstreamTest.cpp \
 	tests/unit/ChanSipUpstreamConfigTest.cpp tests/unit/ChanSipDigestClientTest.cpp \
 	tests/unit/ChanSipAuthGuardTest.cpp tests/unit/ChanSipCreditTest.cpp \
-	tests/unit/ChanSipCallerPresentationTest.cpp \
+	tests/unit/ChanSipCallerPresentationTest.cpp tests/unit/ParsedSip.h \
 	tests/unit/ChanSipCentreHealthTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)

@@ -2,34 +2,15 @@
 // anonymous From the far end of a forwarded INVITE gets (caller_view, from a table), and the
 // rewrite of a parsed INVITE (present_caller).
 #include <cppunit/extensions/HelperMacros.h>
-#include <sofia-sip/msg.h>
-#include <sofia-sip/sip.h>
-#include <sofia-sip/sip_parser.h>
 
 #include <cstring>
 
+#include "ParsedSip.h"
 #include "modules/chan_sip/CallerPresentation.h"
 
 using namespace vce::sip;
 
 namespace {
-struct Parsed {
-    msg_t *msg = nullptr;
-    explicit Parsed(const std::string &text) {
-        msg = msg_make(sip_default_mclass(), 0, text.data(), text.size());
-    }
-    ~Parsed() {
-        if (msg) msg_destroy(msg);
-    }
-    sip_t *sip() const { return msg ? sip_object(msg) : nullptr; }
-    std::string text() {
-        msg_serialize(msg, reinterpret_cast<msg_pub_t *>(sip()));
-        size_t n = 0;
-        char *b = msg_as_string(msg_home(msg), msg, nullptr, 0, &n);
-        return b ? std::string(b) : std::string();
-    }
-};
-
 std::string invite(const std::string &extra) {
     return "INVITE sip:+827012345678@10.0.0.1 SIP/2.0\r\n"
            "Via: SIP/2.0/UDP 10.0.0.9:5062;branch=z9hG4bK1\r\n"
@@ -103,12 +84,12 @@ public:
                     {"Privacy: header\r\n", true},
                     {"Privacy: session\r\n", false}};
         for (const Row &r : rows) {
-            Parsed m(invite(r.header));
+            ParsedSip m(invite(r.header));
             CPPUNIT_ASSERT_EQUAL_MESSAGE(r.header, r.hidden, privacy_requested(m.sip()));
         }
     }
     void memberToATrustedPeer() {
-        Parsed m(
+        ParsedSip m(
             invite("P-Asserted-Identity: <sip:forged@evil.example>\r\n"
                    "P-Preferred-Identity: <sip:me@vce.test>\r\n"));
         CallerView v;
@@ -125,7 +106,7 @@ public:
         CPPUNIT_ASSERT_MESSAGE(t, t.find("\"Kim\"") != std::string::npos);
     }
     void forgedIdentityIsRemoved() {
-        Parsed m(
+        ParsedSip m(
             invite("P-Asserted-Identity: <sip:+82212345678@vce.test>\r\n"
                    "P-Asserted-Identity: tel:+82212345678\r\n"));
         present_caller(m.msg, m.sip(), CallerView(), "vce.test");
@@ -134,7 +115,7 @@ public:
         CPPUNIT_ASSERT_MESSAGE(t,
                                t.find("<sip:0262006200082@vce.test>;tag=abc") != std::string::npos);
         // A trusted peer's own is kept.
-        Parsed k(invite("P-Asserted-Identity: <sip:+82212345678@peer.example>\r\n"));
+        ParsedSip k(invite("P-Asserted-Identity: <sip:+82212345678@peer.example>\r\n"));
         CallerView keep;
         keep.keep_received = true;
         present_caller(k.msg, k.sip(), keep, "vce.test");
@@ -142,7 +123,7 @@ public:
                        std::string::npos);
     }
     void anonymousKeepsTheTag() {
-        Parsed m(invite("Privacy: id\r\n"));
+        ParsedSip m(invite("Privacy: id\r\n"));
         CallerView v;
         v.anonymous = true;
         present_caller(m.msg, m.sip(), v, "vce.test");

@@ -1,30 +1,16 @@
 // chan_sip's paid call time (CallCredit: call_authorize's row, when to ask for more and when
 // to end the call) and the dialog a proxy keeps to end a call itself (ProxiedDialog).
 #include <cppunit/extensions/HelperMacros.h>
-#include <sofia-sip/msg.h>
-#include <sofia-sip/sip.h>
-#include <sofia-sip/sip_parser.h>
 
 #include <cstring>
 
+#include "ParsedSip.h"
 #include "modules/chan_sip/CallCredit.h"
 #include "modules/chan_sip/ProxiedDialog.h"
 
 using namespace vce::sip;
 
 namespace {
-// A parsed SIP message that frees itself.
-struct Parsed {
-    msg_t *msg = nullptr;
-    explicit Parsed(const std::string &text) {
-        msg = msg_make(sip_default_mclass(), 0, text.data(), text.size());
-    }
-    ~Parsed() {
-        if (msg) msg_destroy(msg);
-    }
-    sip_t const *sip() const { return msg ? sip_object(msg) : nullptr; }
-};
-
 const char *const kInvite =
     "INVITE sip:+82212345678@10.0.0.1 SIP/2.0\r\n"
     "Via: SIP/2.0/UDP 10.0.0.9:5062;branch=z9hG4bK1\r\n"
@@ -119,7 +105,7 @@ public:
         }
     }
     void dialogFromInviteAndAnswer() {
-        Parsed inv(kInvite), ok(kAnswer);
+        ParsedSip inv(kInvite), ok(kAnswer);
         ProxiedDialog d;
         CPPUNIT_ASSERT(d.build(inv.sip(), ok.sip(), ours, "sip:203.0.113.9:40000", "sip:10.0.0.3"));
         CPPUNIT_ASSERT_EQUAL(std::string("credit-1@10.0.0.9"), d.call_id);
@@ -141,7 +127,7 @@ public:
     void dialogNeedsTags() {
         std::string no_tag = kAnswer;
         no_tag.replace(no_tag.find(";tag=callee9"), std::strlen(";tag=callee9"), "");
-        Parsed inv(kInvite), ok(no_tag);
+        ParsedSip inv(kInvite), ok(no_tag);
         ProxiedDialog d;
         CPPUNIT_ASSERT(!d.build(inv.sip(), ok.sip(), ours, "", ""));
         CPPUNIT_ASSERT(d.empty());
@@ -149,13 +135,13 @@ public:
         std::string other = kAnswer;
         other.replace(other.find("<sip:10.0.0.1:5060;lr>"), std::strlen("<sip:10.0.0.1:5060;lr>"),
                       "<sip:10.0.0.2;lr>");
-        Parsed ok2(other);
+        ParsedSip ok2(other);
         ProxiedDialog d2;
         CPPUNIT_ASSERT(d2.build(inv.sip(), ok2.sip(), ours, "", ""));
         CPPUNIT_ASSERT(d2.callee.routes.empty());
     }
     void cseqOfEachParty() {
-        Parsed inv(kInvite), ok(kAnswer);
+        ParsedSip inv(kInvite), ok(kAnswer);
         ProxiedDialog d;
         CPPUNIT_ASSERT(d.build(inv.sip(), ok.sip(), ours, "", ""));
         auto request = [](const char *from_tag, int cseq, const char *method) {
@@ -167,7 +153,7 @@ public:
                    "CSeq: " +
                    std::to_string(cseq) + " " + method + "\r\nContent-Length: 0\r\n\r\n";
         };
-        Parsed reinvite(request("caller1", 9, "INVITE")), update(request("callee9", 3, "UPDATE")),
+        ParsedSip reinvite(request("caller1", 9, "INVITE")), update(request("callee9", 3, "UPDATE")),
             older(request("caller1", 8, "INFO")), stranger(request("aller1", 50, "INFO"));
         d.saw_request(reinvite.sip());
         d.saw_request(update.sip());
