@@ -153,8 +153,9 @@ public:
                    "CSeq: " +
                    std::to_string(cseq) + " " + method + "\r\nContent-Length: 0\r\n\r\n";
         };
-        ParsedSip reinvite(request("caller1", 9, "INVITE")), update(request("callee9", 3, "UPDATE")),
-            older(request("caller1", 8, "INFO")), stranger(request("aller1", 50, "INFO"));
+        ParsedSip reinvite(request("caller1", 9, "INVITE")),
+            update(request("callee9", 3, "UPDATE")), older(request("caller1", 8, "INFO")),
+            stranger(request("aller1", 50, "INFO"));
         d.saw_request(reinvite.sip());
         d.saw_request(update.sip());
         d.saw_request(older.sip());
