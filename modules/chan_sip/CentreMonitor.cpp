@@ -2,6 +2,7 @@
 #include "CentreMonitor.h"
 
 #include "Engine.h"
+#include "SipText.h"
 #include "vce/Log.h"
 #include "vce/RouteService.h"
 
@@ -28,7 +29,20 @@ void CentreMonitor::round() {
     if (RouteService *rs = engine_.router()) {
         const unsigned long gen = rs->generation();
         if (!have_hosts_ || gen != generation_) {
-            const std::vector<std::string> hosts = rs->watched_hosts();
+            std::vector<std::string> hosts;
+            size_t named = 0;
+            for (const std::string &h : rs->watched_hosts())
+                if (is_ip_address(uri_host(h)))
+                    hosts.push_back(h);
+                else
+                    ++named;
+            // Names are not asked: see is_ip_address (sofia's resolver spins on a DNS server
+            // it cannot reach, and a keepalive every few seconds would keep it spinning).
+            if (named)
+                VCE_LOG_NOTICE(
+                    "SIP: %zu centre(s) or gateway(s) named by DNS name are not asked "
+                    "with OPTIONS (only IP addresses are); routes always take them",
+                    named);
             generation_ = gen;
             have_hosts_ = gen != 0;
             health_.watch(hosts);

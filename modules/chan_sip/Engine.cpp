@@ -109,6 +109,9 @@ std::string Engine::start() {
                 });
             });
         }
+        if (worker_ == 0 && cfg_.qualify_seconds > 0)
+            qualifier_ = std::make_unique<BindingQualifier>(
+                *this, cfg_.qualify_seconds, cfg_.qualify_misses, cfg_.qualify_silence_ms);
         if (worker_ == 0 && cfg_.centre_keepalive > 0)
             centres_ = std::make_unique<CentreMonitor>(
                 *this, shared_->centre_health, cfg_.centre_keepalive, cfg_.centre_silence_ms);
@@ -130,6 +133,7 @@ void Engine::stop() {
         if (upstream_) shared_->upstream_states.on_retry(nullptr);  // no more posts to it
         upstream_.reset();  // unregisters while the agent still runs
         centres_.reset();
+        qualifier_.reset();
         sessions_.clear();
         calls_in_setup_.clear();
         relays_.clear();

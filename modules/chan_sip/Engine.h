@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "AuthFailureGuard.h"
+#include "BindingQualifier.h"
 #include "CallCredit.h"
 #include "CallRecord.h"
 #include "CentreMonitor.h"
@@ -173,8 +174,9 @@ private:
         OutgoingTx bye;
     };
     std::unordered_map<nta_outgoing_t *, Closing> closing_;
-    std::unique_ptr<UpstreamClient> upstream_;  // first SIP thread, with [upstream:...] only
-    std::unique_ptr<CentreMonitor> centres_;    // first SIP thread, centre_keepalive > 0
+    std::unique_ptr<UpstreamClient> upstream_;     // first SIP thread, with [upstream:...] only
+    std::unique_ptr<BindingQualifier> qualifier_;  // first SIP thread, qualify_seconds > 0
+    std::unique_ptr<CentreMonitor> centres_;       // first SIP thread, centre_keepalive > 0
     static int on_closing_response(nta_outgoing_magic_t *self, nta_outgoing_t *orq,
                                    sip_t const *sip);
 

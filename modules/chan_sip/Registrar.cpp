@@ -89,6 +89,15 @@ int Engine::handle_register(nta_incoming_t *irq, sip_t const *sip, const Source 
                 return 0;
             }
             expires = std::min(expires, cfg_.max_expires);
+            // Behind NAT over UDP: a short expiry, so that the phone's REGISTERs keep its NAT
+            // binding open (nat_max_expires, like Kamailio's nathelper).
+            if (cfg_.nat_max_expires > 0 && src.transport == "udp" && expires > 0) {
+                Binding probe;
+                probe.contact = url_text(m->m_url);
+                probe.received = src.hostport();
+                probe.transport = src.transport;
+                if (!next_hop(probe).empty()) expires = std::min(expires, cfg_.nat_max_expires);
+            }
             updates.push_back({terminal_of(m), url_text(m->m_url), expires});
         }
         Binding base;

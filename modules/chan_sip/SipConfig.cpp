@@ -111,6 +111,23 @@ SipConfig SipConfig::from(const Config &conf) {
     c.centre_keepalive = static_cast<int>(g->get_int("centre_keepalive", c.centre_keepalive));
     c.centre_misses = static_cast<int>(g->get_int("centre_misses", c.centre_misses));
     c.centre_silence_ms = static_cast<int>(g->get_int("centre_silence_ms", c.centre_silence_ms));
+    c.qualify_seconds = static_cast<int>(g->get_int("qualify_seconds", c.qualify_seconds));
+    c.qualify_misses = static_cast<int>(g->get_int("qualify_misses", c.qualify_misses));
+    c.qualify_silence_ms = static_cast<int>(g->get_int("qualify_silence_ms", c.qualify_silence_ms));
+    c.nat_max_expires = static_cast<int>(g->get_int("nat_max_expires", c.nat_max_expires));
+    if (c.qualify_seconds < 0 || c.qualify_seconds > 3600)
+        throw refuse("qualify_seconds",
+                     "qualify_seconds is in seconds, 0..3600 (0: phones are not asked)");
+    if (c.qualify_misses < 1 || c.qualify_misses > 100)
+        throw refuse("qualify_misses", "qualify_misses is 1..100 unanswered OPTIONS in a row");
+    if (c.qualify_silence_ms < 100 || c.qualify_silence_ms > 60000)
+        throw refuse("qualify_silence_ms", "qualify_silence_ms is in milliseconds, 100..60000");
+    if (c.qualify_seconds > 0 && c.qualify_silence_ms >= c.qualify_seconds * 1000)
+        throw refuse("qualify_silence_ms",
+                     "qualify_silence_ms must be shorter than qualify_seconds");
+    if (c.nat_max_expires != 0 && (c.nat_max_expires < c.min_expires || c.nat_max_expires > 3600))
+        throw refuse("nat_max_expires",
+                     "nat_max_expires is in seconds, min_expires..3600 (0: as max_expires)");
     if (c.centre_keepalive < 0 || c.centre_keepalive > 3600)
         throw refuse("centre_keepalive",
                      "centre_keepalive is in seconds, 0..3600 (0: centres are not watched)");

@@ -59,6 +59,11 @@ struct SipConfig {
     // centre_keepalive seconds (0: none watched); centre_misses unanswered in a row (no answer
     // within centre_silence_ms) make one down, and Route() skips it until it answers again.
     int centre_keepalive = 10, centre_misses = 2, centre_silence_ms = 1500;
+    // Registered phones: an OPTIONS to each binding every qualify_seconds (0: none);
+    // qualify_misses unanswered in a row (within qualify_silence_ms) remove the binding.
+    int qualify_seconds = 0, qualify_misses = 2, qualify_silence_ms = 2000;
+    // A phone behind NAT over UDP registers for at most this long (0: max_expires).
+    int nat_max_expires = 0;
     std::vector<UpstreamConfig> upstreams;  // [upstream:NAME]: exchanges we register with
     // Redirect mode (seed 000 claims 1/8): calls of these members (trusted edge boxes,
     // authenticated by digest) to a registered account here are answered 302 with the

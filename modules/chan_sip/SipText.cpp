@@ -1,6 +1,7 @@
 // SIP text helpers.
 #include "SipText.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sofia-sip/msg.h>
 #include <sofia-sip/msg_addr.h>
@@ -84,6 +85,13 @@ std::vector<std::string> split_list(const std::string &text) {
         if (!item.empty()) out.push_back(item);
     }
     return out;
+}
+
+bool is_ip_address(const std::string &host) {
+    in_addr a4;
+    in6_addr a6;
+    return inet_pton(AF_INET, host.c_str(), &a4) == 1 ||
+           inet_pton(AF_INET6, host.c_str(), &a6) == 1;
 }
 
 std::string uri_host(const std::string &in) {

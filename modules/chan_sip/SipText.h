@@ -28,6 +28,11 @@ inline int db_unavailable_status() {
 // none. Used to compare where in-dialog requests go with the dialog's parties.
 std::string uri_host(const std::string &uri_or_hostport);
 std::string url_host(const url_t *url);  // the same for a parsed URI
+// Whether a host (as uri_host gives it) is an IPv4 or IPv6 address, not a DNS name. What we
+// probe on a timer (centres, registered phones) is asked only at addresses: sofia's resolver
+// spins on a DNS server it cannot reach (ENETUNREACH: an exchange without a route to its
+// resolver), and a probe every few seconds would keep it spinning and starve the SIP thread.
+bool is_ip_address(const std::string &host);
 // "a, b ,c" -> {"a", "b", "c"} (empty items dropped).
 std::vector<std::string> split_list(const std::string &text);
 // Our own deep copy of an outgoing transaction's latest response (nullptr if none).

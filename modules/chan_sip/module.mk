@@ -11,6 +11,7 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/InDialogRule.h modules/chan_sip/InDialogRule.cpp \
 	modules/chan_sip/CallRecord.h \
 	modules/chan_sip/CallCredit.h modules/chan_sip/CallCredit.cpp \
+	modules/chan_sip/QualifyCounts.h modules/chan_sip/QualifyCounts.cpp \
 	modules/chan_sip/CallIdSteering.h modules/chan_sip/CallIdSteering.cpp \
 	modules/chan_sip/UpstreamRegistration.h modules/chan_sip/UpstreamRegistration.cpp \
 	modules/chan_sip/CentreHealth.h modules/chan_sip/CentreHealth.cpp
@@ -32,6 +33,7 @@ CHAN_SIP_CORE = \
 	modules/chan_sip/Dialog.h modules/chan_sip/Dialog.cpp modules/chan_sip/GatewayCall.h \
 	modules/chan_sip/ProxiedDialog.h modules/chan_sip/ProxiedDialog.cpp \
 	modules/chan_sip/CreditWatch.h \
+	modules/chan_sip/BindingQualifier.h modules/chan_sip/BindingQualifier.cpp \
 	modules/chan_sip/CallerPresentation.h modules/chan_sip/CallerPresentation.cpp \
 	modules/chan_sip/OutboundCall.h modules/chan_sip/OutboundCall.cpp \
 	modules/chan_sip/SipChannel.h modules/chan_sip/SipChannel.cpp
@@ -49,6 +51,6 @@ tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDi
 	tests/unit/ChanSipUpstreamConfigTest.cpp tests/unit/ChanSipDigestClientTest.cpp \
 	tests/unit/ChanSipAuthGuardTest.cpp tests/unit/ChanSipCreditTest.cpp \
 	tests/unit/ChanSipCallerPresentationTest.cpp tests/unit/ParsedSip.h \
-	tests/unit/ChanSipCentreHealthTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
+	tests/unit/ChanSipCentreHealthTest.cpp tests/unit/ChanSipQualifyTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)

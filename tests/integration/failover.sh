@@ -40,6 +40,9 @@ unlisten() { kill "${LPID[$1]}" 2>/dev/null; wait "${LPID[$1]}" 2>/dev/null; }
 relisten() {
     unlisten "$1"
     listen "$1" "$2"
+    # The new listener has answered an OPTIONS: any miss while it was restarting has been
+    # counted (a probe is not sent while one is out), and its answer brings the centre up.
+    wait_for 10 grep -q "^GOT OPTIONS" "$T/centre-$1-$2.log" || fail "centre $1 is asked after its restart"
     wait_for 10 health_is "$1" "up\$" || fail "centre $1 answers again after its restart"
 }
 invites() { cat "$T"/centre-"$1"-*.log 2>/dev/null | grep -c '^GOT INVITE'; }
