@@ -32,7 +32,7 @@ CHAN_SIP_CORE = \
 	modules/chan_sip/Relay.h modules/chan_sip/Relay.cpp \
 	modules/chan_sip/Dialog.h modules/chan_sip/Dialog.cpp modules/chan_sip/GatewayCall.h \
 	modules/chan_sip/ProxiedDialog.h modules/chan_sip/ProxiedDialog.cpp \
-	modules/chan_sip/CreditWatch.h \
+	modules/chan_sip/CreditWatch.h modules/chan_sip/CreditWatch.cpp \
 	modules/chan_sip/BindingQualifier.h modules/chan_sip/BindingQualifier.cpp \
 	modules/chan_sip/CallerPresentation.h modules/chan_sip/CallerPresentation.cpp \
 	modules/chan_sip/OutboundCall.h modules/chan_sip/OutboundCall.cpp \
