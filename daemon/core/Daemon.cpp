@@ -14,6 +14,7 @@
 
 #include "core/ControlServer.h"
 #include "core/CoreHost.h"
+#include "core/LoopStall.h"
 #include "core/ModuleLoader.h"
 #include "vce/Channels.h"
 #include "vce/DialplanService.h"
@@ -61,6 +62,7 @@ std::string claim_pidfile(const std::string &path) {
 Daemon::Daemon(DaemonOptions opts) : opts_(std::move(opts)) {}
 
 Daemon::~Daemon() {
+    stalls_.reset();
     control_.reset();
     modules_.reset();
     dialplan_.reset();
@@ -203,6 +205,9 @@ int Daemon::run() {
         }
     }
     started_ = reloaded_ = time(nullptr);
+    // A tick every 5 ms: `core show loop` says how long anything held the core loop.
+    if (!opts_.migrate_only)
+        stalls_ = std::make_unique<LoopStallWatch>(base_, std::chrono::milliseconds(5));
     if (!opts_.migrate_only)
         VCE_LOG_NOTICE("vced %s running (pid %d, node %s, control socket %s)", PACKAGE_VERSION,
                        getpid(), node.c_str(), socket_.c_str());
@@ -302,6 +307,20 @@ void Daemon::register_builtin_cli() {
              for (const auto &t : list) out += t + "\n";
              r->reply(0, out + std::to_string(list.size()) + " threads\n");
          }});
+    host_->register_cli({"core show loop", "core show loop [reset]",
+                         "how long the core loop was held (longest stall, stalls over 10 ms)",
+                         [this](auto r) {
+                             if (!stalls_) return r->reply(1, "the loop is not watched\n");
+                             bool reset = !r->args().empty() && r->args()[0] == "reset";
+                             if (!r->args().empty() && !reset)
+                                 return r->reply(1, "usage: core show loop [reset]\n");
+                             std::string out = stalls_->show();
+                             if (reset) {
+                                 stalls_->reset();
+                                 out += "reset\n";
+                             }
+                             r->reply(0, out);
+                         }});
     host_->register_cli({"core reload", "core reload", "reload vced.conf and every module that can",
                          [this](auto r) {
                              reload();

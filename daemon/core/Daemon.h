@@ -16,6 +16,7 @@ class ModuleLoader;
 class ControlServer;
 class DialplanService;
 class ChannelRegistry;
+class LoopStallWatch;
 
 struct DaemonOptions {
     std::string confdir = VCE_SYSCONFDIR;
@@ -48,6 +49,7 @@ private:
     std::unique_ptr<ChannelRegistry> channels_;
     std::unique_ptr<ModuleLoader> modules_;
     std::unique_ptr<ControlServer> control_;
+    std::unique_ptr<LoopStallWatch> stalls_;  // core show loop
     time_t started_ = 0, reloaded_ = 0;
     int exit_status_ = 0;
 };

@@ -165,6 +165,7 @@ bool RouteCore::start(std::string &why) {
                                 self->generation());
         }
     });
+    if (!builder_) builder_ = std::make_unique<WorkerThread>("app_route builder (routing data)");
     started_ = true;
     if (db_.connected())
         request();
@@ -177,6 +178,8 @@ void RouteCore::stop() {
     if (started_ || provided_ || app_added_) {
         for (const char *c : kCommands) host_.unregister_cli(c);
     }
+    started_ = false;  // a build still queued or running delivers into nothing
+    builder_.reset();  // waits for it
     if (app_added_)
         if (auto *dp = host_.service<DialplanService>(services::kDialplan))
             dp->registry().remove_application("Route");
@@ -244,25 +247,37 @@ void RouteCore::start_load() {
     active_.insert(active_.end(), pending_.begin(), pending_.end());
     pending_.clear();
     std::weak_ptr<RouteCore> weak = shared_from_this();
-    // May call back at once (ok=false) when the database is down.
-    db_.query(kRouteSql, {}, [weak, t0](const SqlResult &r) {
-        if (auto self = weak.lock()) self->loaded(r, t0);
+    // May call back at once (ok=false) when the database is down. The rows arrive as libpq's
+    // result, read in place on the builder thread: nothing is copied row by row here.
+    db_.query_rows(kRouteSql, {}, [weak, t0](SqlRowsResult r) {
+        if (auto self = weak.lock()) self->fetched(std::move(r), t0);
     });
 }
 
-void RouteCore::loaded(const SqlResult &r, ReloadPacer::Clock::time_point t0) {
+void RouteCore::fetched(SqlRowsResult r, ReloadPacer::Clock::time_point t0) {
     if (!started_) return;
-    std::shared_ptr<RouteData> d;
-    std::string err;
-    if (!r.ok) {
-        err = r.error;
-    } else {
+    if (!r.ok || !builder_) return loaded(nullptr, r.ok ? "no builder thread" : r.error, t0);
+    std::weak_ptr<RouteCore> weak = shared_from_this();
+    Host *host = &host_;
+    bool queued = builder_->post([weak, host, rows = std::move(r.rows), opt = opt_, t0]() mutable {
+        std::shared_ptr<RouteData> d;
+        std::string err;
         try {
-            d = build_route_data(r.rows, opt_);
+            d = build_route_data(*rows, opt);
         } catch (const std::exception &e) {
             err = e.what();
         }
-    }
+        rows.reset();  // libpq's result (hundreds of MB for a million numbers) is freed here
+        host->post([weak, d = std::move(d), err, t0]() mutable {
+            if (auto self = weak.lock()) self->loaded(std::move(d), err, t0);
+        });
+    });
+    if (!queued) loaded(nullptr, "app_route is stopping", t0);
+}
+
+void RouteCore::loaded(std::shared_ptr<RouteData> d, const std::string &err,
+                       ReloadPacer::Clock::time_point t0) {
+    if (!started_) return;
     auto now = ReloadPacer::Clock::now();
     std::string reply;
     int status = 0;
@@ -271,7 +286,11 @@ void RouteCore::loaded(const SqlResult &r, ReloadPacer::Clock::time_point t0) {
         d->loaded_at = std::time(nullptr);
         d->load_ms = static_cast<long>(
             std::chrono::duration_cast<std::chrono::milliseconds>(now - t0).count());
-        std::atomic_store(&data_, std::shared_ptr<const RouteData>(d));
+        std::shared_ptr<const RouteData> old =
+            std::atomic_exchange(&data_, std::shared_ptr<const RouteData>(d));
+        // The replaced bundle is freed on the builder thread (unless a reader on another
+        // thread still holds it; then that reader frees it).
+        if (old && builder_) builder_->post([old = std::move(old)]() mutable { old.reset(); });
         generation_.store(d->generation);
         last_error_.clear();
         const RouteCounts &c = d->counts;

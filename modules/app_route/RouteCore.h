@@ -14,6 +14,7 @@
 #include "vce/Database.h"
 #include "vce/Host.h"
 #include "vce/RouteService.h"
+#include "vce/WorkerThread.h"
 
 struct event;
 
@@ -23,7 +24,8 @@ namespace vce::approute {
 bool read_options(Host &host, RouteOptions &out, std::string &error);
 
 // Everything here runs on the core thread except the RouteService methods, which any
-// thread may call. Database callbacks hold a weak_ptr, so they do nothing after stop().
+// thread may call, and the bundle's build, which runs on the builder thread. Database callbacks
+// hold a weak_ptr, so they do nothing after stop().
 class RouteCore : public RouteService, public std::enable_shared_from_this<RouteCore> {
 public:
     RouteCore(Host &host, Database &db, RouteOptions opt);
@@ -57,7 +59,9 @@ private:
     void force(std::shared_ptr<CliRequest> waiter);
     void arm(ReloadPacer::Ms delay);
     void start_load();
-    void loaded(const SqlResult &r, ReloadPacer::Clock::time_point t0);
+    void fetched(SqlRowsResult r, ReloadPacer::Clock::time_point t0);
+    void loaded(std::shared_ptr<RouteData> d, const std::string &err,
+                ReloadPacer::Clock::time_point t0);
     static void on_timer(int, short, void *arg);
 
     std::string show_peers() const;
@@ -79,6 +83,9 @@ private:
          next_added_ = false;
     std::string last_error_;
     std::vector<std::shared_ptr<CliRequest>> pending_, active_;  // `route reload` waiters
+    // Builds the bundle from the rows and frees the one it replaced, off the core thread: a
+    // million numbers take about a second, which would stall the loop (issue 16).
+    std::unique_ptr<WorkerThread> builder_;
 };
 
 }  // namespace vce::approute

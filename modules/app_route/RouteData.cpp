@@ -75,8 +75,14 @@ SELECT 'alias', al.alias, al.target, NULL, NULL, NULL, NULL, NULL, NULL
 
 namespace {
 
-std::string col(const std::vector<SqlParam> &row, size_t i) {
-    return i < row.size() && row[i] ? *row[i] : std::string();
+// One row of the statement, read in place from the set.
+struct Row {
+    const SqlRowSet *set;
+    size_t index;
+};
+
+std::string col(const Row &row, size_t i) {
+    return std::string(row.set->text(row.index, i));
 }
 
 bool three_digits(std::string_view s) {
@@ -98,8 +104,8 @@ int to_int(const std::string &s, int fallback) {
 // A row in the order it came, split by kind.
 struct Rows {
     std::map<std::string, std::string> settings;
-    std::vector<std::vector<SqlParam>> country, area, centre, carrier, trunk, rate, account, number,
-        branch, alias, peer;
+    std::vector<Row> country, area, centre, carrier, trunk, rate, account, number, branch, alias,
+        peer;
 };
 
 struct Collector {
@@ -167,11 +173,16 @@ void implicit_peer(RouteData &data, const std::string &ip, const std::string &na
 
 std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlParam>> &all,
                                             const RouteOptions &opt) {
+    return build_route_data(SqlRowVectors(all), opt);
+}
+
+std::shared_ptr<RouteData> build_route_data(const SqlRowSet &all, const RouteOptions &opt) {
     auto data = std::make_shared<RouteData>();
     Collector c{*data};
     Rows rows;
-    for (const auto &r : all) {
-        std::string kind = col(r, 0);
+    for (size_t i = 0, n = all.rows(); i < n; ++i) {
+        Row r{&all, i};
+        std::string_view kind = all.text(i, 0);
         if (kind == "setting")
             rows.settings[col(r, 1)] = col(r, 2);
         else if (kind == "country")
@@ -226,7 +237,7 @@ std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlPar
 
     // Centres, best priority first (the first centre of a country serves it). This
     // exchange is the configured centre, or the own centre of the home country.
-    std::vector<const std::vector<SqlParam> *> centres;
+    std::vector<const Row *> centres;
     for (const auto &r : rows.centre) centres.push_back(&r);
     std::stable_sort(centres.begin(), centres.end(), [](auto *x, auto *y) {
         int px = to_int(col(*x, 6), 10), py = to_int(col(*y, 6), 10);

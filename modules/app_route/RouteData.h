@@ -60,6 +60,9 @@ extern const char *const kRouteSql;
 // Builds the bundle from those rows. A bad row is skipped and named in `warnings` (the
 // admin's mistake should not stop everyone else's changes from routing); a failure of the
 // whole build throws std::exception with the reason.
+// The rows are read in place (libpq's result on app_route's builder thread); the vector form
+// is for tests.
+std::shared_ptr<RouteData> build_route_data(const SqlRowSet &rows, const RouteOptions &opt);
 std::shared_ptr<RouteData> build_route_data(const std::vector<std::vector<SqlParam>> &rows,
                                             const RouteOptions &opt);
 

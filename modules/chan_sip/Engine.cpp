@@ -231,10 +231,33 @@ void Engine::query(std::string sql, SqlParams params, std::function<void(SqlResu
 }
 
 void Engine::load_bindings(std::vector<Binding> bindings) {
-    loop_.post([this, bindings = std::move(bindings)] {
-        for (const auto &b : bindings) location_.put(b);
-        VCE_LOG_NOTICE("SIP: %zu bindings restored from the database", bindings.size());
+    loop_.post([this, bindings = std::move(bindings)] { store_bindings(bindings); });
+}
+
+void Engine::load_bindings(std::shared_ptr<const SqlRowSet> rows) {
+    loop_.post([this, rows = std::move(rows)]() mutable {
+        auto text = [&](size_t r, size_t c) { return std::string(rows->text(r, c)); };
+        std::vector<Binding> bindings(rows->rows());
+        for (size_t i = 0; i < bindings.size(); ++i) {
+            Binding &b = bindings[i];
+            b.aor = text(i, 0);
+            b.terminal_id = text(i, 1);
+            b.contact = text(i, 2);
+            b.received = text(i, 3);
+            b.transport = rows->is_null(i, 4) ? "udp" : text(i, 4);
+            b.expires_at = std::atoll(text(i, 5).c_str());
+            b.user_agent = text(i, 6);
+            b.call_id = text(i, 7);
+            b.cseq = static_cast<uint32_t>(std::atol(text(i, 8).c_str()));
+        }
+        rows.reset();
+        store_bindings(bindings);
     });
+}
+
+void Engine::store_bindings(const std::vector<Binding> &bindings) {
+    for (const auto &b : bindings) location_.put(b);
+    VCE_LOG_NOTICE("SIP: %zu bindings restored from the database", bindings.size());
 }
 
 void Engine::show_registrations(const std::string &aor, std::function<void(std::string)> reply) {

@@ -65,6 +65,9 @@ public:
     void stop();
 
     // Any thread: hand bindings loaded from the database to the SIP thread.
+    // The rows of chan_sip's restore query (aor, terminal_id, contact, received, transport,
+    // expires epoch, user_agent, call_id, cseq), read and stored on this engine's thread.
+    void load_bindings(std::shared_ptr<const SqlRowSet> rows);
     void load_bindings(std::vector<Binding> bindings);
     // Any thread: text for `sip show registrations [NUMBER]`; answers through `reply` on
     // the SIP thread.
@@ -138,6 +141,7 @@ private:
     bool trusted_source(const std::string &ip) const;
     void report(const std::vector<AuthGuardEvent> &events, const Source &src);
     void housekeeping();
+    void store_bindings(const std::vector<Binding> &bindings);  // SIP thread
     static void on_timer(su_root_magic_t *, su_timer_t *t, su_timer_arg_t *arg);
 
     Host &host_;

@@ -162,31 +162,18 @@ private:
         if (!db) return;
         restored_ = true;
         db->write("DELETE FROM bindings WHERE expires_at <= now()", {}, nullptr);
-        db->query(
+        db->query_rows(
             "SELECT aor, terminal_id, contact, received, transport, extract(epoch FROM "
             "expires_at)::bigint, "
             "coalesce(user_agent, ''), coalesce(call_id, ''), coalesce(cseq, 0) FROM bindings "
             "WHERE expires_at > now()",
-            {}, [this](const SqlResult &r) {
+            {}, [this](SqlRowsResult r) {
                 if (!r.ok) {
                     restored_ = false;
                     return VCE_LOG_ERROR("SIP: cannot restore bindings: %s", r.error.c_str());
                 }
-                std::vector<Binding> out;
-                for (const auto &row : r.rows) {
-                    Binding b;
-                    b.aor = row[0].value_or("");
-                    b.terminal_id = row[1].value_or("");
-                    b.contact = row[2].value_or("");
-                    b.received = row[3].value_or("");
-                    b.transport = row[4].value_or("udp");
-                    b.expires_at = std::atoll(row[5].value_or("0").c_str());
-                    b.user_agent = row[6].value_or("");
-                    b.call_id = row[7].value_or("");
-                    b.cseq = static_cast<uint32_t>(std::atol(row[8].value_or("0").c_str()));
-                    out.push_back(std::move(b));
-                }
-                engine_->load_bindings(std::move(out));
+                // Read on the SIP thread that stores them, not here on the core thread.
+                engine_->load_bindings(std::move(r.rows));
             });
     }
 

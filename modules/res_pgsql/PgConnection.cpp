@@ -208,8 +208,8 @@ void PgConnection::read_results() {
             lost(PQerrorMessage(conn_));
             return;
         }
-        if (!inflight_.empty()) inflight_.front()->result(res);
-        PQclear(res);
+        bool kept = !inflight_.empty() && inflight_.front()->adopt(res);
+        if (!kept) PQclear(res);
     }
     if (state_ != State::Up) return;
     while (PGnotify *n = PQnotifies(conn_)) {

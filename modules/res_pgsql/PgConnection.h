@@ -23,6 +23,12 @@ public:
     // Return false if sending failed (the connection is then treated as lost).
     virtual bool send(PGconn *conn) = 0;
     virtual void result(PGresult *res) = 0;  // not owned; do not PQclear
+    // As result(), for a job that keeps the result (a bulk read handed to another thread):
+    // returning true gives it the result, which it must PQclear (RAII) itself.
+    virtual bool adopt(PGresult *res) {
+        result(res);
+        return false;
+    }
     // lost = the connection went away before the job completed.
     virtual void done(bool lost) = 0;
 };

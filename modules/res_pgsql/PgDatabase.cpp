@@ -80,6 +80,64 @@ private:
     SqlResult r_;
 };
 
+// libpq's result as an SqlRowSet: read in place on any thread, PQclear with the last reference.
+class PgRowSet : public SqlRowSet {
+public:
+    explicit PgRowSet(PGresult *res) : res_(res, &PQclear) {}
+    size_t rows() const override { return static_cast<size_t>(PQntuples(res_.get())); }
+    size_t columns() const override { return static_cast<size_t>(PQnfields(res_.get())); }
+    bool is_null(size_t r, size_t c) const override {
+        return c >= columns() || PQgetisnull(res_.get(), static_cast<int>(r), static_cast<int>(c));
+    }
+    std::string_view text(size_t r, size_t c) const override {
+        if (is_null(r, c)) return {};
+        int ri = static_cast<int>(r), ci = static_cast<int>(c);
+        return {PQgetvalue(res_.get(), ri, ci),
+                static_cast<size_t>(PQgetlength(res_.get(), ri, ci))};
+    }
+
+private:
+    std::unique_ptr<PGresult, void (*)(PGresult *)> res_;
+};
+
+// Reads one statement's rows and hands the result over in place (no copy on the core thread).
+class PgDatabase::RowsJob : public PgJob {
+public:
+    RowsJob(std::string sql, SqlParams params, RowsCallback cb)
+        : sql_(std::move(sql)), params_(std::move(params)), cb_(std::move(cb)) {}
+    bool send(PGconn *c) override {
+        auto p = param_ptrs(params_);
+        return PQsendQueryParams(c, sql_.c_str(), static_cast<int>(p.size()), nullptr, p.data(),
+                                 nullptr, nullptr, 0) == 1;
+    }
+    void result(PGresult *res) override {
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            r_ = SqlRowsResult{false, result_error(res), nullptr};
+        }
+    }
+    bool adopt(PGresult *res) override {
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            result(res);
+            return false;
+        }
+        r_ = SqlRowsResult{true, "", std::make_shared<PgRowSet>(res)};
+        return true;
+    }
+    void done(bool lost) override {
+        if (lost)
+            r_ = SqlRowsResult{false, "connection to PostgreSQL lost", nullptr};
+        else if (!r_.ok && r_.error.empty())
+            r_.error = "the statement returned no rows";
+        if (cb_) cb_(std::move(r_));
+    }
+
+private:
+    std::string sql_;
+    SqlParams params_;
+    RowsCallback cb_;
+    SqlRowsResult r_;
+};
+
 // After the writer connects: make sure the write log exists and learn how far this
 // node's writes got, so nothing committed is replayed.
 class PgDatabase::ResumeJob : public PgJob {
@@ -334,6 +392,17 @@ void PgDatabase::query(const std::string &sql, SqlParams params, ResultCallback 
         return;
     }
     reader_->submit(std::make_unique<QueryJob>(sql, std::move(params), std::move(done)));
+}
+
+void PgDatabase::query_rows(const std::string &sql, SqlParams params, RowsCallback done) {
+    if (!reader_->up()) {
+        SqlRowsResult r;
+        r.error = "PostgreSQL is unavailable" +
+                  (reader_->last_error().empty() ? "" : ": " + reader_->last_error());
+        if (done) done(std::move(r));
+        return;
+    }
+    reader_->submit(std::make_unique<RowsJob>(sql, std::move(params), std::move(done)));
 }
 
 WriteAdmission PgDatabase::write(const std::string &sql, SqlParams params, CommitCallback done) {

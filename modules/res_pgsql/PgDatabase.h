@@ -31,6 +31,7 @@ public:
     void hold_until_ready() { held_ = true; }
     void ready();
     void query(const std::string &sql, SqlParams params, ResultCallback done) override;
+    void query_rows(const std::string &sql, SqlParams params, RowsCallback done) override;
     WriteAdmission write(const std::string &sql, SqlParams params, CommitCallback done) override;
     int listen(const std::string &channel, NotifyCallback cb) override;
     void unlisten(int subscription) override;
@@ -46,6 +47,7 @@ public:
 private:
     class BatchJob;
     class QueryJob;
+    class RowsJob;
     class ResumeJob;
     void pump();
     void writer_up(bool up);

@@ -4,6 +4,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <event2/event.h>
 
+#include <chrono>
 #include <map>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "vce/DialplanService.h"
 #include "vce/Host.h"
 #include "vce/Log.h"
+#include "vce/WorkQueue.h"
 
 using namespace vce;
 using namespace vce::approute;
@@ -322,7 +324,8 @@ public:
     FakeHost() : base_(event_base_new()) {}
     ~FakeHost() override { event_base_free(base_); }
     event_base *loop() override { return base_; }
-    void post(std::function<void()> fn) override { fn(); }
+    // As on the core thread: posted work (the builder thread's finished loads) runs in spin().
+    void post(std::function<void()> fn) override { posted_.post(std::move(fn)); }
     const std::string &confdir() const override { return dir_; }
     Config config(const std::string &) const override { return Config::parse("", "(none)"); }
     const ConfigSection &general() const override { return general_; }
@@ -340,12 +343,25 @@ public:
         it->second.handler(std::make_shared<CliRequest>(
             std::move(args),
             [&out](int st, const std::string &text) { out = std::to_string(st) + " " + text; }));
+        spin_until([&] { return out != "(no answer)"; });  // `route reload` answers when built
         return out;
     }
-    void spin() { event_base_loop(base_, EVLOOP_NONBLOCK); }
+    void spin() {
+        event_base_loop(base_, EVLOOP_NONBLOCK);
+        posted_.drain();
+    }
+    // Spins until `done` says so, for at most 5 s.
+    template <class F>
+    void spin_until(F done) {
+        for (int i = 0; i < 500 && !done(); ++i) {
+            spin();
+            if (!done()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
 
     std::map<std::string, CliCommand> cli;
     std::map<std::string, void *> services;
+    WorkQueue posted_;
 
 protected:
     bool provide_raw(const std::string &name, const char *, void *svc) override {
@@ -445,10 +461,11 @@ public:
         log::set_level(level_);
     }
 
+    // The database comes up; waits for the first load (built on app_route's builder thread).
     void up() {
         db_->up = true;
         db_->conn(true);
-        host_->spin();
+        host_->spin_until([&] { return core_->generation() > 0; });
     }
 
     void testLoadsWhenConnected() {
