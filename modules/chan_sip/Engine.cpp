@@ -375,8 +375,9 @@ void Engine::show_security(std::function<void(std::string)> reply) {
 void Engine::show_status(std::function<void(std::string)> reply) {
     loop_.post([this, reply] {
         std::ostringstream o;
-        o << "listening:        " << self_uri_ << "\n"
-          << "realm:            " << cfg_.realm << "\n"
+        o << "listening:        " << self_uri_ << "\n";
+        if (!self_tls_uri_.empty()) o << "TLS:              " << self_tls_uri_ << "\n";
+        o << "realm:            " << cfg_.realm << "\n"
           << "numbers online:   " << location_.aor_count() << " (" << location_.binding_count()
           << " bindings)\n"
           << "SIP threads:      " << cfg_.workers << "\n"

@@ -65,26 +65,27 @@ printf '%s\n' "openssl_conf = init" "[init]" "ssl_conf = ssl_sect" "[ssl_sect]" 
 OPENSSL_CONF=$T/lax.cnf vced_up
 demo_load || { fail "tls: the demo data loads"; exit 1; }
 check_match "vced listens for SIP over TLS" "SIP listening on sip:$TSRV;transport=tls \(TLS 1.2 or later" "$(cat "$E/vced.log")"
+check_match "sip show status names it" "^TLS: +sip:$TSRV;transport=tls" "$(ctl sip show status)"
 
 sclient() { echo | timeout 10 openssl s_client -connect "$TSRV" -CAfile "$T/ca.crt" "$@" 2>&1; }
 out=$(sclient -tls1_2 -verify_return_error)
-check_match "openssl s_client -tls1_2: accepted" "Protocol *: TLSv1.2" "$out"
+check_match "openssl s_client -tls1_2: accepted" "New, TLSv1.2, Cipher is [A-Z]" "$out"
 check_match "with our certificate, verified against the test CA" "Verify return code: 0 \(ok\)" "$out"
-check_match "openssl s_client -tls1_3: accepted" "Protocol *: TLSv1.3" "$(sclient -tls1_3)"
+check_match "openssl s_client -tls1_3: accepted" "New, TLSv1.3, Cipher is [A-Z]" "$(sclient -tls1_3)"
 out=$(OPENSSL_CONF=$T/lax.cnf sclient -tls1_1 -cipher 'DEFAULT@SECLEVEL=0')
-if printf '%s' "$out" | grep -qE "Protocol *: TLSv1.1$|Cipher is [A-Z]" && ! printf '%s' "$out" | grep -q "Cipher is (NONE)"; then
+if printf '%s' "$out" | grep -qE "Cipher is [A-Z]"; then
     fail "openssl s_client -tls1_1: refused" "$(printf '%s' "$out" | grep -E 'Protocol|Cipher' | head -3)"
 else
     pass "openssl s_client -tls1_1: refused"
 fi
 # The same lax OpenSSL does speak TLS 1.1 with a server that sets no floor (openssl s_server):
 # the refusal above is vced's.
-OPENSSL_CONF=$T/lax.cnf openssl s_server -accept 127.0.2.1:57202 -cert "$T/server.crt" \
+sleep 15 | OPENSSL_CONF=$T/lax.cnf openssl s_server -accept 127.0.2.1:57202 -cert "$T/server.crt" \
     -key "$T/server.key" -cipher 'DEFAULT@SECLEVEL=0' -naccept 1 >"$T/s_server.log" 2>&1 &
 scenario_bg $!
 sleep 1
 out=$(echo | OPENSSL_CONF=$T/lax.cnf timeout 10 openssl s_client -connect 127.0.2.1:57202 -tls1_1 -cipher 'DEFAULT@SECLEVEL=0' 2>&1)
-check_match "(control: this OpenSSL speaks TLS 1.1 to a server without a floor)" "Protocol *: TLSv1.1" "$out"
+check_match "(control: this OpenSSL speaks TLS 1.1 to a server without a floor)" "Cipher is [A-Z]" "$out"
 check "vced still serves after the refused handshake" sh -c "$KEEPALIVE tls $TSRV --ca $T/ca.crt | grep -q 'OPTIONS 200'"
 
 # Kim's phone over TLS (it trusts the test CA), Anna's over UDP, Lee's over TLS.
