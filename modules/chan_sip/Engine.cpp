@@ -142,8 +142,9 @@ std::string Engine::start() {
 // SIP over TLS on tls_port (the first SIP thread, which serves every connection): sofia's
 // TLS transport with our certificate (checked when sip.conf was read), TLS 1.2 or later.
 std::string Engine::listen_tls(const std::string &maddr) {
-    const std::string url = "sip:" + (cfg_.advertise.empty() ? cfg_.bind_ip : cfg_.advertise) +
-                            ":" + std::to_string(cfg_.tls_port) + maddr + ";transport=tls";
+    // sips: (sofia binds TLS only for it; a sip: URL offers udp, tcp and sctp).
+    const std::string url = "sips:" + (cfg_.advertise.empty() ? cfg_.bind_ip : cfg_.advertise) +
+                            ":" + std::to_string(cfg_.tls_port) + maddr;
     std::string why;
     SofiaCertificateDir dir(cfg_.tls_certificate, cfg_.tls_private_key, cfg_.tls_ca_file, why);
     if (!why.empty()) return why;
@@ -153,9 +154,9 @@ std::string Engine::listen_tls(const std::string &maddr) {
                             TPTAG_PONG2PING(1), TAG_END()) < 0)
         return "cannot listen for SIP over TLS on " + url + " (certificate " +
                cfg_.tls_certificate + "): " + std::strerror(errno);
-    if (floor.contexts() == 0)
+    if (floor.apply() == 0)
         return "SIP over TLS on " + url + ": sofia-sip made no TLS context (is it built with TLS?)";
-    VCE_LOG_NOTICE("SIP listening on %s (TLS 1.2 or later, certificate %s)", url.c_str(),
+    VCE_LOG_NOTICE("SIP listening on %s (TLS 1.2 or later, certificate %s)", self_tls_uri_.c_str(),
                    cfg_.tls_certificate.c_str());
     return "";
 }

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 namespace vce::sip {
 
@@ -72,13 +73,14 @@ bool write_private(const std::string &path, const std::string &text) {
     return close(fd) == 0 && done == text.size();
 }
 
-thread_local int floor_depth = 0;     // TlsFloor objects alive on this thread
-thread_local int floor_contexts = 0;  // contexts floored on this thread
+// The contexts made on this thread while a TlsFloor exists, each with a reference of ours.
+thread_local bool floor_catching = false;
+thread_local std::vector<SSL_CTX *> floor_caught;
 
-void floor_new_context(void *parent, void *, CRYPTO_EX_DATA *, int, long, void *) {
-    if (floor_depth == 0 || !parent) return;
-    SSL_CTX_set_min_proto_version(static_cast<SSL_CTX *>(parent), TLS1_2_VERSION);
-    ++floor_contexts;
+void catch_new_context(void *parent, void *, CRYPTO_EX_DATA *, int, long, void *) {
+    if (!floor_catching || !parent) return;
+    auto *ctx = static_cast<SSL_CTX *>(parent);
+    if (SSL_CTX_up_ref(ctx) == 1) floor_caught.push_back(ctx);
 }
 
 }  // namespace
@@ -128,19 +130,24 @@ SofiaCertificateDir::~SofiaCertificateDir() {
 }
 
 TlsFloor::TlsFloor() {
-    if (floor_depth++ == 0) floor_contexts = 0;
-    index_ = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, 0, nullptr, floor_new_context,
+    floor_catching = true;
+    index_ = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, 0, nullptr, catch_new_context,
                                      nullptr, nullptr);
 }
 
 TlsFloor::~TlsFloor() {
     // Contexts made later (by anyone) are left alone, and this module can be unloaded.
     if (index_ >= 0) CRYPTO_free_ex_index(CRYPTO_EX_INDEX_SSL_CTX, index_);
-    --floor_depth;
+    floor_catching = false;
+    for (SSL_CTX *ctx : floor_caught) SSL_CTX_free(ctx);  // ours; sofia keeps its own
+    floor_caught.clear();
 }
 
-int TlsFloor::contexts() const {
-    return index_ < 0 ? 0 : floor_contexts;
+int TlsFloor::apply() {
+    int n = 0;
+    for (SSL_CTX *ctx : floor_caught)
+        if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) == 1) ++n;
+    return n;
 }
 
 }  // namespace vce::sip

@@ -31,17 +31,19 @@ private:
     std::string path_;
 };
 
-// While one exists (on this thread), every OpenSSL context created on this thread refuses
-// TLS below 1.2. Debian's sofia-sip creates its context with TLS_method() and no floor
-// (TPTAG_TLS_VERSION has no effect there), so the floor is set as the context is made
-// (an OpenSSL ex_data hook, removed again with this object). contexts() counts them.
+// TLS 1.2 as the floor of the OpenSSL contexts sofia-sip makes. Debian's sofia-sip creates its
+// context with TLS_method() and no floor (TPTAG_TLS_VERSION has no effect there) and does not
+// hand it out, so the contexts created on this thread while a TlsFloor exists are caught as
+// they are made (an OpenSSL ex_data hook, removed again with this object) and apply() sets the
+// floor on them once sofia is done: not in the hook, because SSL_CTX_new applies the system
+// configuration (its MinProtocol) after it.
 class TlsFloor {
 public:
     TlsFloor();
-    ~TlsFloor();
+    ~TlsFloor();  // the hook goes, and the references it held
     TlsFloor(const TlsFloor &) = delete;
     TlsFloor &operator=(const TlsFloor &) = delete;
-    int contexts() const;
+    int apply();  // how many contexts now refuse TLS below 1.2
 
 private:
     int index_ = -1;

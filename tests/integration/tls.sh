@@ -86,7 +86,7 @@ scenario_bg $!
 sleep 1
 out=$(echo | OPENSSL_CONF=$T/lax.cnf timeout 10 openssl s_client -connect 127.0.2.1:57202 -tls1_1 -cipher 'DEFAULT@SECLEVEL=0' 2>&1)
 check_match "(control: this OpenSSL speaks TLS 1.1 to a server without a floor)" "Cipher is [A-Z]" "$out"
-check "vced still serves after the refused handshake" sh -c "$KEEPALIVE tls $TSRV --ca $T/ca.crt | grep -q 'OPTIONS 200'"
+check "vced still serves after the refused handshake" sh -c "$KEEPALIVE ping tls $TSRV --ca $T/ca.crt | grep -q 'OPTIONS 200'"
 
 # Kim's phone over TLS (it trusts the test CA), Anna's over UDP, Lee's over TLS.
 baresip_conf --rtp 57250-57259 "$T/kim" 57210 "<sip:$KIM@$TSRV;transport=tls>;auth_pass=demo-pass-kim;answermode=auto;regint=600"
@@ -111,26 +111,39 @@ check_eq "answered by Kim's phone (its CDR)" "1" \
     "$(psql -X -At -d vce -c "SELECT count(*) FROM cdrs WHERE disposition = 'ANSWER' AND route = 'SIP/$KIM'")"
 check_match "audio flows both ways" "audio=64000/64000" "$(tr -d '\033' <"$T/anna-kim.log")"
 
-# Anna's phone registers for a while (to be called) while Kim calls her by a sips: URI.
+# Anna's phone registers for a while (to be called); a second phone of Kim's, over TLS, calls
+# her: the call crosses from TLS to UDP (a Record-Route entry for each side).
 baresip -f "$T/anna" -t 30 >"$T/anna.log" 2>&1 &
-anna=$!
-scenario_bg $anna
+scenario_bg $!
 check "Anna's baresip registers over UDP" wait_for 10 sh -c "\"$VCECTL\" -s $E/run/vced.ctl sip show registrations $ANNA | grep -q 'via udp'"
-# Kim's running baresip dials through its control (the menu's stdin is not ours): a second
-# Kim over TLS does it instead, from its own port.
 baresip_conf --rtp 57280-57289 "$T/kim2" 57219 "<sip:$KIM@$TSRV;transport=tls>;auth_pass=demo-pass-kim;answermode=auto;regint=600"
 echo "sip_cafile $T/ca.crt" >>"$T/kim2/config"
-call kim2 kim-anna "sips:$ANNA@$TSRV"
-check_match "Kim (TLS) calls Anna by a sips: URI: call established" "Call established: sips:$ANNA@" "$(tr -d '\033' <"$T/kim-anna.log")"
+call kim2 kim-anna "sip:$ANNA@$TSRV;transport=tls"
+check_match "Kim (TLS) calls Anna (UDP): call established" "Call established: sip:$ANNA@" "$(tr -d '\033' <"$T/kim-anna.log")"
+check_match "and ended by a BYE that found its way back (Record-Route per side)" "session closed|Call terminated|terminated" "$(tr -d '\033' <"$T/kim-anna.log")"
 sleep 1
-check_eq "two answered calls in the CDRs" "2" \
-    "$(psql -X -At -d vce -c "SELECT count(*) FROM cdrs WHERE disposition = 'ANSWER' AND route IN ('SIP/$KIM', 'SIP/$ANNA')")"
+check_eq "answered by Anna's phone (its CDR, written at the BYE)" "1" \
+    "$(psql -X -At -d vce -c "SELECT count(*) FROM cdrs WHERE disposition = 'ANSWER' AND route = 'SIP/$ANNA'")"
+
+# sips: a phone (over TLS) registers sips:LEE with a sips: Contact, and is called over its
+# connection; it answers 486.
+$KEEPALIVE phone "$TSRV" "$LEE" demo-pass-lee --ca "$T/ca.crt" --answer 486 --seconds 12 >"$T/sips.log" 2>&1 &
+sips=$!
+scenario_bg $sips
+check "a phone registers sips:$LEE over TLS" wait_for 5 grep -q "REGISTERED 200" "$T/sips.log"
+check_match "bound with its sips: Contact, via tls" "^$LEE +sips:$LEE@127\.0\.0\.1:[0-9]+ +via tls " "$(ctl sip show registrations $LEE)"
+out=$($FRAUD send "$SRV" 127.0.2.7 "sip:$LEE@$SRV" --from "sip:$KIM@$SRV" --user "$KIM" --password demo-pass-kim)
+check_match "Kim calls Lee: the sips: phone's 486 comes back" "^486$" "$out"
+check_match "the INVITE reached it over its TLS connection, to its sips: Contact" "^GOT INVITE sips:$LEE@127\.0\.0\.1:" "$(cat "$T/sips.log")"
+wait "$sips"
+check "its binding goes when it closes its connection" \
+    wait_for 3 sh -c "! \"$VCECTL\" -s $E/run/vced.ctl sip show registrations | grep -q '^$LEE '"
 
 # RFC 5626 keepalives over a connection of its own.
-out=$($KEEPALIVE tcp "$SRV")
+out=$($KEEPALIVE ping tcp "$SRV")
 check_match "a CRLF CRLF ping over TCP gets a CRLF pong" "^PONG" "$out"
 check_match "and the connection goes on serving (OPTIONS over it: 200)" "OPTIONS 200" "$out"
-out=$($KEEPALIVE tls "$TSRV" --ca "$T/ca.crt")
+out=$($KEEPALIVE ping tls "$TSRV" --ca "$T/ca.crt")
 check_match "a ping over TLS leaves the connection serving (OPTIONS over it: 200)" "OPTIONS 200" "$out"
 echo "  (over TLS: $(echo "$out" | head -1); sofia-sip answers pings with a pong over TCP only)"
 

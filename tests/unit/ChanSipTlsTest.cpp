@@ -144,12 +144,16 @@ public:
             TlsFloor floor;
             SSL_CTX *ctx = SSL_CTX_new(TLS_method());
             CPPUNIT_ASSERT(ctx);
+            // As a system configuration's MinProtocol = TLSv1 would (applied after the hook).
+            SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+            CPPUNIT_ASSERT_EQUAL(1, floor.apply());
             CPPUNIT_ASSERT_EQUAL(static_cast<long>(TLS1_2_VERSION),
                                  static_cast<long>(SSL_CTX_get_min_proto_version(ctx)));
-            CPPUNIT_ASSERT_EQUAL(1, floor.contexts());
-            SSL_CTX_free(ctx);
+            SSL_CTX_free(ctx);  // the floor holds its own reference until it goes
         }
         // Gone with the floor: other contexts of the process are left alone.
+        TlsFloor later;
+        CPPUNIT_ASSERT_EQUAL(0, later.apply());
         SSL_CTX *other = SSL_CTX_new(TLS_method());
         CPPUNIT_ASSERT(SSL_CTX_get_min_proto_version(other) != TLS1_2_VERSION);
         SSL_CTX_free(other);
