@@ -6,7 +6,10 @@
 #     our certificate, and TLS 1.1 is refused even where OpenSSL itself would allow it;
 #   - Kim's baresip registers over TLS (bound "via tls"); Anna's baresip (UDP) calls her, and
 #     the INVITE reaches Kim over her own TLS connection (she takes no connection: no
-#     certificate); Kim calls Anna by a sips: URI;
+#     certificate); a TLS phone of Kim's calls Anna (UDP) and hangs up through the Record-Route;
+#   - sips: a phone (keepalive.py) registers sips:LEE with a sips: Contact over TLS, is called
+#     over its connection (its 486 comes back), and its binding goes when it hangs up the
+#     connection (baresip 1.0 cannot dial a sips: URI);
 #   - RFC 5626: a CRLF CRLF ping over TCP gets a CRLF pong, and the connection goes on serving;
 #   - Lee's baresip registers over TLS and dies (SIGKILL: no un-REGISTER, its connection
 #     closes): the binding goes at once, with a NOTICE, and a call to Lee goes to his mobile on
