@@ -204,7 +204,10 @@ void CallSession::place_legs(const DialArgs &d) {
             // SIP/<account>: every live binding of the account.
             for (const Binding &b : e_.location().lookup(res, t)) {
                 std::string hop = next_hop(b);
-                add_fork(b.contact, hop, one, !hop.empty() && b.transport == "udp");
+                // Behind NAT, or over TLS (the connection's address): its answers' Contact
+                // is rewritten to where it is reached.
+                add_fork(b.contact, hop, one,
+                         !hop.empty() && (b.transport == "udp" || b.transport == "tls"));
             }
         } else {
             // SIP/<host:port>/<user>: a peer centre, a carrier or a SIP trunk.
@@ -297,7 +300,12 @@ bool CallSession::add_fork(const std::string &request_uri, const std::string &ne
     present_caller(fwd, s, caller_view(caller_facts(peer_host)), e_.config().domain);
     // The callee's in-dialog requests (BYE) go to the caller's Contact: its public address.
     if (!nat_source_.empty()) fix_nated_contact(fwd, nat_source_);
-    std::string rr = "<" + e_.self_uri() + ";lr>";
+    // Each party's in-dialog requests come back over its own transport: two entries (RFC
+    // 5658) when one side is over TLS and the other not; the callee's on top.
+    const std::string callee_rr = e_.record_route_for(
+                          uri_transport(next_hop.empty() ? request_uri : next_hop)),
+                      caller_rr = e_.record_route_for(caller_transport_);
+    const std::string rr = callee_rr == caller_rr ? callee_rr : callee_rr + ", " + caller_rr;
     sip_add_tl(fwd, s, SIPTAG_RECORD_ROUTE_STR(rr.c_str()), TAG_END());
     auto f = std::make_unique<Fork>();
     f->call = this;

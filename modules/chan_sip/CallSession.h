@@ -38,6 +38,8 @@ public:
         source_ip_ = std::move(ip), source_port_ = port, peer_ = std::move(peer);
         source_asserted_ = asserted;
     }
+    // "udp", "tcp" or "tls": the caller's side of the Record-Route (Engine::record_route_for).
+    void set_caller_transport(std::string t) { caller_transport_ = std::move(t); }
     // The peer's channel this call holds until it ends (handed on with the answered call).
     void hold_channel(PeerChannel c) { channel_ = std::move(c); }
     // The authenticated member's account: its legs are charged to it, and when it is
@@ -94,9 +96,10 @@ private:
     IncomingTx irq_;  // the caller's INVITE: answered 500 if we are destroyed unanswered
     MsgRef request_;  // our reference to the caller's INVITE
     std::string caller_, dialled_, nat_source_;
-    std::unique_ptr<CallDriver> driver_;  // the caller's run through the dialplan
-    ForkSet<Fork> forks_;                 // its best failure is forwarded if the plan ends
-    Timer timer_;                         // the Dial timeout
+    std::string caller_transport_ = "udp";  // what the caller's INVITE came over
+    std::unique_ptr<CallDriver> driver_;    // the caller's run through the dialplan
+    ForkSet<Fork> forks_;                   // its best failure is forwarded if the plan ends
+    Timer timer_;                           // the Dial timeout
     std::string source_ip_, peer_;
     PeerChannel channel_;  // a peer's admitted call (PeerCallLimits)
     int source_port_ = 0;

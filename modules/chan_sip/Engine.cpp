@@ -20,7 +20,9 @@
 #include "CallSession.h"
 #include "InDialogRule.h"
 #include "Relay.h"
+#include "RequestTransport.h"
 #include "SipText.h"
+#include "TlsCredentials.h"
 #include "vce/DialplanService.h"
 #include "vce/Host.h"
 #include "vce/Log.h"
@@ -43,6 +45,9 @@ Engine::Engine(Host &host, SipConfig cfg, std::shared_ptr<SharedSipState> shared
     if (cfg_.workers > 1) private_port_ = cfg_.worker_port_base + static_cast<int>(worker);
     self_uri_ = "sip:" + (cfg_.advertise.empty() ? cfg_.bind_ip : cfg_.advertise) + ":" +
                 std::to_string(private_port_ ? private_port_ : cfg_.port);
+    if (cfg_.tls_port)
+        self_tls_uri_ = "sip:" + (cfg_.advertise.empty() ? cfg_.bind_ip : cfg_.advertise) + ":" +
+                        std::to_string(cfg_.tls_port) + ";transport=tls";
     host_node_ = host.node();
 }
 
@@ -85,7 +90,9 @@ std::string Engine::start() {
                                   NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
                                   NTATAG_TIMER_C(185 * 1000), NTATAG_SIP_T1X64(cfg_.t1x64),
                                   NTATAG_SIP_T4(cfg_.t4), TPTAG_UDP_RMEM(cfg_.udp_buffer),
-                                  TPTAG_UDP_WMEM(cfg_.udp_buffer), TAG_END());
+                                  TPTAG_UDP_WMEM(cfg_.udp_buffer),
+                                  // RFC 5626 keepalives: a CRLF CRLF ping over TCP gets a CRLF
+                                  TPTAG_PONG2PING(1), TAG_END());
         if (!agent_) return "cannot listen for SIP on " + contact + ": " + std::strerror(errno);
         if (private_port_) {
             std::string shared_contact = shared + (tcp && cfg_.udp ? ""
@@ -95,6 +102,10 @@ std::string Engine::start() {
                                     TPTAG_UDP_RMEM(cfg_.udp_buffer),
                                     TPTAG_UDP_WMEM(cfg_.udp_buffer), TAG_END()) < 0)
                 return "cannot listen for SIP on " + shared_contact + ": " + std::strerror(errno);
+        }
+        if (worker_ == 0 && cfg_.tls_port) {
+            std::string why = listen_tls(maddr);
+            if (!why.empty()) return why;
         }
         leg_ =
             nta_leg_tcreate(agent_, &Engine::on_request, reinterpret_cast<nta_leg_magic_t *>(this),
@@ -128,12 +139,40 @@ std::string Engine::start() {
     });
 }
 
+// SIP over TLS on tls_port (the first SIP thread, which serves every connection): sofia's
+// TLS transport with our certificate (checked when sip.conf was read), TLS 1.2 or later.
+std::string Engine::listen_tls(const std::string &maddr) {
+    // sips: (sofia binds TLS only for it; a sip: URL offers udp, tcp and sctp).
+    const std::string url = "sips:" + (cfg_.advertise.empty() ? cfg_.bind_ip : cfg_.advertise) +
+                            ":" + std::to_string(cfg_.tls_port) + maddr;
+    std::string why;
+    SofiaCertificateDir dir(cfg_.tls_certificate, cfg_.tls_private_key, cfg_.tls_ca_file, why);
+    if (!why.empty()) return why;
+    TlsFloor floor;
+    if (nta_agent_add_tport(agent_, URL_STRING_MAKE(url.c_str()),
+                            TPTAG_CERTIFICATE(dir.path().c_str()), TPTAG_TLS_VERSION(0),
+                            TPTAG_PONG2PING(1), TAG_END()) < 0)
+        return "cannot listen for SIP over TLS on " + url + " (certificate " +
+               cfg_.tls_certificate + "): " + std::strerror(errno);
+    if (floor.apply() == 0)
+        return "SIP over TLS on " + url + ": sofia-sip made no TLS context (is it built with TLS?)";
+    VCE_LOG_NOTICE("SIP listening on %s (TLS 1.2 or later, certificate %s)", self_tls_uri_.c_str(),
+                   cfg_.tls_certificate.c_str());
+    return "";
+}
+
+std::string Engine::record_route_for(const std::string &transport) const {
+    if (transport == "tls" && !self_tls_uri_.empty()) return "<" + self_tls_uri_ + ";lr>";
+    return "<" + self_uri_ + ";lr>";
+}
+
 void Engine::stop() {
     loop_.stop([this] {
         if (upstream_) shared_->upstream_states.on_retry(nullptr);  // no more posts to it
         upstream_.reset();  // unregisters while the agent still runs
         centres_.reset();
         qualifier_.reset();
+        connections_.clear();  // before the agent: they hold its connections
         sessions_.clear();
         calls_in_setup_.clear();
         relays_.clear();
@@ -159,6 +198,7 @@ void Engine::housekeeping() {
     if (worker_ != 0) return;  // the shared state is tidied by the first SIP thread
     int64_t t = now();
     for (const Binding &b : location_.expire(t)) {
+        connections_.erase(b.aor + "\n" + b.terminal_id);
         persist_async(
             {"DELETE FROM bindings WHERE aor = $1 AND terminal_id = $2 AND expires_at <= now()",
              {b.aor, b.terminal_id}});
@@ -256,8 +296,20 @@ void Engine::load_bindings(std::shared_ptr<const SqlRowSet> rows) {
 }
 
 void Engine::store_bindings(const std::vector<Binding> &bindings) {
-    for (const auto &b : bindings) location_.put(b);
-    VCE_LOG_NOTICE("SIP: %zu bindings restored from the database", bindings.size());
+    size_t n = 0;
+    for (const auto &b : bindings) {
+        // A TCP or TLS binding lived on a connection of the previous process: gone.
+        if (b.transport == "tcp" || b.transport == "tls") {
+            persist_async(
+                {"DELETE FROM bindings WHERE aor = $1 AND terminal_id = $2 AND "
+                 "received = $3 AND transport = $4",
+                 {b.aor, b.terminal_id, b.received, b.transport}});
+            continue;
+        }
+        location_.put(b);
+        ++n;
+    }
+    VCE_LOG_NOTICE("SIP: %zu bindings restored from the database", n);
 }
 
 void Engine::show_registrations(const std::string &aor, std::function<void(std::string)> reply) {
@@ -347,8 +399,9 @@ void Engine::show_security(std::function<void(std::string)> reply) {
 void Engine::show_status(std::function<void(std::string)> reply) {
     loop_.post([this, reply] {
         std::ostringstream o;
-        o << "listening:        " << self_uri_ << "\n"
-          << "realm:            " << cfg_.realm << "\n"
+        o << "listening:        " << self_uri_ << "\n";
+        if (!self_tls_uri_.empty()) o << "TLS:              " << self_tls_uri_ << "\n";
+        o << "realm:            " << cfg_.realm << "\n"
           << "numbers online:   " << location_.aor_count() << " (" << location_.binding_count()
           << " bindings)\n"
           << "SIP threads:      " << cfg_.workers << "\n"
@@ -371,21 +424,23 @@ int Engine::on_request(nta_leg_magic_t *self, nta_leg_t *, nta_incoming_t *irq, 
     return reinterpret_cast<Engine *>(self)->handle(irq, sip);
 }
 
-static Source source_of(nta_incoming_t *irq, sip_t const *sip) {
+static Source source_of(nta_agent_t *agent, nta_incoming_t *irq, sip_t const *sip) {
     Source s;
     msg_t *msg = nta_incoming_getrequest(irq);
     peer_of(msg, s.ip, s.port);
     if (msg) msg_destroy(msg);
-    s.transport =
-        sip->sip_via && sip->sip_via->v_protocol && strcasestr(sip->sip_via->v_protocol, "TCP")
-            ? "tcp"
-            : "udp";
+    s.transport = request_transport(agent, irq);
+    if (s.transport.empty())  // by the Via, as the sender says
+        s.transport =
+            sip->sip_via && sip->sip_via->v_protocol && strcasestr(sip->sip_via->v_protocol, "TCP")
+                ? "tcp"
+                : "udp";
     return s;
 }
 
 int Engine::handle(nta_incoming_t *irq, sip_t const *sip) {
     ++counters.requests;
-    Source src = source_of(irq, sip);
+    Source src = source_of(agent_, irq, sip);
     sip_method_t m = sip->sip_request->rq_method;
     bool first_block = false;
     if (!flood_.allow(src.ip, now_precise(), &first_block)) {
@@ -538,10 +593,12 @@ void Engine::report(const std::vector<AuthGuardEvent> &events, const Source &src
 
 bool Engine::is_self(const url_t *url) const {
     if (!url || !url->url_host) return false;
-    std::string port = url->url_port ? url->url_port : "5060";
+    const bool sips = url->url_type == url_sips;
+    std::string port = url->url_port ? url->url_port : sips ? "5061" : "5060";
     return (cfg_.bind_ip == url->url_host || cfg_.advertise == url->url_host) &&
            (port == std::to_string(cfg_.port) ||
-            (private_port_ && port == std::to_string(private_port_)));
+            (private_port_ && port == std::to_string(private_port_)) ||
+            (cfg_.tls_port && port == std::to_string(cfg_.tls_port)));
 }
 
 std::string Engine::dialled_of(const url_t *u) const {

@@ -21,6 +21,7 @@
 #include "CallCredit.h"
 #include "CallRecord.h"
 #include "CentreMonitor.h"
+#include "ConnectionWatch.h"
 #include "CreditWatch.h"
 #include "Dialog.h"
 #include "DigestAuth.h"
@@ -107,6 +108,10 @@ public:
 
     // Our own address for Via/Record-Route: "sip:IP:PORT".
     const std::string &self_uri() const { return self_uri_; }
+    // The Record-Route entry (with "<...;lr>") that the party of a dialog reached over
+    // `transport` ("udp", "tcp", "tls") sends its in-dialog requests to: our TLS address for a
+    // TLS party (when TLS is on), else self_uri().
+    std::string record_route_for(const std::string &transport) const;
     bool is_self(const url_t *url) const;
     // What a Request-URI dials: the user part for our own domain; "user@host" for another
     // domain (an e-mail alias); the host alone when there is no user (a domain alias).
@@ -142,6 +147,17 @@ private:
     void report(const std::vector<AuthGuardEvent> &events, const Source &src);
     void housekeeping();
     void store_bindings(const std::vector<Binding> &bindings);  // SIP thread
+    std::string listen_tls(const std::string &maddr);           // "" or why not
+    // A binding registered over TCP or TLS lives as long as its connection (first SIP thread,
+    // which owns every connection): watched from its REGISTER on, removed (with a NOTICE)
+    // when the connection closes, so that its callers get the fallback at once.
+    void watch_connection(nta_incoming_t *irq, const Binding &b);
+    void connection_closed(const std::string &key, const Binding &b);
+    struct WatchedConnection {
+        std::string received;  // the binding's source address: which connection
+        std::unique_ptr<ConnectionWatch> watch;
+    };
+    std::map<std::string, WatchedConnection> connections_;  // by aor + "\n" + terminal id
     static void on_timer(su_root_magic_t *, su_timer_t *t, su_timer_arg_t *arg);
 
     Host &host_;
@@ -151,6 +167,7 @@ private:
     nta_leg_t *leg_ = nullptr;
     su_timer_t *timer_ = nullptr;
     std::string self_uri_;
+    std::string self_tls_uri_;  // "sip:IP:TLSPORT;transport=tls" when tls_port is set
     std::string host_node_;
     std::shared_ptr<SharedSipState> shared_;
     unsigned worker_;
@@ -242,7 +259,10 @@ private:
 struct Source {
     std::string ip;
     int port = 0;
-    std::string transport;  // "udp" / "tcp"
+    // "udp" / "tcp" / "tls": the transport the request really came over (sofia's connection,
+    // not its Via, which the sender writes). secure(): over TLS (e.g. for SDES keys in SDP).
+    std::string transport;
+    bool secure() const { return transport == "tls"; }
     std::string hostport() const { return ip + ":" + std::to_string(port); }
 };
 

@@ -5,8 +5,22 @@
 
 namespace vce::sip {
 
+namespace {
+// The NAT rule alone: the contact's host is not the address the REGISTER came from.
+bool behind_nat(const Binding &b) {
+    if (b.received.empty()) return false;
+    const std::string src_ip = b.received.substr(0, b.received.rfind(':'));
+    // The contact's host: after "sip:" and any "user@", up to ':' ';' or '>'.
+    const std::string &c = b.contact;
+    size_t at = c.find('@'), start = c.find(':') + 1;
+    if (at != std::string::npos) start = at + 1;
+    size_t end = c.find_first_of(":;>", start);
+    return c.substr(start, end == std::string::npos ? std::string::npos : end - start) != src_ip;
+}
+}  // namespace
+
 std::string reachable_contact(const Binding &b) {
-    if (next_hop(b).empty()) return b.contact;
+    if (!behind_nat(b)) return b.contact;
     const std::string &c = b.contact;
     const size_t colon = c.find(':'), at = c.find('@');
     const std::string scheme = c.substr(0, colon == std::string::npos ? 0 : colon);
@@ -14,19 +28,16 @@ std::string reachable_contact(const Binding &b) {
                                  ? ""
                                  : c.substr(colon + 1, at - colon);
     return (scheme.empty() ? "sip" : scheme) + ":" + user + b.received +
-           (b.transport == "tcp" ? ";transport=tcp" : "");
+           (b.transport == "tcp" || b.transport == "tls" ? ";transport=" + b.transport : "");
 }
 
 std::string next_hop(const Binding &b) {
     if (b.received.empty()) return "";
-    std::string src_ip = b.received.substr(0, b.received.rfind(':'));
-    // The contact's host: after "sip:" and any "user@", up to ':' ';' or '>'.
-    std::string c = b.contact;
-    size_t at = c.find('@'), start = c.find(':') + 1;
-    if (at != std::string::npos) start = at + 1;
-    size_t end = c.find_first_of(":;>", start);
-    std::string host = c.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (host == src_ip) return "";
+    // Over TCP or TLS the phone is reached over the connection it registered on (RFC 5626
+    // flows; a phone without a certificate could not take a TLS connection of ours).
+    if (b.transport == "tcp" || b.transport == "tls")
+        return "sip:" + b.received + ";transport=" + b.transport;
+    if (!behind_nat(b)) return "";
     return "sip:" + b.received + ";transport=" + b.transport;
 }
 

@@ -15,7 +15,8 @@ struct Binding;
 // Where to send requests for a binding: "" = the contact itself; else "sip:IP:PORT;transport=X",
 // the address the REGISTER came from, when NAT rewrote the contact's IP on the way (the
 // contact's host differs from the source address). Same IP, other port: the phone named
-// its own listening port (or a third party registered it), so the contact is used.
+// its own listening port (or a third party registered it), so the contact is used. Over TCP
+// or TLS always the address the REGISTER came from: the phone's connection.
 std::string next_hop(const Binding &b);
 // The binding as a URI reachable from elsewhere (a 302's Contact in redirect mode): the
 // contact, or when NAT rewrote it (next_hop not empty), its user at the address the REGISTER
@@ -27,7 +28,7 @@ struct Binding {
     std::string terminal_id;  // +sip.instance, else the terminal's MAC, else the contact
     std::string contact;      // Contact URI as the phone sent it
     std::string received;     // "ip:port" the REGISTER really came from (NAT)
-    std::string transport;    // udp / tcp
+    std::string transport;    // udp / tcp / tls
     std::string user_agent;
     std::string call_id;
     uint32_t cseq = 0;

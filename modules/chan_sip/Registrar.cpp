@@ -1,7 +1,9 @@
 // REGISTER: digest authentication, bindings per terminal, durable before 200 OK.
+#include <sofia-sip/nta_tport.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag.h>
+#include <sofia-sip/tport.h>
 #include <sofia-sip/url.h>
 
 #include <algorithm>
@@ -143,6 +145,15 @@ int Engine::handle_register(nta_incoming_t *irq, sip_t const *sip, const Source 
     persist(std::move(writes), [this, irq, changes, aor, online](int status) {
         if (status == 0) {
             location_.apply(changes);
+            for (const auto &ch : changes) {
+                const std::string key = ch.binding.aor + "\n" + ch.binding.terminal_id;
+                if (ch.kind == LocationChange::Remove)
+                    connections_.erase(key);
+                else if (ch.binding.transport == "tcp" || ch.binding.transport == "tls")
+                    watch_connection(irq, ch.binding);
+                else
+                    connections_.erase(key);  // the same terminal, now over UDP
+            }
             ++counters.register_ok;
             reply_contacts(*this, irq, aor);
             if (online) deliver_queued_messages(aor);
@@ -156,6 +167,46 @@ int Engine::handle_register(nta_incoming_t *irq, sip_t const *sip, const Source 
         nta_incoming_destroy(irq);
     });
     return 0;
+}
+
+void Engine::watch_connection(nta_incoming_t *irq, const Binding &b) {
+    const std::string key = b.aor + "\n" + b.terminal_id;
+    auto it = connections_.find(key);
+    if (it != connections_.end() && it->second.received == b.received && it->second.watch &&
+        it->second.watch->watching())
+        return;  // a refresh over the same connection
+    tport_t *tp = nta_incoming_transport(agent_, irq, nullptr);
+    auto watch = std::make_unique<ConnectionWatch>(
+        tp, [this, key, b] { loop_.post([this, key, b] { connection_closed(key, b); }); });
+    if (tp) tport_unref(tp);
+    if (!watch->watching()) {
+        VCE_LOG_WARNING("SIP: %s terminal %s at %s: its %s connection cannot be watched",
+                        printable(b.aor).c_str(), printable(b.terminal_id).c_str(),
+                        b.received.c_str(), b.transport.c_str());
+        connections_.erase(key);
+        return;
+    }
+    connections_[key] = WatchedConnection{b.received, std::move(watch)};
+}
+
+// The connection a binding was registered over has closed: the phone can no longer be
+// reached there (over TLS it could not be reached any other way), so the binding goes.
+void Engine::connection_closed(const std::string &key, const Binding &gone) {
+    auto it = connections_.find(key);
+    if (it == connections_.end() || it->second.received != gone.received) return;
+    connections_.erase(it);
+    for (const Binding &b : location_.lookup(gone.aor, now())) {
+        if (b.terminal_id != gone.terminal_id || b.received != gone.received ||
+            b.transport != gone.transport)
+            continue;
+        location_.apply({LocationChange{LocationChange::Remove, b}});
+        persist_async({"DELETE FROM bindings WHERE aor = $1 AND terminal_id = $2 AND received = $3",
+                       {b.aor, b.terminal_id, b.received}});
+        VCE_LOG_NOTICE("SIP: %s terminal %s at %s: its %s connection closed: binding removed",
+                       printable(b.aor).c_str(), printable(b.terminal_id).c_str(),
+                       b.received.c_str(), b.transport.c_str());
+        break;
+    }
 }
 
 }  // namespace vce::sip

@@ -139,10 +139,11 @@ int Engine::handle_invite(nta_incoming_t *irq, sip_t const *sip, const Source &s
         channel = PeerChannel(peer_limits(), key);
     }
     uint64_t id = next_session_++;
-    auto call =
-        std::make_unique<CallSession>(*this, id, irq, sip, who.number, who.context, who.reach,
-                                      who.member && src.transport == "udp" ? src.hostport() : "");
+    auto call = std::make_unique<CallSession>(
+        *this, id, irq, sip, who.number, who.context, who.reach,
+        who.member && (src.transport == "udp" || src.secure()) ? src.hostport() : "");
     CallSession *c = call.get();
+    c->set_caller_transport(src.transport);
     c->set_source(src.ip, src.port, who.peer, who.asserted);
     c->hold_channel(std::move(channel));
     if (who.member) c->set_payer(who.number, acct && acct->metered);

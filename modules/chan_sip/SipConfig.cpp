@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "SipText.h"
+#include "TlsCredentials.h"
 
 namespace vce::sip {
 
@@ -150,6 +151,29 @@ SipConfig SipConfig::from(const Config &conf) {
     if (const ConfigEntry *e = g->find("md5_only_agents")) c.md5_only_agents = split_list(e->value);
     if (const ConfigEntry *e = g->find("redirect_callers"))
         c.redirect_callers = split_list(e->value);
+    c.tls_port = static_cast<int>(g->get_int("tls_port", 0));
+    if (c.tls_port < 0 || c.tls_port > 65535 || (c.tls_port != 0 && c.tls_port == c.port) ||
+        (c.workers > 1 && c.tls_port >= c.worker_port_base &&
+         c.tls_port < c.worker_port_base + c.workers))
+        throw refuse("tls_port",
+                     "tls_port is the port of SIP over TLS, 1..65535 and not a UDP/TCP port of "
+                     "ours (0: no TLS)");
+    c.tls_certificate = g->get("tls_certificate");
+    c.tls_private_key = g->get("tls_private_key");
+    c.tls_ca_file = g->get("tls_ca_file");
+    if (c.tls_port != 0) {
+        if (c.tls_certificate.empty())
+            throw refuse("tls_port", "tls_port needs tls_certificate = the server's PEM file");
+        if (c.tls_private_key.empty())
+            throw refuse("tls_port", "tls_port needs tls_private_key = the certificate's key file");
+        const std::string why =
+            tls_files_problem(c.tls_certificate, c.tls_private_key, c.tls_ca_file);
+        if (!why.empty())
+            throw refuse(why.rfind("tls_private_key", 0) == 0 ? "tls_private_key"
+                         : why.rfind("tls_ca_file", 0) == 0   ? "tls_ca_file"
+                                                              : "tls_certificate",
+                         why);
+    }
     c.upstreams = UpstreamConfig::from(conf);
     return c;
 }

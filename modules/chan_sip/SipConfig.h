@@ -69,6 +69,11 @@ struct SipConfig {
     // authenticated by digest) to a registered account here are answered 302 with the
     // callee's contacts, and the box connects directly. Empty: every call is proxied.
     std::vector<std::string> redirect_callers;
+    // SIP over TLS (first SIP thread, like TCP) on tls_port of bind's address; 0: none. The
+    // certificate (PEM; the first one is ours) and its key are checked when sip.conf is read.
+    // tls_ca_file: the CAs of client certificates (optional; clients are not asked for one).
+    int tls_port = 0;
+    std::string tls_certificate, tls_private_key, tls_ca_file;
 
     static SipConfig from(const Config &conf);  // throws ConfigError
 };

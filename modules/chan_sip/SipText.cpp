@@ -116,6 +116,15 @@ std::string uri_host(const std::string &in) {
     return host;
 }
 
+std::string uri_transport(const std::string &in) {
+    std::string s = in.substr(in.find('<') == std::string::npos ? 0 : in.find('<') + 1);
+    for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    s = s.substr(0, s.find('>'));
+    if (s.rfind("sips:", 0) == 0 || s.find(";transport=tls") != std::string::npos) return "tls";
+    if (s.find(";transport=tcp") != std::string::npos) return "tcp";
+    return "udp";
+}
+
 std::string url_host(const url_t *url) {
     return url && url->url_host ? uri_host(std::string("sip:") + url->url_host) : std::string();
 }

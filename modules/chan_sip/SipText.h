@@ -28,6 +28,9 @@ inline int db_unavailable_status() {
 // none. Used to compare where in-dialog requests go with the dialog's parties.
 std::string uri_host(const std::string &uri_or_hostport);
 std::string url_host(const url_t *url);  // the same for a parsed URI
+// The transport a SIP URI asks for: "tls" for sips: or ;transport=tls, "tcp" for
+// ;transport=tcp, else "udp" (what sofia would choose for an address without NAPTR).
+std::string uri_transport(const std::string &uri);
 // Whether a host (as uri_host gives it) is an IPv4 or IPv6 address, not a DNS name. What we
 // probe on a timer (centres, registered phones) is asked only at addresses: sofia's resolver
 // spins on a DNS server it cannot reach (ENETUNREACH: an exchange without a route to its

@@ -19,6 +19,9 @@ mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
 # The call core: everything but the module entry; the unit tests run it in process.
 CHAN_SIP_CORE = \
 	modules/chan_sip/SipConfig.h modules/chan_sip/SipConfig.cpp \
+	modules/chan_sip/TlsCredentials.h modules/chan_sip/TlsCredentials.cpp \
+	modules/chan_sip/ConnectionWatch.h modules/chan_sip/ConnectionWatch.cpp \
+	modules/chan_sip/RequestTransport.h modules/chan_sip/RequestTransport.cpp \
 	modules/chan_sip/UpstreamConfig.h modules/chan_sip/UpstreamConfig.cpp \
 	modules/chan_sip/OptionsProbe.h modules/chan_sip/OptionsProbe.cpp \
 	modules/chan_sip/CentreMonitor.h modules/chan_sip/CentreMonitor.cpp \
@@ -38,9 +41,9 @@ CHAN_SIP_CORE = \
 	modules/chan_sip/OutboundCall.h modules/chan_sip/OutboundCall.cpp \
 	modules/chan_sip/SipChannel.h modules/chan_sip/SipChannel.cpp
 modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) $(CHAN_SIP_CORE) modules/chan_sip/chan_sip.cpp
-modules_chan_sip_chan_sip_la_CPPFLAGS = $(AM_CPPFLAGS) $(SOFIA_CFLAGS)
+modules_chan_sip_chan_sip_la_CPPFLAGS = $(AM_CPPFLAGS) $(SOFIA_CFLAGS) $(OPENSSL_CFLAGS)
 modules_chan_sip_chan_sip_la_LDFLAGS = $(VCE_MODFLAGS)
-modules_chan_sip_chan_sip_la_LIBADD = libvce.la $(SOFIA_LIBS)
+modules_chan_sip_chan_sip_la_LIBADD = libvce.la $(SOFIA_LIBS) $(OPENSSL_LIBS)
 EXTRA_DIST += modules/chan_sip/sip.conf.sample modules/chan_sip/README.md
 
 tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDialStatusTest.cpp \
@@ -51,6 +54,7 @@ tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDi
 	tests/unit/ChanSipUpstreamConfigTest.cpp tests/unit/ChanSipDigestClientTest.cpp \
 	tests/unit/ChanSipAuthGuardTest.cpp tests/unit/ChanSipCreditTest.cpp \
 	tests/unit/ChanSipCallerPresentationTest.cpp tests/unit/ParsedSip.h \
-	tests/unit/ChanSipCentreHealthTest.cpp tests/unit/ChanSipQualifyTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
-tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS)
-tests_unit_unit_tests_LDADD += $(SOFIA_LIBS)
+	tests/unit/ChanSipCentreHealthTest.cpp tests/unit/ChanSipQualifyTest.cpp \
+	tests/unit/ChanSipTlsTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
+tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS) $(OPENSSL_CFLAGS)
+tests_unit_unit_tests_LDADD += $(SOFIA_LIBS) $(OPENSSL_LIBS)
