@@ -1,0 +1,89 @@
+// The short-message server of seed 004: framed terminals register and send on the framed port
+// (TCP and UDP); the server asks the router for the callee and the location store for its
+// addresses, and delivers. It is itself a terminal with a number of its own. Core thread only.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "modules/res_sms/EventHandles.h"
+#include "modules/res_sms/Frame.h"
+#include "modules/res_sms/SmsConfig.h"
+#include "modules/res_sms/SenderRate.h"
+
+namespace vce {
+class Host;
+class RouteService;
+class LocationService;
+}  // namespace vce
+
+namespace vce::sms {
+
+struct SmsCounters {
+    uint64_t frames = 0, invalid = 0, registrations = 0, auth_failed = 0, messages = 0,
+             delivered = 0, refused = 0, rate_limited = 0;
+};
+
+class SmsServer {
+public:
+    SmsServer(Host &host, SmsConfig cfg, RouteService &router, LocationService &location);
+    ~SmsServer();
+    // Binds the framed port (TCP and UDP) and registers the server's own number; "" or why not.
+    std::string start();
+    std::string status() const;  // `sms show status`
+
+private:
+    // Where a frame came from and where its answers go: a TCP connection or a UDP address.
+    struct Origin {
+        uint64_t link = 0;  // TCP connection id; 0 for UDP
+        sockaddr_storage addr{};
+        socklen_t len = 0;
+        std::string text;  // "ip:port"
+    };
+    struct Link;     // one TCP connection
+    struct Session;  // what a terminal at an origin proved (its number) and was asked (nonce)
+    struct Pending;  // a message out to the callee's terminals, awaiting their reports
+
+    static void on_accept(evconnlistener *, int fd, sockaddr *sa, int len, void *arg);
+    static void on_link_read(bufferevent *bev, void *arg);
+    static void on_link_event(bufferevent *bev, short what, void *arg);
+    static void on_udp(int fd, short, void *arg);
+    static void on_refresh(int, short, void *arg);
+
+    void close_link(uint64_t id);
+    void on_frame(const Origin &from, Frame f);
+    void on_register(const Origin &from, const Frame &f);
+    void on_message(const Origin &from, const Frame &f);
+    void on_report(const Origin &from, const Frame &f);
+    void send(const Origin &to, const Frame &f);
+    bool send_to_binding(const std::string &transport, const std::string &received,
+                         const Frame &f);
+    void report(const Origin &to, const std::string &id, const std::string &status,
+                const std::string &reason);
+    void finish(const std::string &pending_id, bool delivered, const std::string &reason);
+    void register_self();
+    std::string session_key(const Origin &o) const;
+    std::string new_nonce();
+
+    Host &host_;
+    SmsConfig cfg_;
+    RouteService &router_;
+    LocationService &location_;
+    Limits limits_;
+    ListenerPtr tcp_;
+    int udp_fd_ = -1;
+    EventPtr udp_ev_, refresh_ev_;
+    uint64_t next_link_ = 1, next_pending_ = 1;
+    std::map<uint64_t, std::unique_ptr<Link>> links_;
+    std::map<std::string, uint64_t> link_by_addr_;  // "ip:port" -> link
+    std::map<std::string, std::unique_ptr<Session>> sessions_;
+    std::map<std::string, std::unique_ptr<Pending>> pending_;
+    SenderRate rate_;
+    SmsCounters counters_;
+};
+
+}  // namespace vce::sms
