@@ -30,6 +30,8 @@ SmsConfig SmsConfig::from(const Config &conf) {
     c.delivery_timeout =
         static_cast<int>(in_range(*g, "delivery_timeout", c.delivery_timeout, 1, 300));
     c.sender_rate = static_cast<int>(in_range(*g, "sender_rate", c.sender_rate, 0, 1000000));
+    c.store_seconds =
+        static_cast<int>(in_range(*g, "store_seconds", c.store_seconds, 10, 90 * 86400));
     return c;
 }
 

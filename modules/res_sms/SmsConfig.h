@@ -17,6 +17,7 @@ struct SmsConfig {
     size_t max_body = 65536;      // bytes
     int delivery_timeout = 10;    // seconds a framed terminal has to report a delivery
     int sender_rate = 0;          // messages per minute per sender; 0 = no limit
+    int store_seconds = 604800;   // how long a stored message waits for its callee
 
     // Throws ConfigError naming the key and what was expected.
     static SmsConfig from(const Config &conf);

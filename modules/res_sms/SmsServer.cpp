@@ -16,36 +16,13 @@
 #include <vector>
 
 #include "modules/res_sms/Digest.h"
+#include "modules/res_sms/SmsServerParts.h"
 #include "vce/Host.h"
 #include "vce/LocationService.h"
 #include "vce/Log.h"
 #include "vce/RouteService.h"
 
 namespace vce::sms {
-
-struct SmsServer::Link {
-    SmsServer *server;
-    uint64_t id;
-    Origin origin;
-    BuffereventPtr bev;
-};
-
-struct SmsServer::Session {
-    std::string number;  // proved by a digest; "" until then
-    std::string nonce;   // the last CHALLENGE's, usable once
-    std::string terminal_id;
-    bool bound = false;  // a binding in the location store that this origin's loss removes
-};
-
-struct SmsServer::Pending {
-    SmsServer *server;
-    std::string id;         // ours, in the MESSAGE frames to the callee's terminals
-    Origin sender;          // where the report goes
-    std::string sender_id;  // the sender's Id
-    std::string callee;
-    int legs = 0;  // terminals that have not reported yet
-    EventPtr timer;
-};
 
 namespace {
 
@@ -66,8 +43,6 @@ std::string addr_text(const sockaddr *sa) {
     return std::string(ip) + ":" + std::to_string(port);
 }
 
-std::string ip_of(const std::string &hostport) { return hostport.substr(0, hostport.rfind(':')); }
-
 }  // namespace
 
 SmsServer::SmsServer(Host &host, SmsConfig cfg, RouteService &router, LocationService &location)
@@ -80,8 +55,13 @@ SmsServer::SmsServer(Host &host, SmsConfig cfg, RouteService &router, LocationSe
 }
 
 SmsServer::~SmsServer() {
-    // Timers and connections go before the maps they point into; bindings leave the store.
-    pending_.clear();
+    life_.end();
+    // Every delivery in progress ends now (a framed sender's message is stored; chan_sip's
+    // MESSAGE is answered), then timers and connections go; bindings leave the store.
+    while (!pending_.empty()) {
+        pending_.begin()->second->legs = 1;
+        leg_done(pending_.begin()->first, false, "the server is stopping");
+    }
     for (auto &[key, s] : sessions_)
         if (s->bound) location_.unbind(s->number, s->terminal_id);
     sessions_.clear();
@@ -322,103 +302,7 @@ void SmsServer::on_register(const Origin &from, const Frame &f) {
     ok_frame.number = f.number;
     ok_frame.expires = std::to_string(expires);
     send(from, ok_frame);
-}
-
-void SmsServer::on_message(const Origin &from, const Frame &f) {
-    ++counters_.messages;
-    auto s = sessions_.find(session_key(from));
-    bool member = s != sessions_.end() && !s->second->number.empty();
-    bool trusted = !member && router_.peer_at(ip_of(from.text)).has_value();
-    if (!member && !trusted)
-        return send(from, error_frame("403", "register first: only members may send", f.id));
-    if (member && f.from != s->second->number)
-        return send(from, error_frame("403", "From must be the number you registered", f.id));
-    if (!rate_.take(f.from, time(nullptr))) {
-        ++counters_.rate_limited;
-        return report(from, f.id, "refused", "rate limit: too many messages, try later");
-    }
-    // The gatekeeper's answer (the seed's ARQ -> ACF): the router names the callee, the
-    // location store gives its addresses.
-    routing::Decision d = router_.route(f.to, f.from);
-    if (!d.ok()) {
-        ++counters_.refused;
-        return report(from, f.id, "refused",
-                      d.reason.empty() ? "cannot route " + f.to : d.reason);
-    }
-    std::string res = d.target.rfind("SIP/", 0) == 0 ? d.target.substr(4) : "";
-    if (res.empty() || res.find('/') != std::string::npos) {
-        ++counters_.refused;
-        return report(from, f.id, "refused", "short messages cannot reach " + f.to);
-    }
-    if (res == cfg_.number) {
-        ++counters_.refused;
-        return report(from, f.id, "refused", "the message server takes no messages itself");
-    }
-    auto p = std::make_unique<Pending>();
-    p->server = this;
-    p->id = "s" + std::to_string(next_pending_++);
-    p->sender = from;
-    p->sender_id = f.id;
-    p->callee = res;
-    Frame out = f;
-    out.id = p->id;
-    out.to = res;
-    for (const TerminalBinding &b : location_.bindings(res)) {
-        if (b.contact.rfind("vsms:", 0) != 0) continue;  // SIP phones: not yet
-        if (send_to_binding(b.transport, b.received, out)) ++p->legs;
-    }
-    if (p->legs == 0) {
-        ++counters_.refused;
-        return report(from, f.id, "refused", res + " is not reachable now");
-    }
-    p->timer.reset(evtimer_new(
-        host_.loop(),
-        [](int, short, void *arg) {
-            auto *pd = static_cast<Pending *>(arg);
-            pd->server->finish(pd->id, false, "no terminal of " + pd->callee + " answered");
-        },
-        p.get()));
-    timeval t{cfg_.delivery_timeout, 0};
-    evtimer_add(p->timer.get(), &t);
-    pending_[p->id] = std::move(p);
-}
-
-bool SmsServer::send_to_binding(const std::string &transport, const std::string &received,
-                                const Frame &f) {
-    if (transport == "vsms-tcp") {
-        auto it = link_by_addr_.find(received);
-        if (it == link_by_addr_.end()) return false;
-        Origin o;
-        o.link = it->second;
-        send(o, f);
-        return true;
-    }
-    Origin o;
-    int len = sizeof o.addr;
-    if (evutil_parse_sockaddr_port(received.c_str(), reinterpret_cast<sockaddr *>(&o.addr),
-                                   &len) != 0)
-        return false;
-    o.len = len;
-    send(o, f);
-    return true;
-}
-
-// A callee's terminal reports on a message we sent it: the first "delivered" counts.
-void SmsServer::on_report(const Origin &from, const Frame &f) {
-    auto it = pending_.find(f.id);
-    if (it == pending_.end()) return;  // late, or not ours: nothing to do
-    if (f.status == "delivered") return finish(f.id, true, "");
-    if (--it->second->legs <= 0)
-        finish(f.id, false, f.reason.empty() ? "refused by the callee's terminal" : f.reason);
-}
-
-void SmsServer::finish(const std::string &pending_id, bool delivered, const std::string &reason) {
-    auto it = pending_.find(pending_id);
-    if (it == pending_.end()) return;
-    std::unique_ptr<Pending> p = std::move(it->second);
-    pending_.erase(it);
-    if (delivered) ++counters_.delivered; else ++counters_.refused;
-    report(p->sender, p->sender_id, delivered ? "delivered" : "refused", reason);
+    if (expires > 0) deliver_stored(f.number, from);
 }
 
 std::string SmsServer::status() const {
@@ -430,7 +314,8 @@ std::string SmsServer::status() const {
       << "frames " << counters_.frames << ", invalid " << counters_.invalid << ", registrations "
       << counters_.registrations << ", failed digests " << counters_.auth_failed << "\n"
       << "messages " << counters_.messages << ", delivered " << counters_.delivered
-      << ", refused " << counters_.refused << ", rate-limited " << counters_.rate_limited << "\n";
+      << ", refused " << counters_.refused << ", stored " << counters_.stored << ", rate-limited "
+      << counters_.rate_limited << "\n";
     return o.str();
 }
 

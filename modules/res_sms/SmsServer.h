@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +15,8 @@
 #include "modules/res_sms/Frame.h"
 #include "modules/res_sms/SmsConfig.h"
 #include "modules/res_sms/SenderRate.h"
+#include "vce/Lifetime.h"
+#include "vce/ShortMessages.h"
 
 namespace vce {
 class Host;
@@ -25,16 +28,18 @@ namespace vce::sms {
 
 struct SmsCounters {
     uint64_t frames = 0, invalid = 0, registrations = 0, auth_failed = 0, messages = 0,
-             delivered = 0, refused = 0, rate_limited = 0;
+             delivered = 0, refused = 0, stored = 0, rate_limited = 0;
 };
 
-class SmsServer {
+class SmsServer : public FramedMessageSink {
 public:
     SmsServer(Host &host, SmsConfig cfg, RouteService &router, LocationService &location);
-    ~SmsServer();
+    ~SmsServer() override;
     // Binds the framed port (TCP and UDP) and registers the server's own number; "" or why not.
     std::string start();
     std::string status() const;  // `sms show status`
+    // FramedMessageSink: chan_sip's MESSAGE for a callee with framed terminals.
+    void deliver(const ShortMessage &m, std::function<void(int status)> done) override;
 
 private:
     // Where a frame came from and where its answers go: a TCP connection or a UDP address.
@@ -59,12 +64,22 @@ private:
     void on_register(const Origin &from, const Frame &f);
     void on_message(const Origin &from, const Frame &f);
     void on_report(const Origin &from, const Frame &f);
+    // SmsDelivery.cpp: to every binding of m.to (framed ones only, or SIP phones too); `done`
+    // runs once: delivered, or not with the reason.
+    using Outcome = std::function<void(bool delivered, const std::string &reason)>;
+    void dispatch(const ShortMessage &m, bool framed_only, Outcome done);
+    void leg_done(const std::string &pending_id, bool delivered, const std::string &reason);
+    // Offline: into queued_messages (durable), then REPORT stored (or refused) to the sender.
+    void store(const ShortMessage &m, const Origin &sender, const std::string &sender_id,
+               const std::string &why);
+    // A framed terminal registered: what waits for it in queued_messages goes to it.
+    void deliver_stored(const std::string &number, const Origin &to);
+    static Frame message_frame(const ShortMessage &m, const std::string &id);
     void send(const Origin &to, const Frame &f);
     bool send_to_binding(const std::string &transport, const std::string &received,
                          const Frame &f);
     void report(const Origin &to, const std::string &id, const std::string &status,
                 const std::string &reason);
-    void finish(const std::string &pending_id, bool delivered, const std::string &reason);
     void register_self();
     std::string session_key(const Origin &o) const;
     std::string new_nonce();
@@ -84,6 +99,7 @@ private:
     std::map<std::string, std::unique_ptr<Pending>> pending_;
     SenderRate rate_;
     SmsCounters counters_;
+    Lifetime life_;  // database and chan_sip callbacks do nothing once the server is gone
 };
 
 }  // namespace vce::sms

@@ -7,7 +7,8 @@ mod_LTLIBRARIES += modules/res_sms/res_sms.la
 modules_res_sms_res_sms_la_SOURCES = $(RES_SMS_PURE) modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/res_sms/SmsConfig.h modules/res_sms/SmsConfig.cpp \
 	modules/res_sms/EventHandles.h \
-	modules/res_sms/SmsServer.h modules/res_sms/SmsServer.cpp \
+	modules/res_sms/SmsServer.h modules/res_sms/SmsServer.cpp modules/res_sms/SmsServerParts.h \
+	modules/res_sms/SmsDelivery.cpp \
 	modules/res_sms/res_sms.cpp
 modules_res_sms_res_sms_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS) $(SOFIA_CFLAGS)
 modules_res_sms_res_sms_la_LDFLAGS = $(VCE_MODFLAGS)

@@ -17,15 +17,20 @@ class ResSms : public Module {
 public:
     ResSms(Host &host, std::unique_ptr<SmsServer> server)
         : host_(host), server_(std::move(server)) {
+        provided_ = host_.provide<FramedMessageSink>(services::kFramedMessages, server_.get());
         host_.register_cli({"sms show status", "sms show status",
                             "the framed short-message port, its terminals and counters",
                             [this](auto r) { r->reply(0, server_->status()); }});
     }
-    ~ResSms() override { host_.unregister_cli("sms show status"); }
+    ~ResSms() override {
+        host_.unregister_cli("sms show status");
+        if (provided_) host_.withdraw(services::kFramedMessages);
+    }
 
 private:
     Host &host_;
     std::unique_ptr<SmsServer> server_;
+    bool provided_ = false;
 };
 
 Module *load(Host &host, std::string &why) {
