@@ -31,7 +31,9 @@ SmsConfig SmsConfig::from(const Config &conf) {
         static_cast<int>(in_range(*g, "delivery_timeout", c.delivery_timeout, 1, 300));
     c.sender_rate = static_cast<int>(in_range(*g, "sender_rate", c.sender_rate, 0, 1000000));
     c.store_seconds =
-        static_cast<int>(in_range(*g, "store_seconds", c.store_seconds, 10, 90 * 86400));
+        static_cast<int>(in_range(*g, "store_seconds", c.store_seconds, 5, 90 * 86400));
+    c.retry_seconds = static_cast<int>(in_range(*g, "retry_seconds", c.retry_seconds, 1, 86400));
+    c.retry_max = static_cast<int>(in_range(*g, "retry_max", c.retry_max, 1, 86400));
     return c;
 }
 

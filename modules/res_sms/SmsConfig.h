@@ -18,6 +18,8 @@ struct SmsConfig {
     int delivery_timeout = 10;    // seconds a framed terminal has to report a delivery
     int sender_rate = 0;          // messages per minute per sender; 0 = no limit
     int store_seconds = 604800;   // how long a stored message waits for its callee
+    int retry_seconds = 30;       // first retry of a stored message to a registered callee
+    int retry_max = 3600;         // retries back off (doubling) up to this
 
     // Throws ConfigError naming the key and what was expected.
     static SmsConfig from(const Config &conf);

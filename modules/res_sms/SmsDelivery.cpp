@@ -3,6 +3,7 @@
 // SIP phones as MESSAGE through chan_sip), reports, and the offline store in queued_messages.
 #include <ctime>
 
+#include "modules/res_sms/Hex.h"
 #include "modules/res_sms/SmsServerParts.h"
 #include "vce/Database.h"
 #include "vce/Host.h"
@@ -14,23 +15,6 @@ namespace vce::sms {
 namespace {
 
 std::string ip_of(const std::string &hostport) { return hostport.substr(0, hostport.rfind(':')); }
-
-std::string hex(const std::string &bytes) {
-    static const char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char c : bytes) out += digits[c >> 4], out += digits[c & 15];
-    return out;
-}
-
-std::string unhex(const std::string &text) {
-    auto val = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-    std::string out;
-    out.reserve(text.size() / 2);
-    for (size_t i = 0; i + 1 < text.size(); i += 2)
-        out += static_cast<char>(val(text[i]) << 4 | val(text[i + 1]));
-    return out;
-}
 
 }  // namespace
 
@@ -75,15 +59,21 @@ void SmsServer::on_message(const Origin &from, const Frame &f) {
     }
     ShortMessage m{f.from, res, f.content_type, f.body};
     std::string sender_id = f.id;
-    dispatch(m, false, [this, m, from, sender_id](bool delivered, const std::string &reason) {
-        if (!delivered) return store(m, from, sender_id, reason);
+    dispatch(m, false, [this, m, from, sender_id](Result result, const std::string &reason) {
+        if (result == Result::Unreachable) return store(m, from, sender_id, reason);
+        if (result == Result::Refused) {
+            ++counters_.refused;
+            return report(from, sender_id, "refused", reason);
+        }
         ++counters_.delivered;
         report(from, sender_id, "delivered", "");
     });
 }
 
 void SmsServer::deliver(const ShortMessage &m, std::function<void(int status)> done) {
-    dispatch(m, true, [done](bool delivered, const std::string &) { done(delivered ? 200 : 480); });
+    dispatch(m, true, [done](Result result, const std::string &) {
+        done(result == Result::Delivered ? 200 : result == Result::Refused ? 403 : 480);
+    });
 }
 
 void SmsServer::dispatch(const ShortMessage &m, bool framed_only, Outcome done) {
@@ -106,13 +96,14 @@ void SmsServer::dispatch(const ShortMessage &m, bool framed_only, Outcome done) 
             ++p->legs;
         }
     }
-    if (p->legs == 0) return p->done(false, p->last_reason);
+    if (p->legs == 0) return p->done(Result::Unreachable, p->last_reason);
     p->timer.reset(evtimer_new(
         host_.loop(),
         [](int, short, void *arg) {
             auto *pd = static_cast<Pending *>(arg);
             pd->legs = 1;  // a timeout ends the whole delivery, not one leg
-            pd->server->leg_done(pd->id, false, "no terminal of " + pd->callee + " answered");
+            pd->server->leg_done(pd->id, Result::Unreachable,
+                                 "no terminal of " + pd->callee + " answered");
         },
         p.get()));
     timeval t{cfg_.delivery_timeout, 0};
@@ -120,26 +111,31 @@ void SmsServer::dispatch(const ShortMessage &m, bool framed_only, Outcome done) 
     pending_[id] = std::move(p);
     for (const TerminalBinding &b : sip_phones)
         sip->send(m, b, life_.guard([this, id](int status) {
-            leg_done(id, status >= 200 && status < 300,
-                     "the SIP phone answered " + std::to_string(status));
+            Result r = status < 300                      ? Result::Delivered
+                       : status == 408 || status == 480 || (status >= 500 && status < 600)
+                           ? Result::Unreachable
+                           : Result::Refused;
+            leg_done(id, r, "the SIP phone answered " + std::to_string(status));
         }));
 }
 
 // One terminal's answer: the first success counts; the last failure ends it.
-void SmsServer::leg_done(const std::string &pending_id, bool delivered, const std::string &reason) {
+void SmsServer::leg_done(const std::string &pending_id, Result result, const std::string &reason) {
     auto it = pending_.find(pending_id);
     if (it == pending_.end()) return;  // already decided
     Pending &p = *it->second;
     if (!reason.empty()) p.last_reason = reason;
-    if (!delivered && --p.legs > 0) return;
+    if (result == Result::Unreachable) p.unreachable = true;
+    if (result != Result::Delivered && --p.legs > 0) return;
     std::unique_ptr<Pending> done = std::move(it->second);
     pending_.erase(it);
-    done->done(delivered, done->last_reason);
+    if (result != Result::Delivered) result = done->unreachable ? Result::Unreachable : Result::Refused;
+    done->done(result, done->last_reason);
 }
 
 // A callee's framed terminal reports on a message we sent it.
 void SmsServer::on_report(const Origin &, const Frame &f) {
-    leg_done(f.id, f.status == "delivered",
+    leg_done(f.id, f.status == "delivered" ? Result::Delivered : Result::Refused,
              f.reason.empty() ? "refused by the callee's terminal" : f.reason);
 }
 
@@ -152,10 +148,11 @@ void SmsServer::store(const ShortMessage &m, const Origin &sender, const std::st
     };
     if (!db) return refused(" (and no message store)");
     WriteAdmission a = db->write(
-        "INSERT INTO queued_messages (sender, recipient, dialled, content_type, body, expires_at) "
-        "VALUES ($1, $2, $2, $3, decode($4, 'hex'), now() + make_interval(secs => $5))",
+        "INSERT INTO queued_messages (sender, recipient, dialled, content_type, body, expires_at, "
+        "report_to, report_id, next_attempt_at) VALUES ($1, $2, $2, $3, decode($4, 'hex'), "
+        "now() + make_interval(secs => $5), $1, $6, now() + make_interval(secs => $7))",
         {m.from, m.to, m.content_type.empty() ? kDefaultContentType : m.content_type, hex(m.body),
-         std::to_string(cfg_.store_seconds)},
+         std::to_string(cfg_.store_seconds), sender_id, std::to_string(cfg_.retry_seconds)},
         life_.guard([this, sender, sender_id, refused](bool ok, const std::string &err) {
             if (!ok) {
                 VCE_LOG_ERROR("SMS: cannot store a message: %s", err.c_str());
@@ -171,40 +168,34 @@ void SmsServer::deliver_stored(const std::string &number, const Origin &to) {
     auto *db = host_.service<Database>(services::kDatabase);
     if (!db) return;
     db->query(
-        "SELECT id, sender, content_type, encode(body, 'hex') FROM queued_messages "
-        "WHERE recipient = $1 AND expires_at > now() ORDER BY id LIMIT 100",
+        "SELECT id, sender, content_type, encode(body, 'hex'), report_to, report_id "
+        "FROM queued_messages WHERE recipient = $1 AND expires_at > now() ORDER BY id LIMIT 100",
         {number}, life_.guard([this, number, to](const SqlResult &r) {
             if (!r.ok)
                 return VCE_LOG_WARNING("SMS: cannot read stored messages for %s: %s",
                                        number.c_str(), r.error.c_str());
             for (const auto &row : r.rows) {
                 std::string qid = row[0].value_or("");
+                if (retrying_.count(qid)) continue;  // a retry has it out already
+                retrying_.insert(qid);
                 ShortMessage m{row[1].value_or(""), number, row[2].value_or(""),
                                unhex(row[3].value_or(""))};
+                std::string report_to = row[4].value_or(""), report_id = row[5].value_or("");
                 auto p = std::make_unique<Pending>();
                 p->server = this;
                 p->id = "s" + std::to_string(next_pending_++);
                 p->callee = number;
                 p->legs = 1;
-                p->done = [this, qid](bool delivered, const std::string &reason) {
-                    auto *d = host_.service<Database>(services::kDatabase);
-                    if (!d) return;
-                    auto logged = [](bool ok, const std::string &err) {
-                        if (!ok) VCE_LOG_ERROR("SMS: stored message update: %s", err.c_str());
-                    };
-                    if (delivered)
-                        d->write("DELETE FROM queued_messages WHERE id = $1", {qid}, logged);
-                    else
-                        d->write("UPDATE queued_messages SET attempts = attempts + 1, "
-                                 "last_error = $2 WHERE id = $1",
-                                 {qid, reason}, logged);
+                p->done = [this, qid, report_to, report_id](Result result,
+                                                            const std::string &reason) {
+                    stored_outcome(qid, report_to, report_id, result, reason, 0);
                 };
                 send(to, message_frame(m, p->id));
                 p->timer.reset(evtimer_new(
                     host_.loop(),
                     [](int, short, void *arg) {
                         auto *pd = static_cast<Pending *>(arg);
-                        pd->server->leg_done(pd->id, false, "no report in time");
+                        pd->server->leg_done(pd->id, Result::Unreachable, "no report in time");
                     },
                     p.get()));
                 timeval t{cfg_.delivery_timeout, 0};

@@ -60,7 +60,7 @@ SmsServer::~SmsServer() {
     // MESSAGE is answered), then timers and connections go; bindings leave the store.
     while (!pending_.empty()) {
         pending_.begin()->second->legs = 1;
-        leg_done(pending_.begin()->first, false, "the server is stopping");
+        leg_done(pending_.begin()->first, Result::Unreachable, "the server is stopping");
     }
     for (auto &[key, s] : sessions_)
         if (s->bound) location_.unbind(s->number, s->terminal_id);
@@ -95,6 +95,9 @@ std::string SmsServer::start() {
         event_add(refresh_ev_.get(), &every);
         register_self();
     }
+    store_ev_.reset(event_new(host_.loop(), -1, EV_PERSIST, &SmsServer::on_store_tick, this));
+    timeval second{1, 0};
+    event_add(store_ev_.get(), &second);
     VCE_LOG_NOTICE("SMS: framed short messages on %s (TCP and UDP)%s%s", where.c_str(),
                    cfg_.number.empty() ? "" : ", registered as ", cfg_.number.c_str());
     return "";

@@ -9,7 +9,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "modules/res_sms/EventHandles.h"
 #include "modules/res_sms/Frame.h"
@@ -66,15 +69,29 @@ private:
     void on_report(const Origin &from, const Frame &f);
     // SmsDelivery.cpp: to every binding of m.to (framed ones only, or SIP phones too); `done`
     // runs once: delivered, or not with the reason.
-    using Outcome = std::function<void(bool delivered, const std::string &reason)>;
+    // Refused: every terminal said no (a framed REPORT refused, a SIP 4xx-6xx but 408/480);
+    // Unreachable: no binding, or one did not answer in time (stored and tried again).
+    enum class Result { Delivered, Refused, Unreachable };
+    using Outcome = std::function<void(Result result, const std::string &reason)>;
     void dispatch(const ShortMessage &m, bool framed_only, Outcome done);
-    void leg_done(const std::string &pending_id, bool delivered, const std::string &reason);
+    void leg_done(const std::string &pending_id, Result result, const std::string &reason);
     // Offline: into queued_messages (durable), then REPORT stored (or refused) to the sender.
     void store(const ShortMessage &m, const Origin &sender, const std::string &sender_id,
                const std::string &why);
     // A framed terminal registered: what waits for it in queued_messages goes to it.
     void deliver_stored(const std::string &number, const Origin &to);
     static Frame message_frame(const ShortMessage &m, const std::string &id);
+    // SmsRetry.cpp: every second, stored messages that expired (a REPORT expired to their
+    // framed sender) and those due to be tried again while their callee is registered.
+    static void on_store_tick(int, short, void *arg);
+    void store_tick();
+    void retry(const std::vector<std::optional<std::string>> &row);
+    void stored_outcome(const std::string &qid, const std::string &report_to,
+                        const std::string &report_id, Result result, const std::string &reason,
+                        int attempts);
+    // A REPORT to every framed terminal of `number` (a sender that is not on the line now).
+    void report_to_number(const std::string &number, const std::string &id,
+                          const std::string &status, const std::string &reason);
     void send(const Origin &to, const Frame &f);
     bool send_to_binding(const std::string &transport, const std::string &received,
                          const Frame &f);
@@ -91,7 +108,9 @@ private:
     Limits limits_;
     ListenerPtr tcp_;
     int udp_fd_ = -1;
-    EventPtr udp_ev_, refresh_ev_;
+    EventPtr udp_ev_, refresh_ev_, store_ev_;
+    bool store_busy_ = false;           // a tick's queries are still out
+    std::set<std::string> retrying_;   // queued_messages ids out on a retry
     uint64_t next_link_ = 1, next_pending_ = 1;
     std::map<uint64_t, std::unique_ptr<Link>> links_;
     std::map<std::string, uint64_t> link_by_addr_;  // "ip:port" -> link

@@ -25,6 +25,7 @@ struct SmsServer::Pending {
     std::string id;  // ours, in the MESSAGE frames to the callee's terminals
     std::string callee;
     int legs = 0;  // terminals that have not reported yet
+    bool unreachable = false;  // a terminal failed without refusing
     Outcome done;
     std::string last_reason;
     EventPtr timer;

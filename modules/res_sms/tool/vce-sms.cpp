@@ -1,6 +1,7 @@
 // vce-sms: a framed terminal on the command line (send a message, listen for messages, send
 // raw bytes), speaking VSMS/1 to res_sms's framed port. Used by the tests; see ../README.md.
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,9 +30,9 @@ const char kUsage[] =
     "         registers (Expires 0), sends, prints the REPORT; exit 0 delivered, 3 stored,\n"
     "         1 refused/expired/error\n"
     "  listen --number NUMBER --password PW [--expires SECONDS] [--terminal ID] [--count N]\n"
-    "         [--save DIR]"
-    " [--refuse] [--wait SECONDS]\n"
-    "         registers, prints each MESSAGE and reports it delivered (or refused)\n"
+    "         [--save DIR] [--refuse] [--wait SECONDS] [--bind-port PORT] [--no-register]\n"
+    "         registers, prints each MESSAGE and reports it delivered (or refused);\n"
+    "         --no-register: a terminal back at its old address (--bind-port) that only listens\n"
     "  raw    [--wait SECONDS]   sends stdin as is, prints the frames answered\n"
     "Every frame received is printed as one line: KIND Field=value ... Length=N\n";
 
@@ -54,7 +55,7 @@ struct Options {
 
 class Connection {
 public:
-    Connection(const std::string &server, bool udp) : udp_(udp) {
+    Connection(const std::string &server, bool udp, int local_port = 0) : udp_(udp) {
         size_t colon = server.rfind(':');
         if (colon == std::string::npos) die("--server wants HOST:PORT, got " + server);
         addrinfo hints{}, *ai = nullptr;
@@ -64,6 +65,16 @@ public:
             !ai)
             die("cannot resolve " + server);
         fd_ = socket(ai->ai_family, ai->ai_socktype, 0);
+        if (fd_ >= 0 && local_port) {  // a terminal that comes back at the address it had
+            int one = 1;
+            setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+            sockaddr_in local{};
+            local.sin_family = AF_INET;
+            local.sin_port = htons(static_cast<uint16_t>(local_port));
+            if (bind(fd_, reinterpret_cast<sockaddr *>(&local), sizeof local) != 0)
+                die("cannot bind local port " + std::to_string(local_port) + ": " +
+                    strerror(errno));
+        }
         if (fd_ < 0 || connect(fd_, ai->ai_addr, ai->ai_addrlen) != 0)
             die("cannot connect to " + server + ": " + strerror(errno));
         freeaddrinfo(ai);
@@ -196,9 +207,10 @@ int send_message(const Options &o) {
 int listen_messages(const Options &o) {
     for (const char *k : {"number", "password"})
         if (o.get(k).empty()) die(std::string("listen needs --") + k);
-    Connection c(o.server, o.udp);
-    register_at(c, o.get("number"), o.get("password"), o.get("expires", "3600"),
-                o.get("terminal"));
+    Connection c(o.server, o.udp, std::stoi(o.get("bind-port", "0")));
+    if (!o.flag("no-register"))
+        register_at(c, o.get("number"), o.get("password"), o.get("expires", "3600"),
+                    o.get("terminal"));
     long count = std::stol(o.get("count", "0")), got = 0;
     double wait = std::stod(o.get("wait", "3600"));
     while (auto f = c.read(wait)) {
@@ -241,7 +253,7 @@ int main(int argc, char **argv) {
         }
         if (a.rfind("--", 0) == 0) {
             std::string key = a.substr(2);
-            bool takes_value = key != "udp" && key != "refuse";
+            bool takes_value = key != "udp" && key != "refuse" && key != "no-register";
             if (takes_value && i + 1 >= argc) die(a + " needs a value");
             std::string value = takes_value ? argv[++i] : "1";
             if (key == "server")
