@@ -31,9 +31,13 @@ const char kUsage[] =
     "         1 refused/expired/error\n"
     "  listen --number NUMBER --password PW [--expires SECONDS] [--terminal ID] [--count N]\n"
     "         [--save DIR] [--refuse] [--wait SECONDS] [--bind-port PORT] [--no-register]\n"
+    "         [--quiet]\n"
     "         registers, prints each MESSAGE and reports it delivered (or refused);\n"
     "         --no-register: a terminal back at its old address (--bind-port) that only listens\n"
     "  raw    [--wait SECONDS]   sends stdin as is, prints the frames answered\n"
+    "  bench  --from NUMBER --password PW --to NUMBER --rate PER_SECOND --seconds S\n"
+    "         [--size BYTES]   sends at that rate, counts the REPORTs, prints one line:\n"
+    "         sent= delivered= other= seconds= rate= pass=yes|no (all delivered)\n"
     "Every frame received is printed as one line: KIND Field=value ... Length=N\n";
 
 struct Options {
@@ -213,8 +217,9 @@ int listen_messages(const Options &o) {
                     o.get("terminal"));
     long count = std::stol(o.get("count", "0")), got = 0;
     double wait = std::stod(o.get("wait", "3600"));
+    const bool quiet = o.flag("quiet");
     while (auto f = c.read(wait)) {
-        print(*f);
+        if (!quiet) print(*f);
         if (f->kind != Kind::Message) continue;
         if (o.flag("save")) {
             std::ofstream out(o.get("save") + "/" + std::to_string(got + 1) + ".body",
@@ -230,6 +235,43 @@ int listen_messages(const Options &o) {
         if (count && ++got >= count) return 0;
     }
     return count ? 1 : 0;
+}
+
+// Messages at a fixed rate on one connection; the REPORTs counted as they come back.
+int bench(const Options &o) {
+    for (const char *k : {"from", "password", "to", "rate", "seconds"})
+        if (o.get(k).empty()) die(std::string("bench needs --") + k);
+    Connection c(o.server, o.udp);
+    register_at(c, o.get("from"), o.get("password"), "0");
+    const double rate = std::stod(o.get("rate")), seconds = std::stod(o.get("seconds"));
+    const long total = static_cast<long>(rate * seconds);
+    Frame m;
+    m.from = o.get("from");
+    m.to = o.get("to");
+    m.body.assign(std::stoul(o.get("size", "20")), 'x');
+    long sent = 0, delivered = 0, other = 0;
+    auto start = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    while (delivered + other < total && elapsed() < seconds + 5) {
+        long due = std::min(total, static_cast<long>(elapsed() * rate) + 1);
+        for (; sent < due; ++sent) {
+            m.id = "b" + std::to_string(sent);
+            c.write(m);
+        }
+        while (auto f = c.read(0.001)) {
+            if (f->kind == Kind::Report && f->status == "delivered")
+                ++delivered;
+            else
+                ++other;
+        }
+    }
+    double took = elapsed();
+    std::cout << "sent=" << sent << " delivered=" << delivered << " other=" << other
+              << " seconds=" << took << " rate=" << static_cast<long>(delivered / took)
+              << " pass=" << (delivered == total ? "yes" : "no") << std::endl;
+    return delivered == total ? 0 : 1;
 }
 
 int raw(const Options &o) {
@@ -253,7 +295,8 @@ int main(int argc, char **argv) {
         }
         if (a.rfind("--", 0) == 0) {
             std::string key = a.substr(2);
-            bool takes_value = key != "udp" && key != "refuse" && key != "no-register";
+            bool takes_value =
+                key != "udp" && key != "refuse" && key != "no-register" && key != "quiet";
             if (takes_value && i + 1 >= argc) die(a + " needs a value");
             std::string value = takes_value ? argv[++i] : "1";
             if (key == "server")
@@ -272,6 +315,7 @@ int main(int argc, char **argv) {
         if (o.command == "send") return send_message(o);
         if (o.command == "listen") return listen_messages(o);
         if (o.command == "raw") return raw(o);
+        if (o.command == "bench") return bench(o);
     } catch (const std::exception &e) {  // std::stod / stol on a bad number
         die(std::string("bad option value: ") + e.what());
     }
