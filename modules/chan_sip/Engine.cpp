@@ -169,7 +169,8 @@ void Engine::housekeeping() {
         flood_.purge(now_precise());
         guard_.purge(now_precise());
         // res_sms's own (report_to set) expire with a report to their sender: it deletes them.
-        persist_async({"DELETE FROM queued_messages WHERE expires_at < now() AND report_to IS NULL", {}});
+        persist_async(
+            {"DELETE FROM queued_messages WHERE expires_at < now() AND report_to IS NULL", {}});
     }
 }
 

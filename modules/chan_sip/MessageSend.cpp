@@ -13,9 +13,8 @@ void Engine::send_message(const Binding &b, const std::string &from,
     std::string hop = next_hop(b);
     std::string to = "<sip:" + b.aor + "@" + cfg_.domain + ">";
     // A number (a framed sender) becomes a SIP URI of our domain; a URI stays as it is.
-    std::string from_uri = from.find(':') == std::string::npos
-                               ? "sip:" + from + "@" + cfg_.domain
-                               : from;
+    std::string from_uri =
+        from.find(':') == std::string::npos ? "sip:" + from + "@" + cfg_.domain : from;
     std::string fromh = "<" + from_uri + ">;tag=m" + std::to_string(now()) + "-" +
                         std::to_string(deliveries_.size());
     sip_payload_t pl;

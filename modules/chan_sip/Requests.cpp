@@ -355,16 +355,17 @@ void Engine::deliver_queued_messages(const std::string &aor) {
             if (!found) return;
             for (const auto &row : r.rows) {
                 std::string id = *row[0];
-                send_message(to, *row[1], *row[2], unb64(row[3].value_or("")),
-                             "vce-msg-" + id + "-" + std::to_string(now()), [this, id](int st) {
-                                 if (st >= 200 && st < 300)
-                                     persist_async(
-                                         {"DELETE FROM queued_messages WHERE id = $1", {id}});
-                                 else
-                                     persist_async({"UPDATE queued_messages SET attempts = "
-                                                    "attempts + 1, last_error = $2 WHERE id = $1",
-                                                    {id, std::to_string(st)}});
-                             });
+                send_message(
+                    to, *row[1], *row[2], unb64(row[3].value_or("")),
+                    "vce-msg-" + id + "-" + std::to_string(now()), [this, id](int st) {
+                        if (st >= 200 && st < 300)
+                            persist_async({"DELETE FROM queued_messages WHERE id = $1", {id}});
+                        else
+                            persist_async(
+                                {"UPDATE queued_messages SET attempts = "
+                                 "attempts + 1, last_error = $2 WHERE id = $1",
+                                 {id, std::to_string(st)}});
+                    });
             }
         });
 }

@@ -15,8 +15,8 @@ struct KindName {
     Kind kind;
     const char *name;
 };
-const KindName kKinds[] = {{Kind::Message, "MESSAGE"},     {Kind::Report, "REPORT"},
-                           {Kind::Register, "REGISTER"},   {Kind::Challenge, "CHALLENGE"},
+const KindName kKinds[] = {{Kind::Message, "MESSAGE"},       {Kind::Report, "REPORT"},
+                           {Kind::Register, "REGISTER"},     {Kind::Challenge, "CHALLENGE"},
                            {Kind::Registered, "REGISTERED"}, {Kind::Error, "ERROR"}};
 
 // The fields, in the order the encoder writes them; `kinds` and `required` are bit sets of Kind.
@@ -27,10 +27,12 @@ struct Field {
     unsigned kinds, required;
     Check check;
 };
-constexpr unsigned bit(Kind k) { return 1u << static_cast<unsigned>(k); }
-constexpr unsigned kMsg = bit(Kind::Message), kRep = bit(Kind::Report),
-                   kReg = bit(Kind::Register), kChal = bit(Kind::Challenge),
-                   kRegd = bit(Kind::Registered), kErr = bit(Kind::Error);
+constexpr unsigned bit(Kind k) {
+    return 1u << static_cast<unsigned>(k);
+}
+constexpr unsigned kMsg = bit(Kind::Message), kRep = bit(Kind::Report), kReg = bit(Kind::Register),
+                   kChal = bit(Kind::Challenge), kRegd = bit(Kind::Registered),
+                   kErr = bit(Kind::Error);
 const Field kFields[] = {
     {"Id", &Frame::id, kMsg | kRep | kErr, kMsg | kRep, Token},
     {"From", &Frame::from, kMsg, kMsg, Address},
@@ -48,8 +50,8 @@ const Field kFields[] = {
 };
 
 bool token_char(unsigned char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '.' || c == '-' || c == '_';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+           c == '-' || c == '_';
 }
 
 // Empty when `v` is a good value for the check, else what was expected.
@@ -125,13 +127,13 @@ const char *kind_name(Kind k) {
 
 ParseResult parse(std::string_view in, Framing framing, const Limits &limits) {
     const bool stream = framing == Framing::Stream;
-    if (in.empty())
-        return stream ? ParseResult{} : invalid("400", "empty datagram", 0);
+    if (in.empty()) return stream ? ParseResult{} : invalid("400", "empty datagram", 0);
     // A stream that does not start with the tag cannot become a frame: say so early.
     size_t tag_have = std::min(in.size(), kTag.size());
     if (in.substr(0, tag_have) != kTag.substr(0, tag_have))
-        return invalid("400", "not a VSMS frame: expected \"VSMS/1 KIND\", got \"" +
-                                  shown(in.substr(0, in.find("\r\n"))) + "\"",
+        return invalid("400",
+                       "not a VSMS frame: expected \"VSMS/1 KIND\", got \"" +
+                           shown(in.substr(0, in.find("\r\n"))) + "\"",
                        stream ? resync(in, 0) : in.size());
     size_t head_end = in.find("\r\n\r\n");
     if (head_end == std::string_view::npos || head_end + 4 > limits.max_header) {
@@ -139,8 +141,7 @@ ParseResult parse(std::string_view in, Framing framing, const Limits &limits) {
             return ParseResult{};
         if (head_end == std::string_view::npos && !stream && in.size() < limits.max_header)
             return invalid("400", "no blank line after the header", in.size());
-        return invalid("400",
-                       "header longer than " + std::to_string(limits.max_header) + " bytes",
+        return invalid("400", "header longer than " + std::to_string(limits.max_header) + " bytes",
                        stream ? resync(in, 0) : in.size());
     }
     const size_t body_at = head_end + 4;
@@ -151,9 +152,9 @@ ParseResult parse(std::string_view in, Framing framing, const Limits &limits) {
     size_t eol = head.find("\r\n");
     std::string_view tag = head.substr(0, eol);
     size_t space = tag.find(' ');
-    std::string_view version = tag.substr(kTag.size(), space == std::string_view::npos
-                                                           ? std::string_view::npos
-                                                           : space - kTag.size());
+    std::string_view version =
+        tag.substr(kTag.size(),
+                   space == std::string_view::npos ? std::string_view::npos : space - kTag.size());
     if (version != kVersion)
         return invalid("505", "version \"" + shown(version) + "\" not supported (VSMS/1 is)",
                        skip_header);
@@ -197,11 +198,9 @@ ParseResult parse(std::string_view in, Framing framing, const Limits &limits) {
                            skip_header, id);
         std::string_view name = line.substr(0, colon), value = line.substr(colon + 2);
         if (name == "Length") {
-            if (have_length)
-                return invalid("400", "Length given twice", skip_header, id);
+            if (have_length) return invalid("400", "Length given twice", skip_header, id);
             std::string why = bad_value(value, Decimal);
-            if (!why.empty())
-                return invalid("400", "Length: expected " + why, skip_header, id);
+            if (!why.empty()) return invalid("400", "Length: expected " + why, skip_header, id);
             have_length = true;
             length_text = std::string(value);
             continue;
@@ -210,8 +209,7 @@ ParseResult parse(std::string_view in, Framing framing, const Limits &limits) {
         for (const auto &fd : kFields)
             if (name == fd.name) field = &fd;
         if (!field || !(field->kinds & kbit))
-            return invalid("400",
-                           "field \"" + shown(name) + "\" does not belong in " + kind->name,
+            return invalid("400", "field \"" + shown(name) + "\" does not belong in " + kind->name,
                            skip_header, id);
         unsigned fbit = 1u << (field - kFields);
         if (seen & fbit)
@@ -219,8 +217,7 @@ ParseResult parse(std::string_view in, Framing framing, const Limits &limits) {
         seen |= fbit;
         std::string why = bad_value(value, field->check);
         if (!why.empty())
-            return invalid("400", std::string(field->name) + ": expected " + why, skip_header,
-                           id);
+            return invalid("400", std::string(field->name) + ": expected " + why, skip_header, id);
         f.*(field->member) = std::string(value);
     }
     if (!have_length) return invalid("411", "no Length field", skip_header, id);
@@ -233,8 +230,8 @@ ParseResult parse(std::string_view in, Framing framing, const Limits &limits) {
                        id);
     const size_t length = std::stoul(length_text);
     if (length > 0 && f.kind != Kind::Message)
-        return invalid("400", std::string(kind->name) + " carries no body (Length: 0)",
-                       skip_header, id);
+        return invalid("400", std::string(kind->name) + " carries no body (Length: 0)", skip_header,
+                       id);
     if (length > limits.max_body)
         return invalid("413",
                        "body of " + length_text + " bytes is over the limit of " +
@@ -244,15 +241,13 @@ ParseResult parse(std::string_view in, Framing framing, const Limits &limits) {
     const size_t total = body_at + length + 2;
     if (!stream && in.size() != total) {
         size_t have = in.size() >= body_at + 2 ? in.size() - body_at - 2 : 0;
-        return invalid("411",
-                       "Length says " + length_text + " bytes but the body has " +
-                           std::to_string(have),
-                       in.size(), id);
+        return invalid(
+            "411", "Length says " + length_text + " bytes but the body has " + std::to_string(have),
+            in.size(), id);
     }
     if (in.size() < total) return ParseResult{};
     if (in.substr(body_at + length, 2) != "\r\n")
-        return invalid("411",
-                       "Length says " + length_text + " bytes but no CRLF follows them",
+        return invalid("411", "Length says " + length_text + " bytes but no CRLF follows them",
                        stream ? resync(in, 0) : in.size(), id);
     f.body = std::string(in.substr(body_at, length));
     r.state = ParseResult::Complete;

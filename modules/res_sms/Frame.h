@@ -37,11 +37,11 @@ enum class Framing { Datagram, Stream };
 
 struct ParseResult {
     enum State { Complete, Incomplete, Invalid } state = Incomplete;
-    Frame frame;           // Complete
-    size_t consumed = 0;   // Complete and Invalid: bytes to drop from the front of the input
-    std::string code;      // Invalid: the ERROR code to answer
-    std::string reason;    // Invalid: what was wrong, for the ERROR frame
-    std::string id;        // Invalid: the frame's Id when it could be read (for the ERROR frame)
+    Frame frame;          // Complete
+    size_t consumed = 0;  // Complete and Invalid: bytes to drop from the front of the input
+    std::string code;     // Invalid: the ERROR code to answer
+    std::string reason;   // Invalid: what was wrong, for the ERROR frame
+    std::string id;       // Invalid: the frame's Id when it could be read (for the ERROR frame)
 };
 
 struct Limits {

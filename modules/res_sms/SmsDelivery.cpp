@@ -14,7 +14,9 @@ namespace vce::sms {
 
 namespace {
 
-std::string ip_of(const std::string &hostport) { return hostport.substr(0, hostport.rfind(':')); }
+std::string ip_of(const std::string &hostport) {
+    return hostport.substr(0, hostport.rfind(':'));
+}
 
 }  // namespace
 
@@ -111,7 +113,7 @@ void SmsServer::dispatch(const ShortMessage &m, bool framed_only, Outcome done) 
     pending_[id] = std::move(p);
     for (const TerminalBinding &b : sip_phones)
         sip->send(m, b, life_.guard([this, id](int status) {
-            Result r = status < 300                      ? Result::Delivered
+            Result r = status < 300 ? Result::Delivered
                        : status == 408 || status == 480 || (status >= 500 && status < 600)
                            ? Result::Unreachable
                            : Result::Refused;
@@ -129,7 +131,8 @@ void SmsServer::leg_done(const std::string &pending_id, Result result, const std
     if (result != Result::Delivered && --p.legs > 0) return;
     std::unique_ptr<Pending> done = std::move(it->second);
     pending_.erase(it);
-    if (result != Result::Delivered) result = done->unreachable ? Result::Unreachable : Result::Refused;
+    if (result != Result::Delivered)
+        result = done->unreachable ? Result::Unreachable : Result::Refused;
     done->done(result, done->last_reason);
 }
 

@@ -12,7 +12,9 @@
 
 namespace vce::sms {
 
-void SmsServer::on_store_tick(int, short, void *arg) { static_cast<SmsServer *>(arg)->store_tick(); }
+void SmsServer::on_store_tick(int, short, void *arg) {
+    static_cast<SmsServer *>(arg)->store_tick();
+}
 
 void SmsServer::report_to_number(const std::string &number, const std::string &id,
                                  const std::string &status, const std::string &reason) {
@@ -65,10 +67,10 @@ void SmsServer::retry(const std::vector<std::optional<std::string>> &row) {
     ShortMessage m{row[1].value_or(""), recipient, row[3].value_or(""), unhex(row[4].value_or(""))};
     int attempts = std::stoi(row[5].value_or("0"));
     std::string report_to = row[6].value_or(""), report_id = row[7].value_or("");
-    dispatch(m, false, [this, qid, attempts, report_to, report_id](Result result,
-                                                                    const std::string &reason) {
-        stored_outcome(qid, report_to, report_id, result, reason, attempts);
-    });
+    dispatch(m, false,
+             [this, qid, attempts, report_to, report_id](Result result, const std::string &reason) {
+                 stored_outcome(qid, report_to, report_id, result, reason, attempts);
+             });
 }
 
 // What became of a stored message's attempt: delivered or refused ends it (its sender hears
@@ -92,9 +94,10 @@ void SmsServer::stored_outcome(const std::string &qid, const std::string &report
         return;
     }
     int delay = retry_delay(attempts + 1, cfg_.retry_seconds, cfg_.retry_max);
-    db->write("UPDATE queued_messages SET attempts = attempts + 1, last_error = $2, "
-              "next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1",
-              {qid, reason, std::to_string(delay)}, logged);
+    db->write(
+        "UPDATE queued_messages SET attempts = attempts + 1, last_error = $2, "
+        "next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1",
+        {qid, reason, std::to_string(delay)}, logged);
 }
 
 }  // namespace vce::sms

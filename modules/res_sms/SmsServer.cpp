@@ -79,8 +79,7 @@ std::string SmsServer::start() {
         return "res_sms.conf: bind_ip " + cfg_.bind_ip + " is not an IP address";
     auto *sa = reinterpret_cast<sockaddr *>(&ss);
     tcp_.reset(evconnlistener_new_bind(host_.loop(), &SmsServer::on_accept, this,
-                                       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 128, sa,
-                                       sslen));
+                                       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 128, sa, sslen));
     if (!tcp_) return "cannot listen on TCP " + where + ": " + strerror(errno);
     udp_fd_ = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (udp_fd_ < 0 || bind(udp_fd_, sa, sslen) != 0)
@@ -116,7 +115,9 @@ void SmsServer::register_self() {
     location_.bind(b);
 }
 
-void SmsServer::on_refresh(int, short, void *arg) { static_cast<SmsServer *>(arg)->register_self(); }
+void SmsServer::on_refresh(int, short, void *arg) {
+    static_cast<SmsServer *>(arg)->register_self();
+}
 
 void SmsServer::on_accept(evconnlistener *, int fd, sockaddr *sa, int len, void *arg) {
     auto *self = static_cast<SmsServer *>(arg);
@@ -132,8 +133,8 @@ void SmsServer::on_accept(evconnlistener *, int fd, sockaddr *sa, int len, void 
         close(fd);
         return;
     }
-    bufferevent_setcb(link->bev.get(), &SmsServer::on_link_read, nullptr,
-                      &SmsServer::on_link_event, link.get());
+    bufferevent_setcb(link->bev.get(), &SmsServer::on_link_read, nullptr, &SmsServer::on_link_event,
+                      link.get());
     bufferevent_enable(link->bev.get(), EV_READ);
     self->link_by_addr_[link->origin.text] = link->id;
     self->links_[link->id] = std::move(link);
@@ -316,8 +317,8 @@ std::string SmsServer::status() const {
       << ", deliveries in progress " << pending_.size() << "\n"
       << "frames " << counters_.frames << ", invalid " << counters_.invalid << ", registrations "
       << counters_.registrations << ", failed digests " << counters_.auth_failed << "\n"
-      << "messages " << counters_.messages << ", delivered " << counters_.delivered
-      << ", refused " << counters_.refused << ", stored " << counters_.stored << ", rate-limited "
+      << "messages " << counters_.messages << ", delivered " << counters_.delivered << ", refused "
+      << counters_.refused << ", stored " << counters_.stored << ", rate-limited "
       << counters_.rate_limited << "\n";
     return o.str();
 }

@@ -16,8 +16,8 @@
 
 #include "modules/res_sms/EventHandles.h"
 #include "modules/res_sms/Frame.h"
-#include "modules/res_sms/SmsConfig.h"
 #include "modules/res_sms/SenderRate.h"
+#include "modules/res_sms/SmsConfig.h"
 #include "vce/Lifetime.h"
 #include "vce/ShortMessages.h"
 
@@ -93,8 +93,7 @@ private:
     void report_to_number(const std::string &number, const std::string &id,
                           const std::string &status, const std::string &reason);
     void send(const Origin &to, const Frame &f);
-    bool send_to_binding(const std::string &transport, const std::string &received,
-                         const Frame &f);
+    bool send_to_binding(const std::string &transport, const std::string &received, const Frame &f);
     void report(const Origin &to, const std::string &id, const std::string &status,
                 const std::string &reason);
     void register_self();
@@ -109,8 +108,8 @@ private:
     ListenerPtr tcp_;
     int udp_fd_ = -1;
     EventPtr udp_ev_, refresh_ev_, store_ev_;
-    bool store_busy_ = false;           // a tick's queries are still out
-    std::set<std::string> retrying_;   // queued_messages ids out on a retry
+    bool store_busy_ = false;         // a tick's queries are still out
+    std::set<std::string> retrying_;  // queued_messages ids out on a retry
     uint64_t next_link_ = 1, next_pending_ = 1;
     std::map<uint64_t, std::unique_ptr<Link>> links_;
     std::map<std::string, uint64_t> link_by_addr_;  // "ip:port" -> link

@@ -24,7 +24,7 @@ struct SmsServer::Pending {
     SmsServer *server;
     std::string id;  // ours, in the MESSAGE frames to the callee's terminals
     std::string callee;
-    int legs = 0;  // terminals that have not reported yet
+    int legs = 0;              // terminals that have not reported yet
     bool unreachable = false;  // a terminal failed without refusing
     Outcome done;
     std::string last_reason;

@@ -41,8 +41,8 @@ Module *load(Host &host, std::string &why) {
         return nullptr;
     }
     try {
-        auto server = std::make_unique<SmsServer>(host, SmsConfig::from(host.config("res_sms.conf")),
-                                                  *router, *location);
+        auto server = std::make_unique<SmsServer>(
+            host, SmsConfig::from(host.config("res_sms.conf")), *router, *location);
         why = server->start();
         if (!why.empty()) return nullptr;
         return new ResSms(host, std::move(server));
@@ -54,13 +54,10 @@ Module *load(Host &host, std::string &why) {
 
 const char *const kRequires[] = {"app_route", "chan_sip", nullptr};
 
-const ModuleInfo info = {kModuleAbi,
-                         "res_sms",
-                         "Short-message server: framed messages on their own port (seed 004)",
-                         40,
-                         kRequires,
-                         nullptr,
-                         load};
+const ModuleInfo info = {
+    kModuleAbi, "res_sms", "Short-message server: framed messages on their own port (seed 004)",
+    40,         kRequires, nullptr,
+    load};
 
 }  // namespace
 }  // namespace vce::sms

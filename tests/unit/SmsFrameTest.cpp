@@ -60,7 +60,8 @@ public:
              "400", "From given twice"},
             {"VSMS/1 MESSAGE\r\nId: 1\r\nFrom: 1\r\nTo: 2\r\nColour: red\r\nLength: 0\r\n\r\n\r\n",
              "400", "\"Colour\" does not belong in MESSAGE"},
-            {"VSMS/1 MESSAGE\r\nId: 1\r\nFrom: 1\r\nTo: 2\r\nStatus: stored\r\nLength: 0\r\n\r\n\r\n",
+            {"VSMS/1 MESSAGE\r\nId: 1\r\nFrom: 1\r\nTo: 2\r\nStatus: stored\r\nLength: "
+             "0\r\n\r\n\r\n",
              "400", "\"Status\" does not belong"},
             {"VSMS/1 MESSAGE\r\nId: a b\r\nFrom: 1\r\nTo: 2\r\nLength: 0\r\n\r\n\r\n", "400",
              "Id: expected"},

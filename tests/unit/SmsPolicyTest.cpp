@@ -22,9 +22,9 @@ public:
             double at;
             bool allowed;
         } rows[] = {
-            {"a", 0, true},    {"a", 0, true},   {"a", 0, true},    {"a", 0, true},
-            {"a", 0, true},    {"a", 0, true},   {"a", 0, false},   {"b", 0, true},
-            {"a", 5, false},   {"a", 10.1, true}, {"a", 10.2, false}, {"a", 100, true},
+            {"a", 0, true},  {"a", 0, true},    {"a", 0, true},     {"a", 0, true},
+            {"a", 0, true},  {"a", 0, true},    {"a", 0, false},    {"b", 0, true},
+            {"a", 5, false}, {"a", 10.1, true}, {"a", 10.2, false}, {"a", 100, true},
         };
         for (const auto &row : rows)
             CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(row.sender) + "@" + std::to_string(row.at),
@@ -33,7 +33,7 @@ public:
     void backoffDoublesUpToTheCap() {
         struct Row {
             int attempts, base, cap, want;
-        } rows[] = {{0, 30, 3600, 30},   {1, 30, 3600, 60},    {2, 30, 3600, 120},
+        } rows[] = {{0, 30, 3600, 30},   {1, 30, 3600, 60},     {2, 30, 3600, 120},
                     {7, 30, 3600, 3600}, {100, 30, 3600, 3600}, {0, 5000, 3600, 3600}};
         for (const auto &r : rows)
             CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(r.attempts), r.want,
