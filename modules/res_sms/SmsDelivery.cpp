@@ -121,6 +121,27 @@ void SmsServer::dispatch(const ShortMessage &m, bool framed_only, Outcome done) 
         }));
 }
 
+// A framed binding's address: its TCP connection (gone with it), or its UDP address.
+bool SmsServer::send_to_binding(const std::string &transport, const std::string &received,
+                                const Frame &f) {
+    if (transport == "vsms-tcp") {
+        auto it = link_by_addr_.find(received);
+        if (it == link_by_addr_.end()) return false;
+        Origin o;
+        o.link = it->second;
+        send(o, f);
+        return true;
+    }
+    Origin o;
+    int len = sizeof o.addr;
+    if (evutil_parse_sockaddr_port(received.c_str(), reinterpret_cast<sockaddr *>(&o.addr),
+                                   &len) != 0)
+        return false;
+    o.len = len;
+    send(o, f);
+    return true;
+}
+
 // One terminal's answer: the first success counts; the last failure ends it.
 void SmsServer::leg_done(const std::string &pending_id, Result result, const std::string &reason) {
     auto it = pending_.find(pending_id);

@@ -221,8 +221,9 @@ int listen_messages(const Options &o) {
     while (auto f = c.read(wait)) {
         if (!quiet) print(*f);
         if (f->kind != Kind::Message) continue;
+        ++got;
         if (o.flag("save")) {
-            std::ofstream out(o.get("save") + "/" + std::to_string(got + 1) + ".body",
+            std::ofstream out(o.get("save") + "/" + std::to_string(got) + ".body",
                               std::ios::binary);
             out.write(f->body.data(), f->body.size());
         }
@@ -232,7 +233,7 @@ int listen_messages(const Options &o) {
         r.status = o.flag("refuse") ? "refused" : "delivered";
         if (o.flag("refuse")) r.reason = "refused by vce-sms --refuse";
         c.write(r);
-        if (count && ++got >= count) return 0;
+        if (count && got >= count) return 0;
     }
     return count ? 1 : 0;
 }
