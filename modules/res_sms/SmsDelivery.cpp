@@ -51,6 +51,8 @@ void SmsServer::on_message(const Origin &from, const Frame &f) {
         return report(from, f.id, "refused", d.reason.empty() ? "cannot route " + f.to : d.reason);
     }
     std::string res = d.target.rfind("SIP/", 0) == 0 ? d.target.substr(4) : "";
+    if (d.cls == routing::RouteClass::RemoteCentre && res.find('/') != std::string::npos)
+        return to_centre(from, f, res);
     if (res.empty() || res.find('/') != std::string::npos) {
         ++counters_.refused;
         return report(from, f.id, "refused", "short messages cannot reach " + f.to);
@@ -70,6 +72,34 @@ void SmsServer::on_message(const Origin &from, const Frame &f) {
         ++counters_.delivered;
         report(from, sender_id, "delivered", "");
     });
+}
+
+// Our number served by another country's centre: a SIP MESSAGE to that centre, which
+// delivers it to the callee's terminals (framed ones through its own res_sms); its answer is
+// the report: 200 delivered, 202 stored there, anything else refused.
+void SmsServer::to_centre(const Origin &from, const Frame &f, const std::string &res) {
+    auto *sip = host_.service<SipMessageSender>(services::kSipMessages);
+    const size_t slash = res.find('/');
+    const std::string host = res.substr(0, slash), user = res.substr(slash + 1);
+    if (!sip) {
+        ++counters_.refused;
+        return report(from, f.id, "refused", "no SIP to reach the centre of " + f.to);
+    }
+    TerminalBinding centre;
+    centre.aor = user;
+    centre.contact = "sip:" + user + "@" + host;
+    centre.transport = "udp";
+    ShortMessage m{f.from, user, f.content_type, f.body};
+    std::string id = f.id;
+    sip->send(m, centre, life_.guard([this, from, id, host](int status) {
+        if (status == 202) return report(from, id, "stored", "stored at the centre " + host);
+        if (status >= 200 && status < 300) {
+            ++counters_.delivered;
+            return report(from, id, "delivered", "");
+        }
+        ++counters_.refused;
+        report(from, id, "refused", "the centre " + host + " answered " + std::to_string(status));
+    }));
 }
 
 void SmsServer::deliver(const ShortMessage &m, std::function<void(int status)> done) {
@@ -134,8 +164,8 @@ bool SmsServer::send_to_binding(const std::string &transport, const std::string 
     }
     Origin o;
     int len = sizeof o.addr;
-    if (evutil_parse_sockaddr_port(received.c_str(), reinterpret_cast<sockaddr *>(&o.addr),
-                                   &len) != 0)
+    if (evutil_parse_sockaddr_port(received.c_str(), reinterpret_cast<sockaddr *>(&o.addr), &len) !=
+        0)
         return false;
     o.len = len;
     send(o, f);

@@ -67,6 +67,7 @@ private:
     void on_register(const Origin &from, const Frame &f);
     void on_message(const Origin &from, const Frame &f);
     void on_report(const Origin &from, const Frame &f);
+    void to_centre(const Origin &from, const Frame &f, const std::string &resource);
     // SmsDelivery.cpp: to every binding of m.to (framed ones only, or SIP phones too); `done`
     // runs once: delivered, or not with the reason.
     // Refused: every terminal said no (a framed REPORT refused, a SIP 4xx-6xx but 408/480);

@@ -179,6 +179,34 @@ check_match "a message over UDP to Lee (two terminals): delivered" "^REPORT Id=u
 check "every binding of Lee got it (TCP terminal)" grep -q 'Length=4$' "$T/lee.out"
 check "every binding of Lee got it (UDP terminal)" grep -q 'Length=4$' "$T/lee-udp.out"
 
+# --- another centre's number: delivered at that centre (a second vced, the Berlin centre) ---
+BSIP=127.0.3.2:57301 BSRV=127.0.3.2:57311 E2=$T/etc2
+pg_createdb vce2
+vced_conf "$E2" "$PGDIR" "$PGPORT" res_pgsql app_route chan_sip res_sms
+VCED_CONFDIR=$E
+sed -i 's/^dbname = vce$/dbname = vce2/; ' "$E2/res_pgsql.conf"
+sed -i "s/^node_id = .*/node_id = berlin-$$/" "$E2/vced.conf"
+printf '[general]\nbind = %s\nrealm = vce.local\n' "$BSIP" >"$E2/sip.conf"
+printf '[general]\nhome_country = 049\ncentre = Berlin centre\n' >"$E2/app_route.conf"
+printf '[general]\nbind_ip = 127.0.3.2\nport = 57311\ndelivery_timeout = 3\n' >"$E2/res_sms.conf"
+"$VCED" -c "$E2" -f >>"$E2/vced.log" 2>&1 &
+scenario_bg $!
+ctl2() { "$VCECTL" -s "$E2/run/vced.ctl" "$@"; }
+check "the Berlin centre starts and migrates its database" wait_for 30 sh -c "\"$VCECTL\" -s $E2/run/vced.ctl db migrate | grep -q 'up to date'"
+psql -X -q -d vce2 -v ON_ERROR_STOP=1 -f "$VCE_SRCDIR/sql/demo/demo.sql" >"$T/demo2.log" 2>&1
+psql -X -q -d vce2 -c "UPDATE centres SET sip_address = 'sip:127.0.0.1:$SIP' WHERE name = 'Seoul centre'" >/dev/null
+psql -X -q -d vce -c "UPDATE centres SET sip_address = 'sip:$BSIP' WHERE name = 'Berlin centre'" >/dev/null
+ctl2 route reload >/dev/null 2>&1
+ctl route reload >/dev/null 2>&1
+check "Seoul routes Anna's PIN to the Berlin centre" wait_for 10 sh -c "\"$VCECTL\" -s $E/run/vced.ctl route test 030-1234-5678-049 | grep -q 'ROUTE_TARGET=SIP/$BSIP/'"
+mkdir -p "$T/anna"
+"$SMS" --server "$BSRV" listen --number 03012345678049 --password demo-pass-anna --save "$T/anna" --wait 60 >"$T/anna.out" 2>&1 &
+scenario_bg $!
+check "Anna's framed terminal registers at the Berlin centre" wait_for 5 grep -q '^REGISTERED' "$T/anna.out"
+out=$(sms send --from "$KIM" --password "$KIMPW" --to 030-1234-5678-049 --text "Gruesse aus Seoul" --id c1)
+check_match "Kim (Seoul) writes to Anna's PIN: delivered through the Berlin centre" "^REPORT Id=c1 Status=delivered" "$out"
+check_match "Anna's terminal got it from Kim's number" "^MESSAGE Id=s[0-9]+ From=$KIM To=03012345678049 .*Length=17" "$(cat "$T/anna.out")"
+
 # --- the daemon kept serving ---
 check_match "sms show status counts the invalid frames" "invalid [1-9]" "$(ctl sms show status)"
 check "no message body in the log" sh -c "! grep -qE 'hello Lee|hi Minji|order 7' $E/vced.log"
