@@ -9,6 +9,19 @@
 
 namespace vce::sip {
 
+// A binding handed over by another module, as the store keeps it.
+inline Binding binding_of(const TerminalBinding &t) {
+    Binding b;
+    b.aor = t.aor;
+    b.terminal_id = t.terminal_id;
+    b.contact = t.contact;
+    b.received = t.received;
+    b.transport = t.transport;
+    b.user_agent = t.user_agent;
+    b.expires_at = t.expires_at;
+    return b;
+}
+
 class LocationOffer : public LocationService {
 public:
     explicit LocationOffer(LocationStore &store) : store_(store) {}
@@ -29,17 +42,6 @@ public:
     }
 
 private:
-    static Binding binding_of(const TerminalBinding &t) {
-        Binding b;
-        b.aor = t.aor;
-        b.terminal_id = t.terminal_id;
-        b.contact = t.contact;
-        b.received = t.received;
-        b.transport = t.transport;
-        b.user_agent = t.user_agent;
-        b.expires_at = t.expires_at;
-        return b;
-    }
     LocationStore &store_;
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "Engine.h"
+#include "LocationOffer.h"
 #include "vce/Host.h"
 #include "vce/ShortMessages.h"
 
@@ -17,13 +18,7 @@ public:
 
     void send(const ShortMessage &m, const TerminalBinding &t,
               std::function<void(int status)> done) override {
-        Binding b;
-        b.aor = t.aor;
-        b.terminal_id = t.terminal_id;
-        b.contact = t.contact;
-        b.received = t.received;
-        b.transport = t.transport;
-        b.expires_at = t.expires_at;
+        Binding b = binding_of(t);
         Host &host = host_;
         auto finish = [&host, done](int st) { host.post([done, st] { done(st); }); };
         std::string call_id = "vce-sms-" + host_.node() + "-" + std::to_string(++sent_) + "-" +
