@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -115,9 +116,10 @@ public:
             }
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                 until - std::chrono::steady_clock::now());
-            if (left.count() <= 0) return std::nullopt;
+            // A spent wait still looks once at what has arrived.
             pollfd p{fd_, POLLIN, 0};
-            if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;
+            if (poll(&p, 1, std::max<int>(0, static_cast<int>(left.count()))) <= 0)
+                return std::nullopt;
             char chunk[1 << 17];
             ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
             if (n <= 0) return std::nullopt;
