@@ -17,7 +17,7 @@ cd "$T"
 pg_up "${VCE_SMS_PGPORT:-57390}"
 vced_setup res_pgsql app_route chan_sip res_sms
 vced_sip_conf "$E" "$SIP"
-printf '[general]\nbind_ip = 127.0.0.1\nport = %s\nnumber = 1500\nmax_body = 65536\ndelivery_timeout = 3\n%s\n' \
+printf '[general]\nbind_ip = 127.0.0.1\nport = %s\nnumber = 1500\nmax_body = 65536\ndelivery_timeout = 5\n%s\n' \
     "$FRAMED" "store_seconds = 15
 retry_seconds = 1
 retry_max = 2" >"$E/res_sms.conf"
@@ -104,6 +104,8 @@ check_match "the callee's terminal refuses: the sender hears refused" "^REPORT I
 mkdir -p "$T/phone1" "$T/phone4"
 $UA listen $PHONE1 120 --save "$T/phone1" >"$T/phone1.out" 2>&1 &
 scenario_bg $!
+bound() { ss -Huln "sport = :$1" | grep -q .; }  # the phone's UDP port is open
+wait_for 5 bound $PHONE1
 check_eq "2001's SIP phone registers" 200 "$($UA register 127.0.0.1:$SIP 2001 pw2001 $PHONE1)"
 out=$(sms send --from "$KIM" --password "$KIMPW" --to 2001 --text "to a SIP phone" --id p1)
 check_match "Kim's framed terminal writes to 2001's SIP phone: delivered" "^REPORT Id=p1 Status=delivered" "$out"
@@ -123,6 +125,7 @@ out=$(sms send --from "$KIM" --password "$KIMPW" --to 2004 --body-file nul.bin -
 check_match "a body with NUL bytes for 2004 (offline): stored" "^REPORT Id=o2 Status=stored" "$out"
 $UA listen $PHONE4 30 --save "$T/phone4" >"$T/phone4.out" 2>&1 &
 scenario_bg $!
+wait_for 5 bound $PHONE4
 check_eq "2004's SIP phone registers" 200 "$($UA register 127.0.0.1:$SIP 2004 pw2004 $PHONE4)"
 check "chan_sip delivers the stored message at the REGISTER" wait_for 5 test -s "$T/phone4/1.body"
 check "its NUL bytes arrived intact (the body goes by length)" cmp nul.bin "$T/phone4/1.body"
