@@ -203,6 +203,7 @@ void CallSession::place_legs(const DialArgs &d) {
         if (slash == std::string::npos) {
             // SIP/<account>: every live binding of the account.
             for (const Binding &b : e_.location().lookup(res, t)) {
+                if (b.contact.rfind("vsms:", 0) == 0) continue;  // res_sms's: messages only
                 std::string hop = next_hop(b);
                 // Behind NAT, or over TLS (the connection's address): its answers' Contact
                 // is rewritten to where it is reached.

@@ -208,7 +208,9 @@ void Engine::housekeeping() {
         auth_.purge(t);
         flood_.purge(now_precise());
         guard_.purge(now_precise());
-        persist_async({"DELETE FROM queued_messages WHERE expires_at < now()", {}});
+        // res_sms's own (report_to set) expire with a report to their sender: it deletes them.
+        persist_async(
+            {"DELETE FROM queued_messages WHERE expires_at < now() AND report_to IS NULL", {}});
     }
 }
 

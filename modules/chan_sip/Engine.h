@@ -125,6 +125,11 @@ public:
     Relay &start_relay(nta_incoming_t *irq, std::function<bool(int)> on_failure = nullptr);
     void end_relay(Relay *r);
     void deliver_queued_messages(const std::string &aor);
+    // A MESSAGE of ours (a stored one, or one res_sms hands over) to one binding; `done` runs
+    // on the SIP thread with the final status (408 when none came). The body is bytes.
+    void send_message(const Binding &to, const std::string &from, const std::string &content_type,
+                      const std::string &body, std::string call_id,
+                      std::function<void(int status)> done);
     SipCounters &counters;
     unsigned worker() const { return worker_; }
 
@@ -182,10 +187,11 @@ private:
     // the same Call-ID), so that an in-dialog request of an early dialog is found at once.
     std::unordered_map<std::string, unsigned> calls_in_setup_;
     std::unordered_map<Relay *, std::unique_ptr<Relay>> relays_;
-    // A stored message on its way to a phone that registered again.
+    // A MESSAGE of ours on its way (send_message): a stored one to a phone that registered
+    // again, or one of res_sms's.
     struct QueuedDelivery {
         Engine *e = nullptr;
-        std::string id;  // queued_messages.id
+        std::function<void(int status)> done;
         OutgoingTx tx;
     };
     std::unordered_map<QueuedDelivery *, std::unique_ptr<QueuedDelivery>> deliveries_;

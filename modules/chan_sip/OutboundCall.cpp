@@ -101,7 +101,8 @@ void OutboundCall::start() {
         // SIP/<account>: every live binding of the account rings.
         const std::string to = "sip:" + uri_user(res) + "@" + domain;
         for (const Binding &b : e_.location().lookup(res, e_.now()))
-            add_fork(b.contact, to, next_hop(b), "SIP/" + res);
+            if (b.contact.rfind("vsms:", 0) != 0)  // res_sms's framed terminals: messages only
+                add_fork(b.contact, to, next_hop(b), "SIP/" + res);
         if (forks_.empty()) VCE_LOG_NOTICE("SIP: %s: no registered terminal", describe().c_str());
     } else if (UpstreamClient *up = e_.upstream();
                up && !up->state_of(res.substr(0, slash)).empty()) {

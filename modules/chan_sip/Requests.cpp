@@ -14,8 +14,10 @@
 #include "Engine.h"
 #include "Relay.h"
 #include "SipText.h"
+#include "vce/Host.h"
 #include "vce/Log.h"
 #include "vce/RouteService.h"
+#include "vce/ShortMessages.h"
 
 namespace vce::sip {
 
@@ -270,6 +272,31 @@ int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &
                 });
         return true;
     };
+    // Framed terminals (res_sms) get theirs through res_sms; SIP phones through the relay.
+    std::vector<Binding> phones, framed;
+    if (!account.empty())
+        for (const Binding &b : location_.lookup(account, now()))
+            (b.contact.rfind("vsms:", 0) == 0 ? framed : phones).push_back(b);
+    if (!framed.empty()) {
+        ShortMessage m{caller.empty() ? from : caller, account, ctype, body};
+        // Only framed terminals: their answer is the answer (200, or stored as for a phone).
+        std::function<void(int)> answer;
+        if (phones.empty())
+            answer = life_.guard([irq, store](int st) {
+                if (st < 200 || st >= 300) return (void)store(st);
+                nta_incoming_treply(irq, 200, "OK", TAG_END());
+                nta_incoming_destroy(irq);
+            });
+        host_.post(life_.guard([this, m, answer] {
+            auto back = life_.guard([this, answer](int st) {
+                if (answer) loop_.post([answer, st] { answer(st); });
+            });
+            auto *sink = host_.service<FramedMessageSink>(services::kFramedMessages);
+            if (!sink) return back(480);
+            sink->deliver(m, back);
+        }));
+        if (phones.empty()) return 0;
+    }
     Relay &relay = start_relay(
         irq, account.empty() ? Relay::Fallback() : [store](int status) {
             return status == 408 || status == 480 || status >= 500 ? store(status) : false;
@@ -297,7 +324,7 @@ int Engine::handle_message(nta_incoming_t *irq, sip_t const *sip, const Source &
         std::string host = res.substr(0, slash), user = res.substr(slash + 1);
         relay.add_leg(prepared("sip:" + user + "@" + host), "");
     } else {
-        for (const Binding &b : location_.lookup(account, now())) {
+        for (const Binding &b : phones) {
             url_t *u = url_hdup(nullptr, URL_STRING_MAKE(b.contact.c_str())->us_url);
             bool self = u && is_self(u);
             su_free(nullptr, u);
@@ -318,47 +345,28 @@ void Engine::deliver_queued_messages(const std::string &aor) {
             if (!r.ok)
                 return VCE_LOG_WARNING("SIP: cannot read queued messages for %s: %s", aor.c_str(),
                                        r.error.c_str());
-            auto bindings = location_.lookup(aor, now());
-            if (bindings.empty()) return;
-            const Binding &b = bindings.front();
+            Binding to;
+            bool found = false;
+            for (const Binding &b : location_.lookup(aor, now()))
+                if (b.contact.rfind("sip", 0) == 0) {  // SIP phones: res_sms serves the framed
+                    to = b;
+                    found = true;
+                    break;
+                }
+            if (!found) return;
             for (const auto &row : r.rows) {
-                std::string id = *row[0], from = *row[1], ctype = *row[2],
-                            body = unb64(row[3].value_or(""));
-                std::string hop = next_hop(b);
-                std::string to = "<sip:" + aor + "@" + cfg_.domain + ">";
-                std::string fromh = "<" + from + ">;tag=q" + id;
-                std::string callid = "vce-msg-" + id + "-" + std::to_string(now());
-                auto d = std::make_unique<QueuedDelivery>();
-                d->e = this;
-                d->id = id;
-                d->tx.reset(nta_outgoing_tcreate(
-                    leg_,
-                    [](nta_outgoing_magic_t *m, nta_outgoing_t *, sip_t const *sip) -> int {
-                        auto *q = reinterpret_cast<QueuedDelivery *>(m);
-                        int st = sip ? sip->sip_status->st_status : 408;
-                        if (st < 200 || !q->tx) return 0;
-                        if (st < 300)
-                            q->e->persist_async(
-                                {"DELETE FROM queued_messages WHERE id = $1", {q->id}});
+                std::string id = *row[0];
+                send_message(
+                    to, *row[1], *row[2], unb64(row[3].value_or("")),
+                    "vce-msg-" + id + "-" + std::to_string(now()), [this, id](int st) {
+                        if (st >= 200 && st < 300)
+                            persist_async({"DELETE FROM queued_messages WHERE id = $1", {id}});
                         else
-                            q->e->persist_async(
-                                {"UPDATE queued_messages SET attempts = attempts + 1, last_error = "
-                                 "$2 "
-                                 "WHERE id = $1",
-                                 {q->id, std::to_string(st)}});
-                        // Deferred: we are inside the transaction's own callback.
-                        Engine *e = q->e;
-                        e->loop_.post([e, q] { e->deliveries_.erase(q); });
-                        return 0;
-                    },
-                    reinterpret_cast<nta_outgoing_magic_t *>(d.get()),
-                    hop.empty() ? nullptr : URL_STRING_MAKE(hop.c_str()), SIP_METHOD_MESSAGE,
-                    URL_STRING_MAKE(b.contact.c_str()), SIPTAG_TO_STR(to.c_str()),
-                    SIPTAG_FROM_STR(fromh.c_str()), SIPTAG_CALL_ID_STR(callid.c_str()),
-                    SIPTAG_CSEQ_STR("1 MESSAGE"), SIPTAG_MAX_FORWARDS_STR("70"),
-                    SIPTAG_CONTENT_TYPE_STR(ctype.c_str()), SIPTAG_PAYLOAD_STR(body.c_str()),
-                    TAG_END()));
-                if (d->tx) deliveries_[d.get()] = std::move(d);
+                            persist_async(
+                                {"UPDATE queued_messages SET attempts = "
+                                 "attempts + 1, last_error = $2 WHERE id = $1",
+                                 {id, std::to_string(st)}});
+                    });
             }
         });
 }

@@ -9,6 +9,8 @@
 
 #include "CallIdSteering.h"
 #include "Engine.h"
+#include "LocationOffer.h"
+#include "MessageOffer.h"
 #include "SipChannel.h"
 #include "vce/Channels.h"
 #include "vce/Database.h"
@@ -98,6 +100,13 @@ public:
         if (!health_provided_)
             VCE_LOG_WARNING("SIP: another module already provides the \"%s\" service",
                             services::kSipHealth);
+        // res_sms's framed terminals bind here too.
+        location_offer_ = std::make_unique<LocationOffer>(shared_->location);
+        location_provided_ =
+            host_.provide<LocationService>(services::kLocation, location_offer_.get());
+        message_offer_ = std::make_unique<MessageOffer>(host_, *engine_);
+        messages_provided_ =
+            host_.provide<SipMessageSender>(services::kSipMessages, message_offer_.get());
         host_.register_cli({"sip show security", "sip show security",
                             "blocked sources and throttled accounts (password guessing)",
                             [this](auto r) {
@@ -139,6 +148,8 @@ public:
         host_.unregister_cli("sip show security");
         host_.unregister_cli("sip show centres");
         if (health_provided_) host_.withdraw(services::kSipHealth);
+        if (location_provided_) host_.withdraw(services::kLocation);
+        if (messages_provided_) host_.withdraw(services::kSipMessages);
         if (function_)
             if (auto *dp = host_.service<DialplanService>(services::kDialplan))
                 dp->registry().remove_function("UPSTREAM");
@@ -189,6 +200,10 @@ private:
     bool restored_ = false;
     bool function_ = false;  // UPSTREAM() is ours to remove
     bool health_provided_ = false;
+    std::unique_ptr<LocationOffer> location_offer_;
+    bool location_provided_ = false;
+    std::unique_ptr<MessageOffer> message_offer_;
+    bool messages_provided_ = false;
 };
 
 Module *load(Host &host, std::string &why) {

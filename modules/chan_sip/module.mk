@@ -28,9 +28,9 @@ CHAN_SIP_CORE = \
 	modules/chan_sip/UpstreamClient.h modules/chan_sip/UpstreamClient.cpp \
 	modules/chan_sip/SipText.h modules/chan_sip/SipText.cpp \
 	modules/chan_sip/SipLoop.h modules/chan_sip/SipLoop.cpp \
-	modules/chan_sip/SharedSipState.h \
+	modules/chan_sip/SharedSipState.h modules/chan_sip/LocationOffer.h modules/chan_sip/MessageOffer.h \
 	modules/chan_sip/Engine.h modules/chan_sip/Engine.cpp \
-	modules/chan_sip/Registrar.cpp modules/chan_sip/Requests.cpp \
+	modules/chan_sip/Registrar.cpp modules/chan_sip/Requests.cpp modules/chan_sip/MessageSend.cpp \
 	modules/chan_sip/CallSession.h modules/chan_sip/CallSession.cpp \
 	modules/chan_sip/Relay.h modules/chan_sip/Relay.cpp \
 	modules/chan_sip/Dialog.h modules/chan_sip/Dialog.cpp modules/chan_sip/GatewayCall.h \

@@ -5,7 +5,9 @@
   siptool.py message SERVER USER PASSWORD TO BODY [--port P] [--uri REQUEST-URI]
   siptool.py options SERVER [--count N]   N requests back to back, a code per line
   siptool.py raw SERVER FILE            send FILE's bytes as one datagram, print the reply line
-  siptool.py listen PORT SECONDS        answer MESSAGE with 200, print "GOT <body>" per message
+  siptool.py listen PORT SECONDS [--save DIR]
+                                        answer MESSAGE with 200, print "GOT <body>" per message;
+                                        DIR/N.body gets the N-th body as it came
   siptool.py hostile PORT MODE SECONDS  a broken registrar: REGISTER answered per MODE (no-contact,
                                         expires-0, expires-huge, wrong-callid, wrong-cseq,
                                         challenge-loop, stale-loop, redirect, garbage, silent),
@@ -213,11 +215,16 @@ def main():
     if cmd == 'hostile':
         return hostile(int(pos[1]), pos[2], float(pos[3]))
     if cmd == 'listen':
+        saved = 0
         for s, addr, lines, body in requests(int(pos[1]), float(pos[2])):
             keep = [l for l in lines[1:] if l.split(':')[0].lower() in ('via', 'from', 'to', 'call-id', 'cseq', 'v', 'f', 't', 'i')]
             reply = 'SIP/2.0 200 OK\r\n' + '\r\n'.join(keep) + '\r\nContent-Length: 0\r\n\r\n'
             s.sendto(reply.encode(), addr)
             if lines[0].startswith('MESSAGE'):
+                if 'save' in opt:
+                    saved += 1
+                    with open(f"{opt['save']}/{saved}.body", 'wb') as f:
+                        f.write(body.encode(errors='surrogateescape'))
                 print('GOT', body, flush=True)
         return 0
     ua = UA(pos[1], int(opt.get('port', 0)), opt.get('bind', '127.0.0.1'))
