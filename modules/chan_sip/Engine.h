@@ -119,6 +119,8 @@ public:
     void deliver_queued_messages(const std::string &aor);
     SipCounters &counters;
     unsigned worker() const { return worker_; }
+    // The media relay calls are anchored through; null with media_relay = never.
+    MediaRelayService *media_relay() const { return shared_->media_relay; }
 
 private:
     friend class CallSession;

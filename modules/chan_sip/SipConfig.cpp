@@ -151,6 +151,7 @@ SipConfig SipConfig::from(const Config &conf) {
     if (const ConfigEntry *e = g->find("redirect_callers"))
         c.redirect_callers = split_list(e->value);
     c.upstreams = UpstreamConfig::from(conf);
+    c.media = MediaRelayConfig::from(*g, c.bind_ip, c.advertise, conf.path());
     return c;
 }
 

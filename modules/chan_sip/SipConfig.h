@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "MediaRelayConfig.h"
 #include "UpstreamConfig.h"
 #include "vce/Config.h"
 
@@ -69,6 +70,8 @@ struct SipConfig {
     // authenticated by digest) to a registered account here are answered 302 with the
     // callee's contacts, and the box connects directly. Empty: every call is proxied.
     std::vector<std::string> redirect_callers;
+    // Media anchored through vced's relay (media_relay = nat | always | never).
+    MediaRelayConfig media;
 
     static SipConfig from(const Config &conf);  // throws ConfigError
 };
