@@ -4,6 +4,9 @@
 namespace vce::media {
 
 void RtpLatch::resignal(const LatchPolicy &p) {
+    // Hold the old way (c=0.0.0.0) or a disabled stream names no address: the latch stays, so
+    // that resuming from the same address needs no new proof.
+    if (p.signalled.ip == 0 || p.signalled.port == 0) return;
     const bool moved = p.signalled != policy_.signalled || p.natted != policy_.natted ||
                        p.source_ip != policy_.source_ip;
     policy_ = p;

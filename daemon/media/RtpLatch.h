@@ -35,7 +35,8 @@ class RtpLatch {
 public:
     explicit RtpLatch(LatchPolicy p = {}) : policy_(p) {}
     // A new offer or answer from the party: where it says its media is. A changed address
-    // (a forked answer from another phone, a re-INVITE) unlatches.
+    // (a forked answer from another phone, a re-INVITE) unlatches; no address (hold with
+    // c=0.0.0.0, port 0) changes nothing.
     void resignal(const LatchPolicy &p);
 
     // One packet received for this party from `from`; `rtp`: its SSRC and sequence number

@@ -419,6 +419,12 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
                     "its time only its CDR is closed",
                     printable(cdr_.call_id).c_str());
             e_.await_bye(cdr_, dialog_hosts(f, sip), std::move(channel_), std::move(dialog), limit);
+            if (media_relayed_) {
+                const sip_t *inv = sip_object(request_.get());
+                e_.media_anchored(cdr_.call_id, inv->sip_from && inv->sip_from->a_tag
+                                                    ? inv->sip_from->a_tag
+                                                    : "");
+            }
             cancel_forks();
             dial_finished("ANSWER");
         }

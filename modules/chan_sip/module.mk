@@ -32,6 +32,7 @@ CHAN_SIP_CORE = \
 	modules/chan_sip/Registrar.cpp modules/chan_sip/Requests.cpp \
 	modules/chan_sip/CallSession.h modules/chan_sip/CallSession.cpp \
 	modules/chan_sip/Relay.h modules/chan_sip/Relay.cpp \
+	modules/chan_sip/AnchoredDialog.cpp \
 	modules/chan_sip/Dialog.h modules/chan_sip/Dialog.cpp modules/chan_sip/GatewayCall.h \
 	modules/chan_sip/ProxiedDialog.h modules/chan_sip/ProxiedDialog.cpp \
 	modules/chan_sip/CreditWatch.h modules/chan_sip/CreditWatch.cpp \

@@ -219,6 +219,8 @@ public:
         l.packet(addr(kPhone, 4000), ids(1, 1));
         l.resignal(LatchPolicy{addr(kPhone, 4000), false, 0, 3});  // the same: kept
         CPPUNIT_ASSERT(l.latched().has_value());
+        l.resignal(LatchPolicy{addr(0, 6000), false, 0, 3});  // hold (c=0.0.0.0): kept
+        CPPUNIT_ASSERT(l.latched().has_value());
         l.resignal(LatchPolicy{addr(kAttacker, 6000), false, 0, 3});  // a forked answer
         CPPUNIT_ASSERT(!l.latched().has_value());
         CPPUNIT_ASSERT(l.packet(addr(kPhone, 4000), ids(1, 2)) == LatchVerdict::Stray);
