@@ -23,14 +23,13 @@
 namespace vce::media {
 namespace {
 
-constexpr int kBatch = 32;         // packets per recvmmsg/sendmmsg
+constexpr int kBatch = 32;          // packets per recvmmsg/sendmmsg
 constexpr std::size_t kMtu = 2048;  // larger datagrams are cut (and so fail SRTP at the phone)
 
 uint32_t ip_of(const std::string &text) {
     in_addr a{};
     return inet_pton(AF_INET, text.c_str(), &a) == 1 ? ntohl(a.s_addr) : 0;
 }
-
 
 sockaddr_in sockaddr_of(const MediaAddr &a) {
     sockaddr_in s{};

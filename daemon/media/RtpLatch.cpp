@@ -24,9 +24,9 @@ LatchVerdict RtpLatch::packet(const MediaAddr &from, const std::optional<RtpIds>
     // The address the party signalled is believed at once (a party not behind NAT may send
     // from another port of it): only it, or someone spoofing it who never sees what we send
     // back, can send from there.
-    const bool signalled = policy_.signalled.port != 0 &&
-                           (from == policy_.signalled ||
-                            (!policy_.natted && from.ip == policy_.signalled.ip));
+    const bool signalled =
+        policy_.signalled.port != 0 &&
+        (from == policy_.signalled || (!policy_.natted && from.ip == policy_.signalled.ip));
     if (signalled) {
         latched_ = from;
         return LatchVerdict::Forward;

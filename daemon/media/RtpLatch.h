@@ -17,9 +17,9 @@ struct MediaAddr {
 };
 
 struct LatchPolicy {
-    MediaAddr signalled;    // from its SDP (port 0: not known yet)
-    bool natted = false;    // its SDP names an address it does not send from
-    uint32_t source_ip = 0; // natted: the address its SIP came from (0: any)
+    MediaAddr signalled;     // from its SDP (port 0: not known yet)
+    bool natted = false;     // its SDP names an address it does not send from
+    uint32_t source_ip = 0;  // natted: the address its SIP came from (0: any)
     // natted: consecutive packets of one SSRC, sequence numbers in order, from one address
     // before that address is believed.
     unsigned probation = 3;

@@ -67,15 +67,15 @@ SdpRelayRewrite rewriteSdpForRelay(const std::string &sdp, const std::string &ad
         const std::string v = l.substr(2);
         if (l[0] == 'm') {
             if (++media_lines > kMaxMediaLines)
-                return refuse(488, "SDP has more than " + std::to_string(kMaxMediaLines) +
-                                       " media lines");
+                return refuse(
+                    488, "SDP has more than " + std::to_string(kMaxMediaLines) + " media lines");
             std::istringstream in(v);
             std::string media, port_text, profile, rest;
             in >> media >> port_text >> profile;
             std::getline(in, rest);
             if (media.empty() || port_text.empty() || profile.empty())
-                return refuse(400, "SDP m= line '" + l.substr(0, 60) +
-                                       "' lacks a media, port or transport");
+                return refuse(
+                    400, "SDP m= line '" + l.substr(0, 60) + "' lacks a media, port or transport");
             if (media == "audio" && !seen_audio) {
                 seen_audio = true;
                 section = 1;
@@ -84,8 +84,8 @@ SdpRelayRewrite rewriteSdpForRelay(const std::string &sdp, const std::string &ad
                     port_text.size() <= 5)
                     p = std::stol(port_text);
                 if (p < 0 || p > 65535)
-                    return refuse(400, "SDP m=audio port '" + port_text.substr(0, 12) +
-                                           "' is not 0-65535");
+                    return refuse(
+                        400, "SDP m=audio port '" + port_text.substr(0, 12) + "' is not 0-65535");
                 if (profile != "RTP/AVP" && profile != "RTP/SAVP" && profile != "RTP/AVPF" &&
                     profile != "RTP/SAVPF")
                     return refuse(488, "SDP m=audio transport '" + profile.substr(0, 20) +

@@ -11,9 +11,9 @@ namespace vce::media {
 struct SdpRelayRewrite {
     int status = 200;
     std::string reason;
-    std::string sdp;          // the rewritten SDP (status 200)
-    std::string address;      // the original audio address (c=)
-    uint16_t port = 0;        // the original audio port (0: the stream is disabled or on hold)
+    std::string sdp;      // the rewritten SDP (status 200)
+    std::string address;  // the original audio address (c=)
+    uint16_t port = 0;    // the original audio port (0: the stream is disabled or on hold)
 };
 
 // The session- and audio-level c= lines name `address`, the first m=audio line `port`, a=rtcp

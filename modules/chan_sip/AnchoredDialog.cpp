@@ -40,8 +40,8 @@ Relay::AnswerHook Engine::anchor_in_dialog(nta_incoming_t *irq, sip_t const *sip
     const std::string call_id = sip->sip_call_id->i_id;
     auto it = answered_.find(call_id);
     if (it == answered_.end() || it->second.media_caller_tag.empty()) return nullptr;
-    const bool from_caller =
-        sip->sip_from && sip->sip_from->a_tag && it->second.media_caller_tag == sip->sip_from->a_tag;
+    const bool from_caller = sip->sip_from && sip->sip_from->a_tag &&
+                             it->second.media_caller_tag == sip->sip_from->a_tag;
     const MediaSide side = from_caller ? MediaSide::Caller : MediaSide::Callee;
     const MediaSide other = from_caller ? MediaSide::Callee : MediaSide::Caller;
     // An offer in the request: rewritten now. (One without an offer gets its offer in the 2xx

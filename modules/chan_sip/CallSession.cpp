@@ -244,8 +244,8 @@ bool CallSession::anchor_media(const std::vector<ForkTarget> &targets) {
     const std::string offer = sdp_body(inv);
     if (!relay || targets.empty() || offer.empty()) return true;
     const bool caller_natted = sdp_behind_nat(offer, source_ip_);
-    const bool callee_natted = std::any_of(targets.begin(), targets.end(),
-                                           [](const ForkTarget &t) { return t.natted; });
+    const bool callee_natted =
+        std::any_of(targets.begin(), targets.end(), [](const ForkTarget &t) { return t.natted; });
     if (!relay_media(e_.config().media.mode, caller_natted, callee_natted)) return true;
     MediaRequest q;
     q.call_id = cdr_.call_id;
@@ -257,7 +257,8 @@ bool CallSession::anchor_media(const std::vector<ForkTarget> &targets) {
     std::optional<MediaResult> res;
     relay->offer(std::move(q), [&res](MediaResult r) { res = std::move(r); });
     if (!res)
-        res = MediaResult{500, "the media relay answers asynchronously, which is not wired yet", ""};
+        res =
+            MediaResult{500, "the media relay answers asynchronously, which is not wired yet", ""};
     if (res->status == 200) {
         relayed_offer_ = std::move(res->sdp);
         media_relayed_ = true;

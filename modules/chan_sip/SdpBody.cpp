@@ -7,7 +7,6 @@
 
 #include <cctype>
 
-
 namespace vce::sip {
 
 std::string sdp_body(sip_t const *sip) {

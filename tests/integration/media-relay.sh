@@ -54,7 +54,7 @@ table ip nat {
   }
 }
 table ip filter {
-  chain fwd {
+  chain between_homes {
     type filter hook forward priority 0; policy accept;
     iifname "vri$S" oifname "vrj$S" drop
     iifname "vrj$S" oifname "vri$S" drop
@@ -82,7 +82,7 @@ relay_conf() {  # MODE
     sed -i "s/^bind = .*/bind = $EXIP:$SIP/" "$E/sip.conf"
 }
 relay_conf nat
-VCED=$T/vced-pub vced_up
+VCED=$T/vced-pub vced_up -v
 demo_load || { fail "media-relay: demo data"; exit 1; }
 
 # A phone in its namespace: sends a sine of HZ, records what it receives.
@@ -98,7 +98,7 @@ registered() { ctl sip show registrations $KIM | grep -q 'via udp 192.0.2.1:'; }
 # Prints the share of each tone in the other's recording: "LEE_HEARS KIM_HEARS".
 call() {  # NAME
     rm -rf "$T/kim/snd" "$T/lee/snd"; mkdir -p "$T/kim/snd" "$T/lee/snd"
-    ip netns exec "$NS_KIM" stdbuf -oL baresip -f "$T/kim" -t 25 >"$T/$1-kim.log" 2>&1 &
+    ip netns exec "$NS_KIM" stdbuf -oL baresip -s -f "$T/kim" -t 25 >"$T/$1-kim.log" 2>&1 &
     KIMPID=$!; scenario_bg $KIMPID
     wait_for 10 registered || echo "  Kim's phone did not register through the NAT" >&2
     ip netns exec "$NS_LEE" timeout 25 baresip -f "$T/lee" -t 10 -e "/dial sip:02-6200-6200-082@$SRV" \
@@ -153,7 +153,7 @@ for p in range(40000, 40100):
 # --- Without the relay (media_relay = never): the same call, audio lost in the NAT ---
 vced_stop
 relay_conf never
-VCED=$T/vced-pub vced_up
+VCED=$T/vced-pub vced_up -v
 call norelay
 lee_log=$(tr -d '\033' <"$T/norelay-lee.log")
 check_match "relay off: the call is established all the same" "Call established" "$lee_log"

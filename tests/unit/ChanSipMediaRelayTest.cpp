@@ -70,7 +70,8 @@ public:
             const char *text, *says;
         } rows[] = {
             {"media_relay = sometimes\n", "sip.conf:3: media_relay is nat"},
-            {"media_relay_address = relay.example\n", "sip.conf:3: media_relay_address is the IPv4"},
+            {"media_relay_address = relay.example\n",
+             "sip.conf:3: media_relay_address is the IPv4"},
             {"media_relay_ports = 40000\n", "sip.conf:3: media_relay_ports is FIRST-LAST"},
             {"media_relay_ports = 40000-40001\n", "at least two"},
             {"media_relay_ports = 80-90\n", "1024-65535"},
@@ -89,17 +90,21 @@ public:
             MediaRelayMode mode;
             bool caller, callee, relay;
         } rows[] = {
-            {MediaRelayMode::Never, true, true, false},   {MediaRelayMode::Always, false, false, true},
-            {MediaRelayMode::Nat, false, false, false},   {MediaRelayMode::Nat, true, false, true},
-            {MediaRelayMode::Nat, false, true, true},     {MediaRelayMode::Nat, true, true, true},
+            {MediaRelayMode::Never, true, true, false},
+            {MediaRelayMode::Always, false, false, true},
+            {MediaRelayMode::Nat, false, false, false},
+            {MediaRelayMode::Nat, true, false, true},
+            {MediaRelayMode::Nat, false, true, true},
+            {MediaRelayMode::Nat, true, true, true},
         };
-        for (const auto &r : rows) CPPUNIT_ASSERT_EQUAL(r.relay, relay_media(r.mode, r.caller, r.callee));
+        for (const auto &r : rows)
+            CPPUNIT_ASSERT_EQUAL(r.relay, relay_media(r.mode, r.caller, r.callee));
     }
     void behind_nat_table() {
         CPPUNIT_ASSERT(sdp_behind_nat(sdp("10.0.0.5"), "198.51.100.1"));
         CPPUNIT_ASSERT(!sdp_behind_nat(sdp("198.51.100.1"), "198.51.100.1"));
-        CPPUNIT_ASSERT(!sdp_behind_nat("", "198.51.100.1"));           // no SDP says nothing
-        CPPUNIT_ASSERT(!sdp_behind_nat(sdp("10.0.0.5"), ""));          // no source known
+        CPPUNIT_ASSERT(!sdp_behind_nat("", "198.51.100.1"));   // no SDP says nothing
+        CPPUNIT_ASSERT(!sdp_behind_nat(sdp("10.0.0.5"), ""));  // no source known
         CPPUNIT_ASSERT(!sdp_behind_nat("v=0\r\nm=video 5 RTP/AVP 96\r\n", "198.51.100.1"));
     }
 };

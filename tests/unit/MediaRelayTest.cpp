@@ -32,9 +32,8 @@ std::optional<RtpLatch::RtpIds> ids(uint32_t ssrc, uint16_t seq) {
 }
 
 std::string sdp(const std::string &ip, int port, const std::string &extra = "") {
-    return "v=0\r\no=- 1 1 IN IP4 " + ip + "\r\ns=-\r\nc=IN IP4 " + ip +
-           "\r\nt=0 0\r\nm=audio " + std::to_string(port) +
-           " RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n" + extra;
+    return "v=0\r\no=- 1 1 IN IP4 " + ip + "\r\ns=-\r\nc=IN IP4 " + ip + "\r\nt=0 0\r\nm=audio " +
+           std::to_string(port) + " RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n" + extra;
 }
 
 sockaddr_in sock(const std::string &ip, uint16_t port) {
@@ -205,9 +204,9 @@ public:
         for (const Row &row : rows) {
             RtpLatch l(row.policy);
             for (std::size_t i = 0; i < row.packets.size(); ++i)
-                CPPUNIT_ASSERT_MESSAGE(std::string(row.what) + ": packet " + std::to_string(i),
-                                       l.packet(row.packets[i].from, row.packets[i].rtp) ==
-                                           row.packets[i].verdict);
+                CPPUNIT_ASSERT_MESSAGE(
+                    std::string(row.what) + ": packet " + std::to_string(i),
+                    l.packet(row.packets[i].from, row.packets[i].rtp) == row.packets[i].verdict);
             CPPUNIT_ASSERT_MESSAGE(row.what, l.latched() == row.latched);
             CPPUNIT_ASSERT_EQUAL_MESSAGE(row.what, row.strays, l.strays());
         }
@@ -247,8 +246,8 @@ public:
             {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\nc=IN IP4 1.2.3.4\r\nm=video 5 RTP/AVP 96\r\n", 488,
              "no m=audio"},
             {sdp("192.0.2.1", 70000), 400, "not 0-65535"},
-            {sdp("192.0.2.1", 4000).replace(sdp("192.0.2.1", 4000).find("RTP/AVP"), 7,
-                                            "UDP/TLS/RTP/SAVPF"),
+            {sdp("192.0.2.1", 4000)
+                 .replace(sdp("192.0.2.1", 4000).find("RTP/AVP"), 7, "UDP/TLS/RTP/SAVPF"),
              488, "transport"},
             {"v=0\r\nc=IN IP6 ::1\r\nm=audio 4000 RTP/AVP 0\r\n", 488, "IPv4"},
             {"v=0\r\nc=IN IP4 not-an-ip\r\nm=audio 4000 RTP/AVP 0\r\n", 488, "IPv4"},
@@ -342,7 +341,8 @@ public:
         // Symmetric: the callee hears the caller from the port it sends to.
         CPPUNIT_ASSERT_EQUAL(v->callee_port, ntohs(from.sin_port));
         // After latching: still nothing for the attacker, nothing from it reaches anyone.
-        for (uint16_t i = 5; i < 10; ++i) send_rtp(attacker, "127.0.1.10", v->caller_port, 0xbad, i);
+        for (uint16_t i = 5; i < 10; ++i)
+            send_rtp(attacker, "127.0.1.10", v->caller_port, 0xbad, i);
         send_rtp(caller, "127.0.1.10", v->caller_port, 0xca11, 10);
         CPPUNIT_ASSERT(receive_all(attacker, 200).empty());
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), receive_all(callee, 100).size());
@@ -369,13 +369,13 @@ public:
         MediaRelay relay(s);
         // The caller is behind NAT: its SDP names 10.0.0.5, its packets come from 127.0.1.21.
         UdpSocket caller("127.0.1.21", 40951), callee("127.0.1.22", 40961);
-        CPPUNIT_ASSERT_EQUAL(200, run(relay, true,
-                                      request(vce::MediaSide::Caller, sdp("10.0.0.5", 4000), true,
-                                              "127.0.1.21"))
-                                      .status);
-        CPPUNIT_ASSERT_EQUAL(200, run(relay, false,
-                                      request(vce::MediaSide::Callee, sdp("127.0.1.22", 40961)))
-                                      .status);
+        CPPUNIT_ASSERT_EQUAL(
+            200, run(relay, true,
+                     request(vce::MediaSide::Caller, sdp("10.0.0.5", 4000), true, "127.0.1.21"))
+                     .status);
+        CPPUNIT_ASSERT_EQUAL(
+            200,
+            run(relay, false, request(vce::MediaSide::Callee, sdp("127.0.1.22", 40961))).status);
         auto v = relay.call("relay-test@127.0.1.1");
         // Before the caller has proven itself the callee's media has nowhere to go.
         send_rtp(callee, "127.0.1.10", v->callee_port, 0xca1ee, 1);
