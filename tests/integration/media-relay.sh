@@ -7,7 +7,8 @@
 # tone (Lee 600 Hz, Kim 1 kHz) is found in the other's recording and the relay port pairs are
 # freed when the call ends; with media_relay = never the same call is established but its audio
 # is lost -- the failure the relay exists for. A stranger spraying RTP at the relay's ports during
-# the call reaches nobody (RTP bleed: dropped and counted).
+# the call reaches nobody (RTP bleed: dropped and counted). Then (media_relay = always) malformed
+# SDP offers get 400/488 with a Warning saying why, take no ports, and vced goes on serving.
 # Needs root and nft (network namespaces "vrl-*"); otherwise it says so and fails -- the
 # loopback variant is not written yet.
 set -u
@@ -163,4 +164,48 @@ share=$(tone_share "$T/kim" 600)
 check_match "relay off: Lee's 600 Hz is lost on its way to Kim (share $share)" "^0\.[0-4]" "$share"
 share=$(tone_share "$T/lee" 1000)
 check_match "relay off: Kim's 1 kHz is lost on its way to Lee (share $share)" "^0\.[0-4]" "$share"
+VCED=$REAL_VCED
+
+# --- Malformed SDP (media_relay = always): refused with 400/488 and a reason, nothing allocated,
+#     the daemon keeps serving ---
+vced_stop
+relay_conf always
+VCED=$T/vced-pub vced_up -v
+SIPTOOL="python3 $VCE_SRCDIR/tests/integration/siptool.py"
+in_pub $SIPTOOL register $SRV $KIM demo-pass-kim 57120 --bind $EXIP >/dev/null
+good="v=0
+o=- 1 1 IN IP4 $EXIP
+s=-
+c=IN IP4 $EXIP
+t=0 0
+m=audio 40500 RTP/AVP 0
+"
+offer() {  # NAME SDP: Lee's INVITE to Kim with that SDP; prints the final answer's head
+    printf '%s' "$2" | sed 's/$/\r/' >"$T/$1.sdp"
+    in_pub $SIPTOOL probe $SRV INVITE $KIM --user $LEE --password demo-pass-lee --sdp "$T/$1.sdp" --bind $EXIP
+}
+anchored() { grep -c 'media relay: call .* ended' "$E/vced.log"; }
+before=$(anchored)
+many=$good; for i in $(seq 1 200); do many+="m=audio 0 RTP/AVP 0
+"; done
+while IFS='|' read -r name status reason sdp; do
+    out=$(offer "$name" "$(printf "$sdp")")
+    check_match "malformed SDP ($name): $status with a Warning saying why" \
+        "^SIP/2.0 $status .*Warning: 399 vce \"[^\"]*$reason" "$(printf '%s' "$out" | tr '\n' ' ')"
+done <<'ROWS'
+no media line|488|no m=audio|v=0\no=- 1 1 IN IP4 192.0.2.10\ns=-\nc=IN IP4 192.0.2.10\nt=0 0\n
+bad port|400|is not 0-65535|v=0\nc=IN IP4 192.0.2.10\nm=audio 99999 RTP/AVP 0\n
+unknown transport|488|transport 'UDP/TLS/RTP/SAVPF'|v=0\nc=IN IP4 192.0.2.10\nm=audio 4000 UDP/TLS/RTP/SAVPF 0\n
+no address|400|names no address|v=0\nm=audio 4000 RTP/AVP 0\n
+not SDP at all|400|is not '<type>=<value>'|v=0\nhello world\n
+ROWS
+out=$(offer many "$many")
+check_match "malformed SDP (201 m= lines): 488 with a Warning saying why" \
+    "^SIP/2.0 488 .*Warning: 399 vce \"SDP has more than 16 media lines" "$(printf '%s' "$out" | tr '\n' ' ')"
+check_match "after the malformed offers vced still answers OPTIONS" "^200$" "$(in_pub $SIPTOOL options $SRV --bind $EXIP)"
+check_eq "no relay ports were taken for a refused offer" "$before" "$(anchored)"
+# A good offer is anchored: Kim's fork names the relay (her 'phone' is not there: the call fails).
+out=$(offer good "$good")
+check "a good offer is anchored at the relay (ports taken, then freed as the leg fails)" \
+    wait_for 10 sh -c "[ \$(grep -c 'media relay: call .* ended' '$E/vced.log') = $((before + 1)) ]"
 VCED=$REAL_VCED
