@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "media/RtpLatch.h"
-#include "media/SdpRelayRewrite.h"
+#include "daemon/media/RtpLatch.h"
+#include "daemon/media/SdpRelayRewrite.h"
 
 using namespace vce::media;
 
