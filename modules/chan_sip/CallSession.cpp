@@ -7,14 +7,19 @@
 #include <sofia-sip/sip_util.h>
 #include <sofia-sip/su_tag.h>
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "CallerPresentation.h"
 #include "DialStatus.h"
+#include "MediaRelayConfig.h"
+#include "SdpBody.h"
 #include "SipText.h"
 #include "vce/CallDriver.h"
 #include "vce/DialplanService.h"
 #include "vce/Log.h"
+#include "vce/MediaRelayService.h"
 #include "vce/RouteService.h"
 
 namespace vce::sip {
@@ -187,10 +192,11 @@ void CallSession::authorized(const DialArgs &d, const SqlResult &r) {
 void CallSession::place_legs(const DialArgs &d) {
     const int timeout = d.timeout_seconds;
     int64_t t = e_.now();
+    std::vector<ForkTarget> targets;
     for (const std::string &one : d.targets) {
         const DialTarget target = split_dial_target(one);
         if (target.tech != "SIP") {
-            if (!target.tech.empty() && forks_.empty() &&
+            if (!target.tech.empty() && targets.empty() &&
                 start_gateway(target.tech, target.resource, timeout))
                 return;  // one gateway leg at a time; its events drive the call
             VCE_LOG_INFO("SIP: Dial(%s): no channel technology to reach it",
@@ -199,7 +205,7 @@ void CallSession::place_legs(const DialArgs &d) {
         }
         const std::string &res = target.resource;
         size_t slash = res.find('/');
-        if (slash == std::string::npos && redirect_ && forks_.empty() && redirect(res)) return;
+        if (slash == std::string::npos && redirect_ && targets.empty() && redirect(res)) return;
         if (slash == std::string::npos) {
             // SIP/<account>: every live binding of the account.
             for (const Binding &b : e_.location().lookup(res, t)) {
@@ -207,8 +213,9 @@ void CallSession::place_legs(const DialArgs &d) {
                 std::string hop = next_hop(b);
                 // Behind NAT, or over TLS (the connection's address): its answers' Contact
                 // is rewritten to where it is reached.
-                add_fork(b.contact, hop, one,
-                         !hop.empty() && (b.transport == "udp" || b.transport == "tls"));
+                targets.push_back({b.contact, hop, one,
+                                   !hop.empty() && (b.transport == "udp" || b.transport == "tls"),
+                                   ""});
             }
         } else {
             // SIP/<host:port>/<user>: a peer centre, a carrier or a SIP trunk.
@@ -217,9 +224,12 @@ void CallSession::place_legs(const DialArgs &d) {
                                 routing::reach_of_variable(driver_->get(channel_vars::kReach)),
                                 cdr_.call_id))
                 continue;
-            add_fork("sip:" + user + "@" + host, "", one, false, host);
+            targets.push_back({"sip:" + user + "@" + host, "", one, false, host});
         }
     }
+    if (!anchor_media(targets)) return;
+    for (const ForkTarget &f : targets)
+        add_fork(f.request_uri, f.hop, f.target, f.natted, f.peer_host);
     if (forks_.empty()) {
         e_.close_cdr(cdr_, "CHANUNAVAIL", 480);
         forks_.set_best(480);
@@ -228,6 +238,67 @@ void CallSession::place_legs(const DialArgs &d) {
     }
     dialling_ = true;
     timer_.set(e_.root(), timeout * 1000L, &CallSession::on_dial_timeout, this);
+}
+
+bool CallSession::anchor_media(const std::vector<ForkTarget> &targets) {
+    media_relayed_ = false;
+    MediaRelayService *relay = e_.media_relay();
+    const sip_t *inv = sip_object(request_.get());
+    // An INVITE without an offer (the offer comes in the 2xx, the answer in the ACK) is not
+    // anchored yet.
+    const std::string offer = sdp_body(inv);
+    if (!relay || targets.empty() || offer.empty()) return true;
+    const bool caller_natted = sdp_behind_nat(offer, source_ip_);
+    const bool callee_natted =
+        std::any_of(targets.begin(), targets.end(), [](const ForkTarget &t) { return t.natted; });
+    if (!relay_media(e_.config().media.mode, caller_natted, callee_natted)) return true;
+    MediaRequest q;
+    q.call_id = cdr_.call_id;
+    q.from_tag = inv->sip_from && inv->sip_from->a_tag ? inv->sip_from->a_tag : "";
+    q.side = MediaSide::Caller;
+    q.sdp = offer;
+    q.source_ip = source_ip_;
+    q.natted = caller_natted;
+    std::optional<MediaResult> res;
+    relay->offer(std::move(q), [&res](MediaResult r) { res = std::move(r); });
+    if (!res)
+        res =
+            MediaResult{500, "the media relay answers asynchronously, which is not wired yet", ""};
+    if (res->status == 200) {
+        relayed_offer_ = std::move(res->sdp);
+        media_relayed_ = true;
+        return true;
+    }
+    VCE_LOG_NOTICE("SIP: call %s from %s: offer refused by the media relay: %d %s",
+                   printable(cdr_.call_id).c_str(), printable(caller_).c_str(), res->status,
+                   warning_text(res->reason).c_str());
+    const std::string warning = "399 vce \"" + warning_text(res->reason) + "\"";
+    irq_.reply(res->status, nullptr, SIPTAG_WARNING_STR(warning.c_str()), TAG_END());
+    e_.close_cdr(cdr_, "CONGESTION", res->status);
+    finish();
+    return false;
+}
+
+void CallSession::anchor_answer(const Fork &f, msg_t *answer, const std::string &source) {
+    MediaRelayService *relay = e_.media_relay();
+    const sip_t *sip = sip_object(answer);
+    const std::string sdp = sdp_body(sip);
+    if (!media_relayed_ || !relay || sdp.empty()) return;
+    MediaRequest q;
+    q.call_id = cdr_.call_id;
+    q.from_tag = sip->sip_from && sip->sip_from->a_tag ? sip->sip_from->a_tag : "";
+    q.to_tag = sip->sip_to && sip->sip_to->a_tag ? sip->sip_to->a_tag : "";
+    q.side = MediaSide::Callee;
+    q.sdp = sdp;
+    q.source_ip = uri_host(source);
+    q.natted = f.natted || sdp_behind_nat(sdp, q.source_ip);
+    std::optional<MediaResult> res;
+    relay->answer(std::move(q), [&res](MediaResult r) { res = std::move(r); });
+    if (res && res->status == 200 && set_sdp_body(answer, res->sdp)) return;
+    // An answer cannot be refused here: it goes on as it is (the media then flows end to end).
+    VCE_LOG_WARNING("SIP: call %s: the callee's SDP answer was not relayed: %s",
+                    printable(cdr_.call_id).c_str(),
+                    res ? warning_text(res->reason).c_str() : "no answer from the media relay");
 }
 
 // Redirect mode: the caller (a trusted box) connects to the callee's terminals itself. The
@@ -308,6 +379,7 @@ bool CallSession::add_fork(const std::string &request_uri, const std::string &ne
                       caller_rr = e_.record_route_for(caller_transport_);
     const std::string rr = callee_rr == caller_rr ? callee_rr : callee_rr + ", " + caller_rr;
     sip_add_tl(fwd, s, SIPTAG_RECORD_ROUTE_STR(rr.c_str()), TAG_END());
+    if (media_relayed_ && !set_sdp_body(fwd, relayed_offer_)) return false;
     auto f = std::make_unique<Fork>();
     f->call = this;
     f->target = target;
@@ -358,6 +430,12 @@ void CallSession::fork_response(Fork &f, sip_t const *sip) {
                     "its time only its CDR is closed",
                     printable(cdr_.call_id).c_str());
             e_.await_bye(cdr_, dialog_hosts(f, sip), std::move(channel_), std::move(dialog), limit);
+            if (media_relayed_) {
+                const sip_t *inv = sip_object(request_.get());
+                e_.media_anchored(cdr_.call_id, inv->sip_from && inv->sip_from->a_tag
+                                                    ? inv->sip_from->a_tag
+                                                    : "");
+            }
             cancel_forks();
             dial_finished("ANSWER");
         }
@@ -389,6 +467,7 @@ void CallSession::forward_response(Fork &f, bool natted) {
     MsgRef m(copy_response(f.tx.get(), &from));
     if (!m) return;
     if (natted) fix_nated_contact(m.get(), from);
+    anchor_answer(f, m.get(), from);
     sip_via_remove(m.get(), sip_object(m.get()));
     const int status = sip_object(m.get())->sip_status->st_status;
     irq_.forward(std::move(m), status);

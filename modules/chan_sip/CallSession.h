@@ -68,8 +68,20 @@ private:
     static int on_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq, sip_t const *sip);
     static void on_dial_timeout(su_root_magic_t *, su_timer_t *, su_timer_arg_t *arg);
 
+    // Where one fork of a Dial goes (add_fork's arguments).
+    struct ForkTarget {
+        std::string request_uri, hop, target;
+        bool natted = false;
+        std::string peer_host;
+    };
     void step();
     void dial(const DialArgs &d);
+    // Whether this leg's media is anchored at the media relay (media_relay in sip.conf): the
+    // caller's offer rewritten once for every fork. false: the relay refused the offer, the
+    // caller has its answer (400/488/503 with a Warning) and the call is over.
+    bool anchor_media(const std::vector<ForkTarget> &targets);
+    // A fork's answer with SDP, rewritten to the relay when the leg's media is anchored.
+    void anchor_answer(const Fork &f, msg_t *answer, const std::string &source);
     void place_legs(const DialArgs &d);  // dial() once the leg may be dialled
     // A billable leg of a limited member: call_authorize first, then place_legs or refuse.
     bool needs_credit() const;
@@ -117,6 +129,8 @@ private:
     std::shared_ptr<ChannelTech> gw_tech_;  // counted reference (ChannelRegistry::acquire)
     unsigned long gw_handle_ = 0;
     CallRecord cdr_;
+    bool media_relayed_ = false;  // this leg's media goes through the media relay
+    std::string relayed_offer_;   // the caller's offer as the forks get it
 };
 
 }  // namespace vce::sip

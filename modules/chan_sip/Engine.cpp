@@ -756,6 +756,8 @@ int Engine::on_closing_response(nta_outgoing_magic_t *self, nta_outgoing_t *orq,
 
 void Engine::close_cdr(CallRecord &l, const std::string &outcome, int sip_status) {
     if (!l.close(now_precise(), outcome, sip_status)) return;
+    // The leg is over: its media ports are freed.
+    if (MediaRelayService *relay = media_relay()) relay->release(l.call_id);
     auto ts = [](double t) -> SqlParam {
         return t > 0 ? SqlParam(std::to_string(t)) : std::nullopt;
     };

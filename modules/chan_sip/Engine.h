@@ -29,6 +29,7 @@
 #include "GatewayCall.h"
 #include "Location.h"
 #include "ProxiedDialog.h"
+#include "Relay.h"
 #include "SharedSipState.h"
 #include "SipConfig.h"
 #include "SipLoop.h"
@@ -132,6 +133,8 @@ public:
                       std::function<void(int status)> done);
     SipCounters &counters;
     unsigned worker() const { return worker_; }
+    // The media relay calls are anchored through; null with media_relay = never.
+    MediaRelayService *media_relay() const { return shared_->media_relay; }
 
 private:
     friend class CallSession;
@@ -221,6 +224,9 @@ public:
     std::unique_ptr<CreditWatch> watch_credit(const CallRecord &leg, const CreditGrant &grant);
     PeerCallLimits &peer_limits() { return shared_->peer_limits; }
     void gateway_answered(uint64_t session, const std::string &call_id, GatewayCall g);
+    // The answered call's media is anchored at the media relay; `caller_tag`, the caller's
+    // From tag, says which side a re-INVITE or UPDATE comes from (AnchoredDialog.cpp).
+    void media_anchored(const std::string &call_id, std::string caller_tag);
     // Any thread: an event of a gateway leg; runs on the SIP thread.
     void post_gateway_event(uint64_t session, DialEvent ev);
     ChannelRegistry *channels() const;
@@ -233,7 +239,13 @@ private:
         PeerChannel channel;             // a peer's call: its channel until the BYE
         ProxiedDialog dialog;            // a limited call: how to end it ourselves
         std::unique_ptr<CreditWatch> credit;
+        std::string media_caller_tag;  // its media is anchored: the caller's From tag
     };
+    // A re-INVITE or UPDATE with an offer of a call whose media is anchored: the offer in
+    // `fwd` rewritten, and the hook that rewrites the answer. `refused`: the relay refused the
+    // offer and the request has been answered here (fwd destroyed).
+    Relay::AnswerHook anchor_in_dialog(nta_incoming_t *irq, sip_t const *sip, msg_t *fwd,
+                                       const Source &src, bool &refused);
     // Paid call time: the watch of a call by Call-ID (null when none), its timer, the
     // call_extend it asks, and the end of a call whose time is over (BYE to both parties, or
     // the gateway leg hung up).

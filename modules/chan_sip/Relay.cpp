@@ -49,7 +49,9 @@ void Relay::response(Leg &leg, sip_t const *sip) {
     if (status < 200 || !leg.pending() || finished_) return;
     if (status < 300) {
         legs_.record_final(leg, status);
-        MsgRef m(copy_response(leg.tx.get()));
+        std::string from;
+        MsgRef m(copy_response(leg.tx.get(), &from));
+        if (m && on_answer_) on_answer_(m.get(), from);
         if (m) sip_via_remove(m.get(), sip_object(m.get()));
         irq_.forward(std::move(m), status);
         legs_.cancel_pending();

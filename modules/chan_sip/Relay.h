@@ -30,6 +30,10 @@ public:
     // Call when all legs are added; answers now if none could be sent.
     void started();
     void on_final(std::function<void(int status)> fn) { on_final_ = std::move(fn); }
+    // Runs on the 2xx we forward, before it goes (the media relay rewrites its SDP); `source`:
+    // the "ip:port" it came from.
+    using AnswerHook = std::function<void(msg_t *answer, const std::string &source)>;
+    void on_answer(AnswerHook fn) { on_answer_ = std::move(fn); }
 
 private:
     struct Leg : ForkBase {
@@ -43,6 +47,7 @@ private:
     IncomingTx irq_;
     Fallback fallback_;
     std::function<void(int)> on_final_;
+    AnswerHook on_answer_;
     ForkSet<Leg> legs_;
     bool finished_ = false;
 };

@@ -207,7 +207,11 @@ int Engine::handle_in_dialog(nta_incoming_t *irq, sip_t const *sip, const Source
         nta_incoming_destroy(irq);
         return 0;
     }
+    bool refused = false;
+    Relay::AnswerHook media = anchor_in_dialog(irq, sip, fwd, src, refused);
+    if (refused) return 0;
     Relay &relay = start_relay(irq);
+    if (media) relay.on_answer(std::move(media));
     if (sip->sip_request->rq_method == sip_method_bye && sip->sip_call_id) {
         std::string call_id = sip->sip_call_id->i_id;
         relay.on_final([this, call_id](int) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "AuthFailureGuard.h"
@@ -16,6 +17,8 @@
 #include "PeerCallLimits.h"
 #include "SipConfig.h"
 #include "UpstreamClient.h"
+#include "daemon/media/MediaRelay.h"
+#include "vce/MediaRelayService.h"
 
 namespace vce::sip {
 
@@ -51,6 +54,11 @@ struct SharedSipState {
     UpstreamStates upstream_states;
     PeerCallLimits peer_limits;
     CentreHealth centre_health;  // the service "sip_health"; written by the first SIP thread
+    // The media relay calls are anchored through (media_relay != never): a module's service
+    // "media_relay" when one is loaded, else vced's own relay, owned here. Set before the SIP
+    // threads start.
+    std::unique_ptr<media::MediaRelay> own_media_relay;
+    MediaRelayService *media_relay = nullptr;
 };
 
 }  // namespace vce::sip

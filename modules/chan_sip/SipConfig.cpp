@@ -175,6 +175,7 @@ SipConfig SipConfig::from(const Config &conf) {
                          why);
     }
     c.upstreams = UpstreamConfig::from(conf);
+    c.media = MediaRelayConfig::from(*g, c.bind_ip, c.advertise, conf.path());
     return c;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "MediaRelayConfig.h"
 #include "UpstreamConfig.h"
 #include "vce/Config.h"
 
@@ -74,6 +75,8 @@ struct SipConfig {
     // tls_ca_file: the CAs of client certificates (optional; clients are not asked for one).
     int tls_port = 0;
     std::string tls_certificate, tls_private_key, tls_ca_file;
+    // Media anchored through vced's relay (media_relay = nat | always | never).
+    MediaRelayConfig media;
 
     static SipConfig from(const Config &conf);  // throws ConfigError
 };

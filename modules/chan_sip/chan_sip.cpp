@@ -46,6 +46,23 @@ public:
         engine_ = engines_.front().get();
     }
     std::string start() {
+        if (cfg_.media.mode != MediaRelayMode::Never) {
+            shared_->media_relay = host_.service<MediaRelayService>(services::kMediaRelay);
+            if (!shared_->media_relay) {
+                media::RelaySettings rs;
+                rs.bind_address = cfg_.media.bind_address;
+                rs.advertise = cfg_.media.address;
+                rs.port_first = cfg_.media.port_first;
+                rs.port_last = cfg_.media.port_last;
+                rs.threads = cfg_.media.threads;
+                try {
+                    shared_->own_media_relay = std::make_unique<media::MediaRelay>(rs);
+                } catch (const std::exception &e) {
+                    return std::string("SIP: ") + e.what();
+                }
+                shared_->media_relay = shared_->own_media_relay.get();
+            }
+        }
         // Several SIP threads share the port: every UDP socket bound to it joins one
         // SO_REUSEPORT group, steered by Call-ID.
         if (cfg_.workers > 1)

@@ -14,7 +14,8 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/QualifyCounts.h modules/chan_sip/QualifyCounts.cpp \
 	modules/chan_sip/CallIdSteering.h modules/chan_sip/CallIdSteering.cpp \
 	modules/chan_sip/UpstreamRegistration.h modules/chan_sip/UpstreamRegistration.cpp \
-	modules/chan_sip/CentreHealth.h modules/chan_sip/CentreHealth.cpp
+	modules/chan_sip/CentreHealth.h modules/chan_sip/CentreHealth.cpp \
+	modules/chan_sip/MediaRelayConfig.h modules/chan_sip/MediaRelayConfig.cpp
 mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
 # The call core: everything but the module entry; the unit tests run it in process.
 CHAN_SIP_CORE = \
@@ -27,12 +28,14 @@ CHAN_SIP_CORE = \
 	modules/chan_sip/CentreMonitor.h modules/chan_sip/CentreMonitor.cpp \
 	modules/chan_sip/UpstreamClient.h modules/chan_sip/UpstreamClient.cpp \
 	modules/chan_sip/SipText.h modules/chan_sip/SipText.cpp \
+	modules/chan_sip/SdpBody.h modules/chan_sip/SdpBody.cpp \
 	modules/chan_sip/SipLoop.h modules/chan_sip/SipLoop.cpp \
 	modules/chan_sip/SharedSipState.h modules/chan_sip/LocationOffer.h modules/chan_sip/MessageOffer.h \
 	modules/chan_sip/Engine.h modules/chan_sip/Engine.cpp \
 	modules/chan_sip/Registrar.cpp modules/chan_sip/Requests.cpp modules/chan_sip/MessageSend.cpp \
 	modules/chan_sip/CallSession.h modules/chan_sip/CallSession.cpp \
 	modules/chan_sip/Relay.h modules/chan_sip/Relay.cpp \
+	modules/chan_sip/AnchoredDialog.cpp \
 	modules/chan_sip/Dialog.h modules/chan_sip/Dialog.cpp modules/chan_sip/GatewayCall.h \
 	modules/chan_sip/ProxiedDialog.h modules/chan_sip/ProxiedDialog.cpp \
 	modules/chan_sip/CreditWatch.h modules/chan_sip/CreditWatch.cpp \
@@ -55,6 +58,6 @@ tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDi
 	tests/unit/ChanSipAuthGuardTest.cpp tests/unit/ChanSipCreditTest.cpp \
 	tests/unit/ChanSipCallerPresentationTest.cpp tests/unit/ParsedSip.h \
 	tests/unit/ChanSipCentreHealthTest.cpp tests/unit/ChanSipQualifyTest.cpp \
-	tests/unit/ChanSipTlsTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
+	tests/unit/ChanSipTlsTest.cpp tests/unit/ChanSipMediaRelayTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS) $(OPENSSL_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS) $(OPENSSL_LIBS)

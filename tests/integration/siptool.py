@@ -18,13 +18,14 @@
                                         "401+challenge>403" (challenged, the guess refused) or
                                         "403" (refused at once, no challenge); FILE gets the
                                         digest responses sent (to look for them in logs)
-  siptool.py probe SERVER METHOD NUMBER [--user U --password P] [--nonce N]
+  siptool.py probe SERVER METHOD NUMBER [--user U --password P] [--nonce N] [--sdp FILE]
                                         METHOD (REGISTER, INVITE, MESSAGE, OPTIONS, SUBSCRIBE) to
                                         NUMBER; with U/P a challenge is answered with them; with N
                                         credentials on nonce N are sent at once. Prints the final
                                         answer, every header, with what differs by request or by
                                         chance (NUMBER, tags, nonces, branch, Call-ID, ports)
-                                        written as placeholders
+                                        written as placeholders; --sdp: FILE is the INVITE's
+                                        body (application/sdp)
 Every command takes --bind IP (the source address, default 127.0.0.1).
 Prints the final status line's code; exit 0 when a final response arrived.
 """
@@ -124,7 +125,7 @@ def guess(ua, user, count, rate, responses):
         if responses and ua.challenge:
             responses.write(ua.response + '\n')
 
-def probe(ua, method, number, user, password, nonce):
+def probe(ua, method, number, user, password, nonce, sdp=None):
     """The final answer to METHOD for NUMBER, normalised so answers can be compared."""
     ua.from_uri = f'sip:probe@{ua.domain}'
     target = f'sip:{number}@{ua.domain}'
@@ -134,6 +135,8 @@ def probe(ua, method, number, user, password, nonce):
              'SUBSCRIBE': ['Event: presence', 'Expires: 60', f'Contact: <sip:probe@{ua.ip}:{ua.port}>'],
              'INVITE': [f'Contact: <sip:probe@{ua.ip}:{ua.port}>']}.get(method, [])
     body = b'hello' if method == 'MESSAGE' else b''
+    if sdp:
+        extra, body = extra + ['Content-Type: application/sdp'], open(sdp, 'rb').read()
     if nonce:
         name = 'Proxy-Authorization' if method in ('INVITE', 'MESSAGE') else 'Authorization'
         auth = ua.authorization(method, uri, user, password, 'vce.local', nonce)
@@ -233,7 +236,8 @@ def main():
         guess(ua, pos[2], int(pos[3]), float(opt.get('rate', 20)), out)
         return 0
     if cmd == 'probe':
-        probe(ua, pos[2], pos[3], opt.get('user'), opt.get('password', ''), opt.get('nonce'))
+        probe(ua, pos[2], pos[3], opt.get('user'), opt.get('password', ''), opt.get('nonce'),
+              opt.get('sdp'))
         return 0
     if cmd == 'register':
         user, pw, cport = pos[2], pos[3], pos[4]
