@@ -17,7 +17,8 @@ dist_sql_DATA = \
 	sql/014_settlement.sql \
 	sql/015_balances.sql \
 	sql/016_failover.sql \
-	sql/017_callerid.sql
+	sql/017_callerid.sql \
+	sql/020_portal.sql
 
 sqldemodir = $(pkgdatadir)/sql/demo
 dist_sqldemo_DATA = sql/demo/demo.sql

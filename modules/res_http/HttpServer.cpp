@@ -32,7 +32,11 @@ std::map<std::string, std::string> parse_pairs(const char *text) {
     evkeyvalq q;
     TAILQ_INIT(&q);
     if (evhttp_parse_query_str(text, &q) == 0) {
-        for (evkeyval *kv = q.tqh_first; kv; kv = kv->next.tqe_next) out[kv->key] = kv->value;
+        // A repeated field (checkboxes of one name) keeps every value, comma-separated.
+        for (evkeyval *kv = q.tqh_first; kv; kv = kv->next.tqe_next) {
+            auto [it, fresh] = out.emplace(kv->key, kv->value);
+            if (!fresh) it->second += std::string(",") + kv->value;
+        }
     }
     evhttp_clear_headers(&q);
     return out;

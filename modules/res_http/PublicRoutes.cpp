@@ -128,9 +128,12 @@ void shop(Site &site, const HttpRequest &req, Responder r) {
                     std::string rows;
                     for (const auto &row : res.rows) {
                         bool pin = row[1] && *row[1] == "pin";
-                        rows += "<tr><td class=\"number\">" + cell(row[0]) + "</td><td>" +
-                                (pin ? "personal (PIN)" : "company (VNS)") + "</td><td>" +
-                                cell(row[2]) + "</td><td>" + cell(row[3]) + "</td></tr>\n";
+                        rows +=
+                            "<tr><td class=\"number\">" + cell(row[0]) + "</td><td>" +
+                            (pin ? "personal (PIN)" : "company (VNS)") + "</td><td>" +
+                            cell(row[2]) + "</td><td>" + cell(row[3]) +
+                            "</td><td><a href=\"/order?number=" + url_escape(row[0].value_or("")) +
+                            "\">Request</a></td></tr>\n";
                     }
                     v.html["results"] = rows;
                     v.text["found"] = std::to_string(res.rows.size());

@@ -40,5 +40,6 @@ std::string sql_refusal(const std::string &error);
 // Page groups: each adds its routes to the server.
 void add_service_routes(Site &site);  // /healthz, /metrics, /static/
 void add_public_routes(Site &site);   // /, /shop
+void add_order_routes(Site &site);    // /order, /order/status, /order/select
 
 }  // namespace vce::http

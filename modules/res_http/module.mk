@@ -14,7 +14,9 @@ modules_res_http_res_http_la_SOURCES = \
 	modules/res_http/SiteFiles.h modules/res_http/SiteFiles.cpp \
 	modules/res_http/Site.h modules/res_http/Site.cpp \
 	modules/res_http/ServiceRoutes.cpp \
-	modules/res_http/PublicRoutes.cpp
+	modules/res_http/PublicRoutes.cpp \
+	modules/res_http/CsrfToken.h modules/res_http/CsrfToken.cpp \
+	modules/res_http/OrderRoutes.cpp
 modules_res_http_res_http_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS)
 modules_res_http_res_http_la_LDFLAGS = $(VCE_MODFLAGS)
 modules_res_http_res_http_la_LIBADD = libvce.la $(LIBEVENT_LIBS)
@@ -23,11 +25,13 @@ EXTRA_DIST += modules/res_http/res_http.conf.sample modules/res_http/README.md
 # The portal's templates and static files, installed beside the SQL (files = in res_http.conf).
 httptemplatesdir = $(pkgdatadir)/http/templates
 dist_httptemplates_DATA = modules/res_http/templates/layout.html \
-	modules/res_http/templates/home.html modules/res_http/templates/shop.html
+	modules/res_http/templates/home.html modules/res_http/templates/shop.html \
+	modules/res_http/templates/order.html modules/res_http/templates/order_company.html \
+	modules/res_http/templates/order_status.html modules/res_http/templates/order_select.html
 httpstaticdir = $(pkgdatadir)/http/static
 dist_httpstatic_DATA = modules/res_http/static/portal.css
 
 tests_unit_unit_tests_SOURCES += tests/unit/ResHttpTest.cpp \
 	modules/res_http/HtmlText.cpp modules/res_http/PageTemplate.cpp \
 	modules/res_http/MetricsText.cpp modules/res_http/StaticFiles.cpp \
-	modules/res_http/ShopQuery.cpp modules/res_http/HttpConfig.cpp
+	modules/res_http/ShopQuery.cpp modules/res_http/HttpConfig.cpp modules/res_http/CsrfToken.cpp

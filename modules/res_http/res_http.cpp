@@ -33,6 +33,7 @@ public:
     bool start(std::string &why) {
         add_service_routes(site_);
         add_public_routes(site_);
+        add_order_routes(site_);
         if (!server_.listen(cfg_.bind, cfg_.port, why)) return false;
         host_.register_cli({"http show status", "http show status",
                             "the web portal's address and counters", [this](auto r) {

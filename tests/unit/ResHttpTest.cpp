@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "modules/res_http/CsrfToken.h"
 #include "modules/res_http/HtmlText.h"
 #include "modules/res_http/HttpConfig.h"
 #include "modules/res_http/MetricsText.h"
@@ -18,6 +19,7 @@ using namespace vce::http;
 class ResHttpTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ResHttpTest);
     CPPUNIT_TEST(escaping);
+    CPPUNIT_TEST(csrf_tokens);
     CPPUNIT_TEST(templates_escape_text_and_keep_fragments);
     CPPUNIT_TEST(routes_exact_prefix_and_methods);
     CPPUNIT_TEST(static_paths_stay_inside);
@@ -38,6 +40,38 @@ public:
             {"Anna Müller", "Anna Müller"},
         };
         for (const auto &c : cases) CPPUNIT_ASSERT_EQUAL(std::string(c[1]), html_escape(c[0]));
+        const char *const urls[][2] = {
+            {"6200-6200#082", "6200-6200%23082"},
+            {"a b&c=\"<", "a%20b%26c%3D%22%3C"},
+            {"kim@example.org", "kim%40example.org"},
+            {"Mü", "M%C3%BC"},
+        };
+        for (const auto &c : urls) CPPUNIT_ASSERT_EQUAL(std::string(c[1]), url_escape(c[0]));
+    }
+
+    void csrf_tokens() {
+        std::string a = new_csrf_token(), b = new_csrf_token();
+        CPPUNIT_ASSERT_EQUAL(size_t(32), a.size());
+        CPPUNIT_ASSERT(a != b);
+        using M = std::map<std::string, std::string>;
+        struct Case {
+            M cookies, form;
+            bool ok;
+        } cases[] = {
+            {{{"vce_csrf", a}}, {{"csrf", a}}, true},
+            {{{"vce_csrf", a}}, {{"csrf", b}}, false},
+            {{{"vce_csrf", a}}, {}, false},
+            {{}, {{"csrf", a}}, false},
+            {{{"vce_csrf", ""}}, {{"csrf", ""}}, false},
+            {{{"vce_csrf", "short"}}, {{"csrf", "short"}}, false},
+            {{{"vce_csrf", std::string(32, 'Z')}}, {{"csrf", std::string(32, 'Z')}}, false},
+        };
+        for (const auto &c : cases) CPPUNIT_ASSERT_EQUAL(c.ok, csrf_matches(c.cookies, c.form));
+        CPPUNIT_ASSERT_EQUAL(a, csrf_cookie_token({{"vce_csrf", a}}));
+        CPPUNIT_ASSERT_EQUAL(std::string(), csrf_cookie_token({{"vce_csrf", "x;y"}}));
+        std::string cookie = csrf_set_cookie(a);
+        CPPUNIT_ASSERT(cookie.find("HttpOnly") != std::string::npos);
+        CPPUNIT_ASSERT(cookie.find("SameSite=Strict") != std::string::npos);
     }
 
     void templates_escape_text_and_keep_fragments() {
