@@ -77,6 +77,78 @@ check_eq "a body over 64 KiB is refused" 413 "$(code / --data-binary @<(head -c 
 printf 'GARBAGE\r\n\r\n' | timeout 3 bash -c "cat >/dev/tcp/$ADDR/$PORT" 2>/dev/null
 check_eq "after a malformed request the portal still serves" 200 "$(code /healthz)"
 
+# A newcomer buys a personal number: request, approval (by an operator, in SQL until the
+# console exists), final selection, bank-transfer reference, payment confirmed.
+JAR=$T/cookies
+form_of() { get "$1" -c "$JAR" -b "$JAR"; }
+csrf_in() { grep -o 'name="csrf" value="[0-9a-f]*"' | head -n1 | sed 's/.*value="//; s/"//'; }
+# post PATH FIELD=VALUE... : the status, the Location and the body, with the cookie jar
+post() { _p=$1; shift; _a=(); for _f in "$@"; do _a+=(--data-urlencode "$_f"); done
+         curl -s --max-time 10 -c "$JAR" -b "$JAR" -D "$T/headers" -o "$T/body" "${_a[@]}" "$URL$_p" >/dev/null
+         sed -n 's/^HTTP\/1.1 \([0-9]*\).*/\1/p' "$T/headers" | tr -d '\r'; }
+location() { sed -n 's/^Location: //p' "$T/headers" | tr -d '\r'; }
+
+shop=$(get '/shop?kind=pin&country=082')
+check_match "shop: each number links to its request form" 'href="/order\?number=02-777-7777-082"' "$shop"
+page=$(form_of '/order?number=02-777-7777-082')
+check_match "request form: the number and its price" "Request the number <span class=\"number\">02-777-7777-082</span>.*" "$page"
+check_match "request form: a PIN is for an individual" 'name="kind" value="individual"' "$page"
+csrf=$(csrf_in <<<"$page")
+check "request form: carries a CSRF token" test ${#csrf} = 32
+check_match "request form: the CSRF cookie is HttpOnly and SameSite" "vce_csrf=$csrf; Path=/; HttpOnly; SameSite=Strict" "$(curl -s -D - -o /dev/null -b "$JAR" "$URL/order?number=02-777-7777-082" | tr -d '\r')"
+PERSON=(number=02-777-7777-082 kind=individual "name=Choi Yuna" country=082 "contact_pstn=+82 2-3333-4444" email=yuna.choi@example.org "other_voip=070-2222-3333")
+check_eq "a request without the form's token is refused (403)" 403 "$(post /order "${PERSON[@]}" csrf=0123456789abcdef0123456789abcdef)"
+check_match "and says to send the form again" "This form had expired .*send it again" "$(cat "$T/body")"
+check_eq "a request without a PSTN number is refused (400)" 400 "$(post /order csrf="$csrf" number=02-777-7777-082 kind=individual "name=Choi Yuna" country=082 email=yuna.choi@example.org)"
+check_match "and says what is needed" "a contactable PSTN number is required, e.g. \+82262006200. Correct it and send the form again" "$(cat "$T/body")"
+check_match "what was typed is kept" 'name="name" value="Choi Yuna"' "$(cat "$T/body")"
+check_eq "the refused request left no member behind" 0 "$(psql -X -At -c "SELECT count(*) FROM members WHERE email = 'yuna.choi@example.org'")"
+check_eq "a complete request is accepted (303 to the order's page)" 303 "$(post /order csrf="$csrf" "${PERSON[@]}")"
+link=$(location)
+check_match "the order's page is at a secret link" '^/order/status\?id=[0-9]+&t=[0-9a-f]{64}$' "$link"
+oid=$(sed 's/.*id=\([0-9]*\).*/\1/' <<<"$link")
+page=$(get "$link" -b "$JAR")
+check_match "order page: requested, being checked" '<td id="status">requested</td>' "$page"
+check_match "order page: says what happens next" "We are checking your request" "$page"
+check_eq "the buyer is registered with the seed's fields" "Choi Yuna|+82233334444|+827022223333" "$(psql -X -At -c "SELECT m.name, m.contact_pstn, v.number FROM members m JOIN member_voip_numbers v ON v.member_id = m.id WHERE m.email = 'yuna.choi@example.org'")"
+check_eq "a wrong link shows no order (404)" 404 "$(code "/order/status?id=$oid&t=$(printf '0%.0s' $(seq 64))")"
+check_match "and says which link to open" "no order $oid with this link: open the link you were given" "$(get "/order/status?id=$oid&t=00")"
+# A second buyer wants the same number.
+page=$(form_of '/order?number=02-777-7777-082')
+check_match "a reserved number is not offered" "is no longer for sale. Choose another one" "$page"
+csrf=$(csrf_in <<<"$(form_of '/order?number=03-6200-6200-081')")
+check_eq "a request for a taken number is refused" 400 "$(post /order csrf="$csrf" number=02-777-7777-082 kind=individual "name=Kang Dae" country=082 "contact_pstn=+82 2-1111-2222" email=kang@example.org)"
+check_match "and says it is taken" "number 02-777-7777-082 is already reserved by order $oid" "$(cat "$T/body")"
+# The operator approves; the buyer selects and gets the bank-transfer reference.
+psql -X -q -c "SELECT number_approve($oid)" >/dev/null
+page=$(get "$link" -b "$JAR")
+check_match "approved: the final selection is offered" 'Your request was approved. Buy <span class="number">02-777-7777-082</span> for <strong>150.00</strong>' "$page"
+csrf=$(csrf_in <<<"$page")
+check_eq "selection without the token is refused (403)" 403 "$(post /order/select id="$oid" t="${link##*t=}" csrf=ffffffffffffffffffffffffffffffff)"
+check_eq "the final selection (303 back to the order)" 303 "$(post /order/select csrf="$csrf" id="$oid" t="${link##*t=}")"
+page=$(get "$link" -b "$JAR")
+check_match "selected: transfer the price quoting the reference" "Please transfer <strong>150.00</strong> .* reference <strong class=\"reference\">VCE-$oid-[0-9A-F]{6}</strong>" "$page"
+ref=$(grep -o "VCE-$oid-[0-9A-F]*" <<<"$page" | head -n1)
+check_eq "selecting twice is refused by the SQL" 409 "$(post /order/select csrf="$csrf" id="$oid" t="${link##*t=}")"
+check_match "in words" "order $oid is awaiting payment and cannot be selected for purchase" "$(cat "$T/body")"
+out=$(psql -X -At -c "SELECT number_pay($oid, 15.00, '$ref', 'bank transfer')" 2>&1)
+check_match "a wrong amount is refused when the operator records it" "payment 15.00 does not match the price 150.00 of order $oid" "$out"
+psql -X -q -c "SELECT number_pay($oid, 150.00, '$ref', 'bank transfer')" >/dev/null
+check_match "paid: the number is the buyer's" '<td id="status">paid</td>' "$(get "$link")"
+
+# A company asks for a company number with two branch countries; a rejection says why.
+page=$(form_of '/order?number=7777-0000')
+check_match "company form: branch countries to choose" 'name="branches" value="001"' "$page"
+csrf=$(csrf_in <<<"$page")
+check_eq "a company request with two branches" 303 "$(post /order csrf="$csrf" number=7777-0000 kind=company "name=Blue Harbor Ltd." country=049 "contact_pstn=+49 30 5550199" email=info@blueharbor.example "company_reg_no=HRB 12345" "contact_person=Jonas Weber" branches=001 branches=049)"
+clink=$(location)
+cid=$(sed 's/.*id=\([0-9]*\).*/\1/' <<<"$clink")
+check_match "its order lists the branch countries" "<th>Branch countries</th><td>001, 049</td>" "$(get "$clink")"
+psql -X -q -c "SELECT number_reject($cid, 'The company registration number could not be verified.')" >/dev/null
+page=$(get "$clink")
+check_match "rejected: the reason and where to go" "Your request was not accepted: The company registration number could not be verified. You may choose another number in the <a href=\"/shop\">number shop</a>" "$page"
+check_match "the rejected number is for sale again" '7777-0000' "$(get '/shop?kind=vns')"
+
 # Health and metrics.
 check_eq "/healthz with the database up" ok "$(get /healthz)"
 m=$(get /metrics)
