@@ -8,7 +8,7 @@ set -u
 for need in /usr/bin/chromium /usr/bin/chromedriver; do
     [ -x "$need" ] || { fail "portal-browser: $need is installed (contrib/install-deps)"; exit 1; }
 done
-python3 -c 'import selenium' 2>/dev/null || { fail "portal-browser: python3-selenium is installed"; exit 1; }
+/usr/bin/python3 -c "import selenium" 2>/dev/null || { fail "portal-browser: python3-selenium is installed"; exit 1; }
 
 ADDR=127.0.5.2 PORT=57501
 scenario_begin portal-browser
@@ -21,7 +21,7 @@ check "demo data loads" demo_load
 
 SHOTS=$VCE_BUILDDIR/test-logs/portal-browser
 rm -rf "$SHOTS"
-timeout 150 python3 "$VCE_SRCDIR/tests/integration/portal_browser.py" "http://$ADDR:$PORT" "$SHOTS" 2>"$T/selenium.err"
+timeout 150 /usr/bin/python3 "$VCE_SRCDIR/tests/integration/portal_browser.py" "http://$ADDR:$PORT" "$SHOTS" 2>"$T/selenium.err"
 rc=$?
 if [ $rc != 0 ]; then tail -n 5 "$T/selenium.err" | sed 's/^/  /'; fi
 check_eq "the browser run finished" 0 "$rc"

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # The portal in a real browser (Chromium headless driven by Selenium), run by
 # portal-browser.sh: a newcomer opens the service page and the shop, requests a number,
 # mistypes and reads what to do, the operator approves (in SQL until the console exists), the
@@ -123,6 +123,7 @@ try:
     driver.get(URL + "/order?number=03-6200-6200-081")
     driver.delete_cookie("vce_csrf")
     driver.find_element(By.NAME, "name").send_keys("Mallory")
+    Select(driver.find_element(By.NAME, "country")).select_by_value("082")
     driver.find_element(By.ID, "request").click()
     shot(driver, "10-order-forged")
     check("a form without its cookie is refused and says to send it again",
