@@ -106,3 +106,46 @@ BEGIN
     UPDATE portal_orders x SET payment_reference = ref WHERE x.order_id = p.order_id;
     RETURN ref;
 END $$;
+
+-- portal_order_register (seed S300-S350, the last step): once the order is paid, the buyer
+-- chooses the password of the SIP account(s): the PIN's own account (member_set_password),
+-- or a company number's branch accounts, one per branch country (company_branch_add). Once
+-- only: a number that has its account already is refused. Returns the accounts a softphone
+-- needs (username, realm).
+CREATE FUNCTION portal_order_register(order_id bigint, token text, password text)
+RETURNS TABLE (username text, realm text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    p portal_orders := portal_order_get(order_id, token);
+    o number_orders;
+    n numbers;
+    b text;
+BEGIN
+    SELECT * INTO o FROM number_orders x WHERE x.id = p.order_id FOR UPDATE;
+    IF o.status <> 'paid' THEN
+        RAISE EXCEPTION 'order % %: the SIP account is set up once the payment is confirmed', o.id,
+            order_state_phrase(o.status) USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    SELECT * INTO n FROM numbers x WHERE x.id = o.number_id;
+    IF EXISTS (SELECT 1 FROM sip_accounts s WHERE s.number_id = n.id)
+       OR EXISTS (SELECT 1 FROM vns_branches v WHERE v.number_id = n.id) THEN
+        RAISE EXCEPTION 'the SIP account of % is already set up', n.written
+            USING ERRCODE = 'unique_violation';
+    END IF;
+    IF n.kind = 'pin' THEN
+        PERFORM member_set_password(o.member_id, password, n.written);
+    ELSE
+        IF cardinality(p.branch_countries) = 0 THEN
+            RAISE EXCEPTION 'company number % has no branch country: ask us to add one', n.written
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+        FOREACH b IN ARRAY p.branch_countries LOOP
+            PERFORM company_branch_add(n.written || '#' || b, password => password);
+        END LOOP;
+    END IF;
+    RETURN QUERY
+        SELECT s.username, s.realm FROM sip_accounts s
+         WHERE s.number_id = n.id
+            OR s.username IN (SELECT v.sip_username FROM vns_branches v WHERE v.number_id = n.id)
+         ORDER BY s.username;
+END $$;

@@ -15,6 +15,7 @@ bool read_http_config(const Config &cfg, const std::string &default_files, HttpC
         out.bind = g->get("bind", out.bind);
         out.port = static_cast<int>(g->get_int("port", out.port));
         out.files = g->get("files", out.files);
+        out.sip_server = g->get("sip_server", out.sip_server);
     } catch (const ConfigError &e) {
         error = e.what();
         return false;

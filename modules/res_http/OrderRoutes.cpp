@@ -156,7 +156,8 @@ void order_submit(Site &site, const HttpRequest &req, Responder r) {
 }
 
 std::string next_step(const std::string &status, const std::string &price, const std::string &ref,
-                      const std::string &reason, const std::string &form) {
+                      const std::string &reason, const std::string &form,
+                      const std::string &register_form) {
     if (status == "requested")
         return "<p id=\"next\">We are checking your request. Open this page again later: once "
                "the order is approved you make the final selection here.</p>";
@@ -165,8 +166,7 @@ std::string next_step(const std::string &status, const std::string &price, const
         return "<p id=\"next\">Please transfer <strong>" + html_escape(price) +
                "</strong> to our bank account quoting the reference <strong class=\"reference\">" +
                html_escape(ref) + "</strong>. We confirm the payment here when it arrives.</p>";
-    if (status == "paid")
-        return "<p id=\"next\">Paid: the number is yours. Keep this page's address.</p>";
+    if (status == "paid") return register_form;
     if (status == "rejected")
         return "<p id=\"next\" class=\"message\">Your request was not accepted: " +
                html_escape(reason) +
@@ -207,8 +207,9 @@ void order_status(Site &site, const HttpRequest &req, const std::string &message
             v.text["csrf"] = token;
             v.text["t"] = t;
             std::string form = render_template(site.files.page("order_select.html"), v);
+            std::string reg = render_template(site.files.page("order_register.html"), v);
             v.html["next"] = next_step(row[3].value_or(""), row[4].value_or(""),
-                                       row[6].value_or(""), row[5].value_or(""), form);
+                                       row[6].value_or(""), row[5].value_or(""), form, reg);
             r->send(with_csrf(page_reply(site, "Your order", "order_status.html", v, code), token));
         }));
 }
@@ -232,9 +233,50 @@ void order_select(Site &site, const HttpRequest &req, Responder r) {
                   }));
 }
 
+// The last step: the SIP password; the result is the account data a softphone needs. The
+// password goes to the SQL as a parameter and nowhere else (never logged, never shown).
+void order_register(Site &site, const HttpRequest &req, Responder r) {
+    if (!csrf_matches(req.cookies, req.form))
+        return order_status(site, req,
+                            "The page had expired (or the request came from another site): "
+                            "send the form again.",
+                            403, r);
+    std::string id = value(req.form, "id"), t = value(req.form, "t");
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 18)
+        return r->send(
+            message_reply(site, 404, "No such order",
+                          "Open the link you were given when you asked for the number."));
+    if (value(req.form, "password") != value(req.form, "password2"))
+        return order_status(site, req, "The two passwords differ: type the same password twice.",
+                            400, r);
+    site.db.query("SELECT username, realm FROM portal_order_register($1, $2, $3)",
+                  {id, t, value(req.form, "password")},
+                  site.lifetime.guard([&site, req, r](const SqlResult &res) {
+                      if (!res.ok || res.rows.empty())
+                          return order_status(site, req,
+                                              (res.ok ? std::string("no account was set up")
+                                                      : sql_refusal(res.error)) +
+                                                  ". Correct it and send the form again.",
+                                              400, r);
+                      std::string rows;
+                      for (const auto &row : res.rows)
+                          rows += "<tr><td class=\"number account\">" +
+                                  html_escape(row[0].value_or("")) + "</td><td>" +
+                                  html_escape(row[1].value_or("")) + "</td></tr>\n";
+                      PageValues v;
+                      v.html["accounts"] = rows;
+                      v.text["sip_server"] =
+                          site.sip_server.empty() ? res.rows[0][1].value_or("") : site.sip_server;
+                      r->send(page_reply(site, "Welcome", "order_result.html", v));
+                  }));
+}
+
 }  // namespace
 
 void add_order_routes(Site &site) {
+    site.server.route("POST", "/order/register", [&site](const HttpRequest &req, Responder r) {
+        order_register(site, req, r);
+    });
     site.server.route("GET", "/order", [&site](const HttpRequest &req, Responder r) {
         order_form(site, req, req.query, "", 200, r);
     });

@@ -23,6 +23,7 @@ struct Site {
     HttpServer &server;
     Lifetime &lifetime;                   // database callbacks run only while the module lives
     ChannelRegistry *channels = nullptr;  // may be absent
+    std::string sip_server;               // res_http.conf sip_server: the softphone's registrar
 };
 
 // A page: the named template filled with `values`, inside layout.html (title, nav, body).

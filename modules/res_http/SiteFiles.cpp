@@ -10,9 +10,9 @@
 namespace vce::http {
 
 namespace {
-const char *const kPages[] = {"layout.html",      "home.html",          "shop.html",
-                              "order.html",       "order_company.html", "order_status.html",
-                              "order_select.html"};
+const char *const kPages[] = {"layout.html",       "home.html",           "shop.html",
+                              "order.html",        "order_company.html",  "order_status.html",
+                              "order_select.html", "order_register.html", "order_result.html"};
 
 bool read_dir(const std::string &dir, std::map<std::string, std::string> &out, std::string &error) {
     DIR *d = opendir(dir.c_str());

@@ -27,7 +27,8 @@ httptemplatesdir = $(pkgdatadir)/http/templates
 dist_httptemplates_DATA = modules/res_http/templates/layout.html \
 	modules/res_http/templates/home.html modules/res_http/templates/shop.html \
 	modules/res_http/templates/order.html modules/res_http/templates/order_company.html \
-	modules/res_http/templates/order_status.html modules/res_http/templates/order_select.html
+	modules/res_http/templates/order_status.html modules/res_http/templates/order_select.html \
+	modules/res_http/templates/order_register.html modules/res_http/templates/order_result.html
 httpstaticdir = $(pkgdatadir)/http/static
 dist_httpstatic_DATA = modules/res_http/static/portal.css
 

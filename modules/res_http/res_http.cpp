@@ -22,8 +22,12 @@ public:
           cfg_(std::move(cfg)),
           files_(std::move(files)),
           server_(host.loop()),
-          site_{db, files_, server_, lifetime_,
-                host.service<ChannelRegistry>(services::kChannels)} {}
+          site_{db,
+                files_,
+                server_,
+                lifetime_,
+                host.service<ChannelRegistry>(services::kChannels),
+                cfg_.sip_server} {}
 
     ~ResHttp() override {
         lifetime_.end();  // database answers still on their way are dropped

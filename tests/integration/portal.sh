@@ -15,7 +15,7 @@ export PGDATABASE=vce
 
 vced_setup res_pgsql app_route res_http
 http_conf() {
-    { echo "[general]"; echo "bind = $ADDR"; echo "port = $PORT"; echo "files = $VCE_SRCDIR/modules/res_http"
+    { echo "[general]"; echo "bind = $ADDR"; echo "port = $PORT"; echo "files = $VCE_SRCDIR/modules/res_http"; echo "sip_server = 127.0.0.1:5060"
       for l in "$@"; do echo "$l"; done; } >"$E/res_http.conf"
 }
 http_conf
@@ -135,6 +135,22 @@ out=$(psql -X -At -c "SELECT number_pay($oid, 15.00, '$ref', 'bank transfer')" 2
 check_match "a wrong amount is refused when the operator records it" "payment 15.00 does not match the price 150.00 of order $oid" "$out"
 psql -X -q -c "SELECT number_pay($oid, 150.00, '$ref', 'bank transfer')" >/dev/null
 check_match "paid: the number is the buyer's" '<td id="status">paid</td>' "$(get "$link")"
+# The last step: the SIP password; the result gives the account a softphone needs.
+page=$(get "$link" -b "$JAR")
+check_match "paid: the number is the buyer's, choose the phone's password" "Paid: <span class=\"number\">02-777-7777-082</span> is yours" "$page"
+csrf=$(csrf_in <<<"$page")
+check_eq "two different passwords are refused (400)" 400 "$(post /order/register csrf="$csrf" id="$oid" t="${link##*t=}" password=yuna-pass-1 password2=yuna-pass-2)"
+check_match "and say so" "The two passwords differ: type the same password twice" "$(cat "$T/body")"
+check_eq "a short password is refused by the SQL (400)" 400 "$(post /order/register csrf="$csrf" id="$oid" t="${link##*t=}" password=short password2=short)"
+check_match "and says how long" "the password must have at least 8 characters" "$(cat "$T/body")"
+check_eq "registration with a good password" 200 "$(post /order/register csrf="$csrf" id="$oid" t="${link##*t=}" password=yuna-pass-1 password2=yuna-pass-1)"
+check_match "the result: the SIP username and realm" '<td class="number account">027777777082</td><td>vce.local</td>' "$(cat "$T/body")"
+check_match "the result: the SIP server to register at" 'id="sip-server">127.0.0.1:5060<' "$(cat "$T/body")"
+check_eq "the digest secret is stored as today (HA1), not the password" t "$(psql -X -At -c "SELECT ha1_md5 = md5('027777777082:vce.local:yuna-pass-1') FROM sip_accounts WHERE username = '027777777082'")"
+check "the switch's routing data knows the new account" wait_for 10 sh -c "\"$VCECTL\" -s $E/run/vced.ctl route show | grep -qE '^accounts: *7\$'"
+check_eq "registering twice is refused (400)" 400 "$(post /order/register csrf="$csrf" id="$oid" t="${link##*t=}" password=other-pass-2 password2=other-pass-2)"
+check_match "and says it is done already" "the SIP account of 02-777-7777-082 is already set up" "$(cat "$T/body")"
+check "the password is in no log" bash -c "! grep -rq 'yuna-pass-1' '$E/vced.log' '$PGDIR/server.log'"
 
 # A company asks for a company number with two branch countries; a rejection says why.
 page=$(form_of '/order?number=7777-0000')
@@ -183,7 +199,7 @@ check "module unload res_http" ctl module unload res_http
 check_eq "after unload nothing listens" 000 "$(code /healthz)"
 http_conf "port = 99999"
 out=$(ctl module load res_http 2>&1)
-check_match "a bad port is refused with file:line" "res_http.conf:5: port must be 1 to 65535" "$out"
+check_match "a bad port is refused with file:line" "res_http.conf:6: port must be 1 to 65535" "$out"
 http_conf
 check "module load res_http again" ctl module load res_http
 check_eq "it serves again" 200 "$(code /healthz)"
