@@ -3,7 +3,7 @@
 # portal-browser.sh: a newcomer opens the service page and the shop, requests a number,
 # mistypes and reads what to do, the operator approves (in SQL until the console exists), the
 # newcomer makes the final selection and gets the bank-transfer reference, the operator records
-# the payment. One PASS:/FAIL: line per check; a screenshot of each page in SHOTS.
+# the payment, the newcomer chooses the phone's password and gets the SIP account. One PASS:/FAIL: line per check; a screenshot of each page in SHOTS.
 import os
 import re
 import subprocess
@@ -118,6 +118,20 @@ try:
     shot(driver, "09-order-paid")
     check("the order page says paid", driver.find_element(By.ID, "status").text == "paid", body())
 
+    # Registration's last step: the phone's password; the result gives the SIP account.
+    driver.find_element(By.NAME, "password").send_keys("yuna-pass-1")
+    driver.find_element(By.NAME, "password2").send_keys("yuna-pass-2")
+    driver.find_element(By.ID, "register").click()
+    shot(driver, "10-register-refused")
+    check("two different passwords: says to type the same twice",
+          "type the same password twice" in driver.find_element(By.ID, "message").text, body())
+    driver.find_element(By.NAME, "password").send_keys("yuna-pass-1")
+    driver.find_element(By.NAME, "password2").send_keys("yuna-pass-1")
+    driver.find_element(By.ID, "register").click()
+    shot(driver, "11-registered")
+    accounts = driver.find_element(By.ID, "accounts").text
+    check("the result gives the SIP username and realm", "027777777082" in accounts and "vce.local" in accounts, accounts)
+
     # A forged form (no CSRF cookie match) is refused with a message, in the browser too.
     driver.delete_cookie("vce_csrf")
     driver.get(URL + "/order?number=03-6200-6200-081")
@@ -125,7 +139,7 @@ try:
     driver.find_element(By.NAME, "name").send_keys("Mallory")
     Select(driver.find_element(By.NAME, "country")).select_by_value("082")
     driver.find_element(By.ID, "request").click()
-    shot(driver, "10-order-forged")
+    shot(driver, "12-order-forged")
     check("a form without its cookie is refused and says to send it again",
           "send it again" in driver.find_element(By.ID, "message").text, body())
 finally:
