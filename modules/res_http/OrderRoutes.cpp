@@ -107,8 +107,8 @@ void order_form(Site &site, const HttpRequest &req, std::map<std::string, std::s
                         v.text["price"] = row[2].value_or("");
                         v.text["kind"] = kind == "pin" ? "individual" : "company";
                         v.text["kind_words"] = kind == "pin"
-                                                   ? "a personal number (PIN), for an individual"
-                                                   : "a company number (VNS), for a company";
+                                                   ? "A personal number (PIN), for an individual"
+                                                   : "A company number (VNS), for a company";
                         v.text["message"] = message;
                         v.text["csrf"] = token;
                         v.html["countries"] = country_options(cs, value(fields, "country"));
