@@ -18,7 +18,8 @@ dist_sql_DATA = \
 	sql/015_balances.sql \
 	sql/016_failover.sql \
 	sql/017_callerid.sql \
-	sql/019_message_reports.sql
+	sql/019_message_reports.sql \
+	sql/020_portal.sql
 
 sqldemodir = $(pkgdatadir)/sql/demo
 dist_sqldemo_DATA = sql/demo/demo.sql
