@@ -9,11 +9,12 @@ VCE_CONF_SAMPLES = $(sort $(wildcard $(srcdir)/daemon/*.conf.sample $(srcdir)/mo
 VCE_DIALPLAN = $(sort $(wildcard $(srcdir)/dialplan/*.conf))
 
 dist_bin_SCRIPTS = contrib/vce-statement
+sbin_SCRIPTS = contrib/vce-db-setup
 
 # Manual pages with this build's paths filled in.
 man8_MANS = docs/man/vced.8 docs/man/vcectl.8
 systemdsystemunit_DATA = contrib/systemd/vced.service
-CLEANFILES += $(man8_MANS) $(systemdsystemunit_DATA)
+CLEANFILES += $(man8_MANS) $(systemdsystemunit_DATA) $(sbin_SCRIPTS)
 EXTRA_DIST += daemon/vced.conf.sample daemon/modules.conf.sample
 VCE_SUBST = sed -e 's|@VERSION@|$(PACKAGE_VERSION)|g' -e 's|@VCECONFDIR@|$(vceconfdir)|g' \
 	-e 's|@MODDIR@|$(moddir)|g' -e 's|@SQLDIR@|$(pkgdatadir)/sql|g' -e 's|@sbindir@|$(sbindir)|g'
@@ -21,6 +22,8 @@ docs/man/%.8: $(srcdir)/docs/man/%.8.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(VCE_SUBST) $< >$@.tmp && mv $@.tmp $@
 contrib/systemd/vced.service: $(srcdir)/contrib/systemd/vced.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(VCE_SUBST) $< >$@.tmp && mv $@.tmp $@
+contrib/vce-db-setup: $(srcdir)/contrib/vce-db-setup.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(VCE_SUBST) $< >$@.tmp && chmod +x $@.tmp && mv $@.tmp $@
 
 # Configuration: an operator's file already in place is never overwritten (a fresh copy goes
 # beside it as NAME.conf.dist); the Debian package's conffile handling does the same.

@@ -45,7 +45,8 @@ private:
     event *sig_hup_ = nullptr, *sig_term_ = nullptr, *sig_int_ = nullptr;
     event *migrate_deadline_ = nullptr;
     event *ready_poll_ = nullptr;  // until the database answers: then READY=1 to systemd
-    bool ready_ = false, waiting_said_ = false;  // vced -m gives up when the database does not answer
+    bool ready_ = false,
+         waiting_said_ = false;  // vced -m gives up when the database does not answer
     std::unique_ptr<CoreHost> host_;
     std::unique_ptr<DialplanService> dialplan_;
     std::unique_ptr<ChannelRegistry> channels_;

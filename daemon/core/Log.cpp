@@ -57,7 +57,8 @@ static void vwrite(LogLevel lvl, const char *fmt, va_list ap) {
     size_t len = n < 0 ? 0 : std::min(static_cast<size_t>(n), sizeof msg - 1);
     while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r')) msg[--len] = '\0';
     for (size_t k = 0; k < len; ++k)
-        if (static_cast<unsigned char>(msg[k]) < 0x20 && msg[k] != '\t') msg[k] = msg[k] == '\n' ? ' ' : '?';
+        if (static_cast<unsigned char>(msg[k]) < 0x20 && msg[k] != '\t')
+            msg[k] = msg[k] == '\n' ? ' ' : '?';
     int i = static_cast<int>(lvl);
     if (!g_stderr) {
         syslog(kSyslog[i], "%s: %s", kNames[i], msg);

@@ -9,7 +9,8 @@ namespace vce::sip {
 
 class LogRateLimit {
 public:
-    LogRateLimit(double burst, double per_second) : burst_(burst), rate_(per_second), tokens_(burst) {}
+    LogRateLimit(double burst, double per_second)
+        : burst_(burst), rate_(per_second), tokens_(burst) {}
 
     struct Verdict {
         bool log = false;         // write this line

@@ -30,10 +30,9 @@ struct Component {
     su_log_t *log;
     const char *name;
 };
-const Component kComponents[] = {{su_log_default, "su"},  {tport_log, "tport"},
-                                 {nta_log, "nta"},        {nua_log, "nua"},
-                                 {sresolv_log, "sresolv"}, {nea_log, "nea"},
-                                 {stun_log, "stun"},       {soa_log, "soa"}};
+const Component kComponents[] = {{su_log_default, "su"}, {tport_log, "tport"},     {nta_log, "nta"},
+                                 {nua_log, "nua"},       {sresolv_log, "sresolv"}, {nea_log, "nea"},
+                                 {stun_log, "stun"},     {soa_log, "soa"}};
 
 // A flood of identical transport errors (a dead peer retried per request) must not drown the
 // log or cost the SIP thread its time: 20 lines at once, then 5 a second.
@@ -48,7 +47,8 @@ thread_local std::string t_line[sizeof kComponents / sizeof kComponents[0]];
 void emit(const Component &c, std::string &line) {
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
     if (line.empty()) return;
-    double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    double now =
+        std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
     LogRateLimit::Verdict v;
     {
         std::lock_guard<std::mutex> lock(g_mutex);

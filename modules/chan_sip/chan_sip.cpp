@@ -9,8 +9,8 @@
 
 #include "CallIdSteering.h"
 #include "Engine.h"
-#include "SofiaLog.h"
 #include "SipChannel.h"
+#include "SofiaLog.h"
 #include "vce/Channels.h"
 #include "vce/Database.h"
 #include "vce/DialplanService.h"

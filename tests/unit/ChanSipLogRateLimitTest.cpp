@@ -19,11 +19,11 @@ public:
             bool log;
             unsigned suppressed;
         } steps[] = {
-            {0.0, true, 0},  {0.0, true, 0},  {0.0, true, 0},   // the burst of 3
-            {0.0, false, 0}, {0.25, false, 0},                   // empty: held back, counted
-            {0.5, true, 2},                                     // a token after 0.5 s at 2/s; says 2 dropped
-            {0.5, false, 0}, {1.0, true, 1},                    //
-            {9.0, true, 0},  {9.0, true, 0},  {9.0, true, 0},   // refilled to the burst, not beyond
+            {0.0, true, 0},  {0.0, true, 0},   {0.0, true, 0},  // the burst of 3
+            {0.0, false, 0}, {0.25, false, 0},                  // empty: held back, counted
+            {0.5, true, 2},                   // a token after 0.5 s at 2/s; says 2 dropped
+            {0.5, false, 0}, {1.0, true, 1},  //
+            {9.0, true, 0},  {9.0, true, 0},   {9.0, true, 0},  // refilled to the burst, not beyond
             {9.0, false, 0}, {8.0, false, 0},                   // time never runs back
         };
         LogRateLimit limit(3, 2);
