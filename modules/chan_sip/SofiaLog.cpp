@@ -3,11 +3,11 @@
 
 #include <sofia-sip/su_log.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <mutex>
-#include <string>
 
 #include "LogRateLimit.h"
 #include "vce/Log.h"
@@ -41,12 +41,17 @@ LogRateLimit g_limit(20, 5);
 LogLevel g_level = LogLevel::Warning;
 
 // sofia writes one line in several calls (the last ends in '\n'); each thread keeps its own
-// partial line per component.
-thread_local std::string t_line[sizeof kComponents / sizeof kComponents[0]];
+// partial line per component. Plain arrays: a thread_local with a destructor would keep the
+// module loaded past its unload (glibc defers dlclose until such threads end).
+constexpr size_t kComponentCount = sizeof kComponents / sizeof kComponents[0];
+constexpr size_t kLineMax = 1024;
+thread_local char t_line[kComponentCount][kLineMax];
+thread_local size_t t_len[kComponentCount];
 
-void emit(const Component &c, std::string &line) {
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-    if (line.empty()) return;
+void emit(const Component &c, char *line, size_t len) {
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) --len;
+    if (len == 0) return;
+    line[len] = '\0';
     double now =
         std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
     LogRateLimit::Verdict v;
@@ -57,18 +62,22 @@ void emit(const Component &c, std::string &line) {
     if (v.suppressed)
         log::write(LogLevel::Warning, "sofia: %llu messages suppressed (rate limit)",
                    static_cast<unsigned long long>(v.suppressed));
-    if (v.log) log::write(g_level, "sofia %s: %s", c.name, line.c_str());
-    line.clear();
+    if (v.log) log::write(g_level, "sofia %s: %s", c.name, line);
 }
 
 void logger(void *stream, char const *fmt, va_list ap) {
     const auto *c = static_cast<const Component *>(stream);
-    std::string &line = t_line[c - kComponents];
-    char buf[1024];
-    int n = std::vsnprintf(buf, sizeof buf, fmt, ap);
-    if (n <= 0) return;
-    line.append(buf, std::min(static_cast<size_t>(n), sizeof buf - 1));
-    if (line.back() == '\n' || line.size() > 4096) emit(*c, line);
+    const size_t k = static_cast<size_t>(c - kComponents);
+    char *line = t_line[k];
+    size_t &len = t_len[k];
+    // A line longer than the buffer is cut; what is cut is not written at all.
+    int n = std::vsnprintf(line + len, kLineMax - len, fmt, ap);
+    if (n < 0) return;
+    len = std::min(len + static_cast<size_t>(n), kLineMax - 1);
+    if (len > 0 && (line[len - 1] == '\n' || len == kLineMax - 1)) {
+        emit(*c, line, len);
+        len = 0;
+    }
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ dpkg_retry() {  # dpkg waits for nobody: another engineer's apt-get may hold the
     return 1
 }
 purge_vce() {
+    vced_stop  # (the installed one, when a failure left it running)
     if dpkg-query -W -f='${Status}' vce 2>/dev/null | grep -q "installed\|config-files"; then
         dpkg_retry dpkg --purge vce
     fi
@@ -58,8 +59,10 @@ if [ -z "$deb" ]; then
         (cd "$VCE_SRCDIR" && tar --exclude=./build -cf - .) | tar -xf - -C "$PKGBUILD/vce"
     fi
     t0=$(date +%s)
+    cc=gcc cxx=g++
+    if command -v ccache >/dev/null; then cc="ccache gcc" cxx="ccache g++"; fi
     (cd "$PKGBUILD/vce" && DEB_BUILD_OPTIONS="nocheck parallel=2" CCACHE_BASEDIR=$PKGBUILD \
-        CC="ccache gcc" CXX="ccache g++" dpkg-buildpackage -us -uc -b) >"$T/build.log" 2>&1
+        CC="$cc" CXX="$cxx" dpkg-buildpackage -us -uc -b) >"$T/build.log" 2>&1
     rc=$? t1=$(date +%s)
     echo "  dpkg-buildpackage: exit $rc after $((t1 - t0)) s"
     check_eq "dpkg-buildpackage -us -uc -b builds the package" 0 "$rc"
