@@ -7,11 +7,14 @@
 set -u
 . "$VCE_SRCDIR/tests/lib/scenario.sh"
 UA=$VCE_SRCDIR/tests/integration/siptool.py
-FILTER=$VCE_SRCDIR/contrib/fail2ban/filter.d/vced.conf
 IP=127.0.4.10 SIP=57410 PHONE=127.0.4.11 GUESSER=127.0.4.12 FLOODER=127.0.4.13 FORGER=127.0.4.14
 
 command -v fail2ban-regex >/dev/null || { fail "fail2ban: fail2ban-regex is installed (Debian: fail2ban)"; exit 1; }
 scenario_begin fail2ban
+# The filter as fail2ban finds it installed: beside common.conf (its `before`).
+mkdir -p "$T/filter.d" && cp "$VCE_SRCDIR/contrib/fail2ban/filter.d/vced.conf" "$T/filter.d/"
+ln -s /etc/fail2ban/filter.d/common.conf "$T/filter.d/common.conf"
+FILTER=$T/filter.d/vced.conf
 pg_up 57490
 vced_setup res_pgsql app_route chan_sip
 { printf '[general]\nbind = %s:%s\nrealm = vce.local\n' "$IP" "$SIP"

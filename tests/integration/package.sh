@@ -140,6 +140,9 @@ check_match "vcectl (installed) lists the registration" "1000" "$(vcectl -s /run
 code=$(python3 "$UA" register "$IP:$SIP" 1000 wrong-pkg-pw 57403 --bind 127.0.4.3 --expires 60 2>&1 | tail -n1)
 check_eq "a wrong password is refused" 403 "$code"
 check "the refusal is a SECURITY line" grep -q "SECURITY event=auth_failed remote=127.0.4.3:" "$T/vced.log"
+n=$(grep -c "SECURITY event=" "$T/vced.log")
+check_eq "the installed fail2ban filter matches the $n SECURITY lines, nothing else" "$n" \
+    "$(fail2ban-regex "$T/vced.log" /etc/fail2ban/filter.d/vced.conf 2>&1 | sed -n 's/^Lines: .*, \([0-9]*\) matched.*/\1/p')"
 kill -HUP "$VCED_PID"
 wait_for 10 grep -q "configuration reloaded" "$T/vced.log"
 check "SIGHUP (ExecReload) reloads" grep -q "configuration reloaded" "$T/vced.log"
