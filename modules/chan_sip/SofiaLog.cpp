@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 
 #include "LogRateLimit.h"
@@ -62,6 +63,10 @@ void emit(const Component &c, char *line, size_t len) {
     if (v.suppressed)
         log::write(LogLevel::Warning, "sofia: %llu messages suppressed (rate limit)",
                    static_cast<unsigned long long>(v.suppressed));
+    // Most of sofia's lines already start with their component ("nta: ..."): not twice.
+    const size_t nl = std::strlen(c.name);
+    if (std::strncmp(line, c.name, nl) == 0 && line[nl] == ':' && line[nl + 1] == ' ')
+        line += nl + 2;
     if (v.log) log::write(g_level, "sofia %s: %s", c.name, line);
 }
 
