@@ -23,9 +23,9 @@ ctl route reload >/dev/null 2>&1
 python3 "$UA" listen 57421 8 >"$T/listen.out" 2>&1 &  # siptool registers contacts on 127.0.0.1
 scenario_bg $!
 sleep 0.3
-check_eq "1000 registers (debug log on)" 200 "$(python3 "$UA" register "$IP:$SIP" 1000 "$PW" 57421 --bind 127.0.4.21 2>&1 | tail -n1)"
+check_eq "1000 registers (debug log on)" 200 "$(python3 "$UA" register "$IP:$SIP" 1000 "$PW" 57421 2>&1 | tail -n1)"
 python3 "$UA" message "$IP:$SIP" 2000 "$PW2" 1000 "$BODY" --bind 127.0.4.22 >"$T/message.out" 2>&1
-check "a MESSAGE with a body reaches 1000" grep -q "GOT $BODY" "$T/listen.out"
+check "a MESSAGE with a body reaches 1000" wait_for 5 grep -q "GOT $BODY" "$T/listen.out"
 python3 "$UA" guess "$IP:$SIP" 1000 6 --rate 50 --bind 127.0.4.23 --responses "$T/responses" >/dev/null 2>&1
 check "the guesser sent digest responses to look for" test -s "$T/responses"
 python3 "$UA" register "$IP:$SIP" 2000 "$PW" 57424 --bind 127.0.4.24 >/dev/null 2>&1  # 2000 with 1000's password
