@@ -5,6 +5,7 @@
 # through mod_LTLIBRARIES, tools through bin_PROGRAMS or dist_bin_SCRIPTS.
 vceconfdir = $(sysconfdir)/vce
 fail2bandir = $(sysconfdir)/fail2ban
+man5dir = $(mandir)/man5
 VCE_CONF_SAMPLES = $(sort $(wildcard $(srcdir)/daemon/*.conf.sample $(srcdir)/modules/*/*.conf.sample))
 VCE_DIALPLAN = $(sort $(wildcard $(srcdir)/dialplan/*.conf))
 
