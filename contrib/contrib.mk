@@ -10,20 +10,21 @@ VCE_CONF_SAMPLES = $(sort $(wildcard $(srcdir)/daemon/*.conf.sample $(srcdir)/mo
 VCE_DIALPLAN = $(sort $(wildcard $(srcdir)/dialplan/*.conf))
 
 dist_bin_SCRIPTS = contrib/vce-statement
-sbin_SCRIPTS = contrib/vce-db-setup
 
-# Manual pages with this build's paths filled in.
-man8_MANS = docs/man/vced.8 docs/man/vcectl.8
-systemdsystemunit_DATA = contrib/systemd/vced.service
-CLEANFILES += $(man8_MANS) $(systemdsystemunit_DATA) $(sbin_SCRIPTS)
-EXTRA_DIST += daemon/vced.conf.sample daemon/modules.conf.sample
+# Files with this build's paths filled in, made in gen/ of the build tree (a folder that is not
+# distributed: `make dist` copies whole folders like contrib/ from the build tree too).
+nodist_man8_MANS = gen/vced.8 gen/vcectl.8
+nodist_systemdsystemunit_DATA = gen/vced.service
+nodist_sbin_SCRIPTS = gen/vce-db-setup
+CLEANFILES += $(nodist_man8_MANS) $(nodist_systemdsystemunit_DATA) $(nodist_sbin_SCRIPTS)
+EXTRA_DIST += daemon/vced.conf.sample daemon/modules.conf.sample debian
 VCE_SUBST = sed -e 's|@VERSION@|$(PACKAGE_VERSION)|g' -e 's|@VCECONFDIR@|$(vceconfdir)|g' \
 	-e 's|@MODDIR@|$(moddir)|g' -e 's|@SQLDIR@|$(pkgdatadir)/sql|g' -e 's|@sbindir@|$(sbindir)|g'
-docs/man/%.8: $(srcdir)/docs/man/%.8.in Makefile
+gen/%.8: $(srcdir)/docs/man/%.8.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(VCE_SUBST) $< >$@.tmp && mv $@.tmp $@
-contrib/systemd/vced.service: $(srcdir)/contrib/systemd/vced.service.in Makefile
+gen/vced.service: $(srcdir)/contrib/systemd/vced.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(VCE_SUBST) $< >$@.tmp && mv $@.tmp $@
-contrib/vce-db-setup: $(srcdir)/contrib/vce-db-setup.in Makefile
+gen/vce-db-setup: $(srcdir)/contrib/vce-db-setup.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(VCE_SUBST) $< >$@.tmp && chmod +x $@.tmp && mv $@.tmp $@
 
 # Configuration: an operator's file already in place is never overwritten (a fresh copy goes
