@@ -18,8 +18,8 @@ nodist_systemdsystemunit_DATA = gen/vced.service
 nodist_sbin_SCRIPTS = gen/vce-db-setup
 CLEANFILES += $(nodist_man8_MANS) $(nodist_systemdsystemunit_DATA) $(nodist_sbin_SCRIPTS)
 EXTRA_DIST += daemon/vced.conf.sample daemon/modules.conf.sample debian
-VCE_SUBST = sed -e 's|@VERSION@|$(PACKAGE_VERSION)|g' -e 's|@VCECONFDIR@|$(vceconfdir)|g' \
-	-e 's|@MODDIR@|$(moddir)|g' -e 's|@SQLDIR@|$(pkgdatadir)/sql|g' -e 's|@sbindir@|$(sbindir)|g'
+VCE_SUBST = sed -e 's|@VCE_VERSION@|$(PACKAGE_VERSION)|g' -e 's|@VCECONFDIR@|$(vceconfdir)|g' \
+	-e 's|@MODDIR@|$(moddir)|g' -e 's|@SQLDIR@|$(pkgdatadir)/sql|g' -e 's|@VCE_SBINDIR@|$(sbindir)|g'
 gen/%.8: $(srcdir)/docs/man/%.8.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(VCE_SUBST) $< >$@.tmp && mv $@.tmp $@
 gen/vced.service: $(srcdir)/contrib/systemd/vced.service.in Makefile
