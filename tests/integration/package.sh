@@ -45,8 +45,9 @@ check "no vce package left from an earlier run" sh -c "! dpkg-query -W -f='\${St
 
 # --- build (skipped when the .deb of exactly this source is in the cache) ---
 src_files() { git -C "$VCE_SRCDIR" ls-files -z --cached --others --exclude-standard 2>/dev/null; }
+pkg_files() { src_files | tr '\0' '\n' | grep -v '^tests/' | tr '\n' '\0'; }  # what the .deb is made of
 if [ -n "$(src_files | head -c1)" ]; then
-    key=$(cd "$VCE_SRCDIR" && src_files | xargs -0 sha256sum 2>/dev/null | sha256sum | cut -c1-16)
+    key=$(cd "$VCE_SRCDIR" && pkg_files | xargs -0 sha256sum 2>/dev/null | sha256sum | cut -c1-16)
 else  # not a git tree (an unpacked dist tarball)
     key=$(cd "$VCE_SRCDIR" && find . -path ./build -prune -o -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 fi
@@ -143,10 +144,12 @@ check "the refusal is a SECURITY line" grep -q "SECURITY event=auth_failed remot
 n=$(grep -c "SECURITY event=" "$T/vced.log")
 check_eq "the installed fail2ban filter matches the $n SECURITY lines, nothing else" "$n" \
     "$(fail2ban-regex "$T/vced.log" /etc/fail2ban/filter.d/vced.conf 2>&1 | sed -n 's/^Lines: .*, \([0-9]*\) matched.*/\1/p')"
-kill -HUP "$VCED_PID"
+# systemd signals the main pid ($MAINPID), vced itself: runuser passes SIGHUP on to nobody.
+MAINPID=$(cat /run/vce/vced.pid 2>/dev/null)
+kill -HUP "$MAINPID"
 wait_for 10 grep -q "configuration reloaded" "$T/vced.log"
 check "SIGHUP (ExecReload) reloads" grep -q "configuration reloaded" "$T/vced.log"
-kill -TERM "$VCED_PID"
+kill -TERM "$MAINPID"
 for _i in $(seq 1 150); do alive "$VCED_PID" || break; sleep 0.1; done
 wait "$VCED_PID" 2>/dev/null; rc=$?  # runuser passes vced's exit status on
 VCED_PID=
