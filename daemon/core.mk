@@ -13,6 +13,7 @@ libvce_la_SOURCES += \
 	daemon/core/ControlServer.h daemon/core/ControlServer.cpp \
 	daemon/include/vce/DialplanService.h daemon/core/DialplanService.cpp \
 	daemon/core/Daemon.h daemon/core/Daemon.cpp daemon/core/LoopStall.h daemon/core/LoopStall.cpp \
+	daemon/core/SystemdNotify.h daemon/core/SystemdNotify.cpp \
 	daemon/include/vce/ReusePort.h daemon/net/ReusePort.cpp
 
 sbin_PROGRAMS += daemon/vced

@@ -16,7 +16,9 @@
 #include "core/CoreHost.h"
 #include "core/LoopStall.h"
 #include "core/ModuleLoader.h"
+#include "core/SystemdNotify.h"
 #include "vce/Channels.h"
+#include "vce/Database.h"
 #include "vce/DialplanService.h"
 #include "vce/Log.h"
 #include "vce/Threads.h"
@@ -68,7 +70,7 @@ Daemon::~Daemon() {
     dialplan_.reset();
     channels_.reset();
     host_.reset();
-    for (event *e : {sig_hup_, sig_term_, sig_int_, migrate_deadline_})
+    for (event *e : {sig_hup_, sig_term_, sig_int_, migrate_deadline_, ready_poll_})
         if (e) event_free(e);
     if (base_) event_base_free(base_);
     if (!pidfile_.empty()) unlink(pidfile_.c_str());
@@ -208,10 +210,18 @@ int Daemon::run() {
     // A tick every 5 ms: `core show loop` says how long anything held the core loop.
     if (!opts_.migrate_only)
         stalls_ = std::make_unique<LoopStallWatch>(base_, std::chrono::milliseconds(5));
-    if (!opts_.migrate_only)
+    if (!opts_.migrate_only) {
         VCE_LOG_NOTICE("vced %s running (pid %d, node %s, control socket %s)", PACKAGE_VERSION,
                        getpid(), node.c_str(), socket_.c_str());
+        // The database module connects asynchronously: ready once it answers (or at once
+        // when no module offers a database).
+        ready_poll_ = event_new(base_, -1, EV_PERSIST, &Daemon::on_ready_poll, this);
+        timeval every{0, 200 * 1000};
+        event_add(ready_poll_, &every);
+        on_ready_poll(-1, 0, this);
+    }
     event_base_dispatch(base_);
+    systemd::stopping();
     VCE_LOG_NOTICE("shutting down: unloading modules");
     control_.reset();
     host_->run_posts();  // work already handed to the core completes while its owners exist
@@ -232,6 +242,23 @@ void Daemon::on_signal(evutil_socket_t sig, short, void *arg) {
         self->shutdown(sig == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
+// Polled rather than subscribed (Database::on_connection): the core holds no callback in a
+// module that `module unload` could take away, and the poll ends at the first success.
+void Daemon::on_ready_poll(evutil_socket_t, short, void *arg) {
+    auto *self = static_cast<Daemon *>(arg);
+    if (self->ready_) return;
+    auto *db = self->host_->service<Database>(services::kDatabase);
+    if (db && !db->connected()) {
+        if (!self->waiting_said_) systemd::status("modules loaded; waiting for the database");
+        self->waiting_said_ = true;
+        return;
+    }
+    self->ready_ = true;
+    event_del(self->ready_poll_);
+    systemd::ready(db ? "modules loaded, database connected" : "modules loaded");
+    VCE_LOG_NOTICE("ready: modules loaded%s", db ? ", database connected" : "");
+}
+
 void Daemon::shutdown(const char *why) {
     VCE_LOG_NOTICE("shutdown (%s)", why);
     if (opts_.migrate_only) exit_status_ = 1;  // the migrations were interrupted
@@ -239,12 +266,14 @@ void Daemon::shutdown(const char *why) {
 }
 
 void Daemon::reload() {
+    systemd::reloading();
     try {
         Config c = Config::load(opts_.confdir + "/vced.conf");
         conf_ = c;
         host_->set_vced_conf(std::move(c));
     } catch (const ConfigError &e) {
         VCE_LOG_ERROR("reload refused, keeping the old configuration: %s", e.what());
+        if (ready_) systemd::ready("reload refused; old configuration in force");
         return;
     }
     std::string errs = modules_->reload_all();
@@ -253,6 +282,7 @@ void Daemon::reload() {
     if (!errs.empty()) VCE_LOG_WARNING("reload: %s", errs.c_str());
     reloaded_ = time(nullptr);
     VCE_LOG_NOTICE("configuration reloaded");
+    if (ready_) systemd::ready("configuration reloaded");
 }
 
 void Daemon::register_builtin_cli() {

@@ -37,13 +37,17 @@ private:
     void reload();
     void shutdown(const char *why);
     static void on_signal(evutil_socket_t sig, short, void *arg);
+    static void on_ready_poll(evutil_socket_t, short, void *arg);
 
     DaemonOptions opts_;
     Config conf_;
     std::string pidfile_, socket_;
     event_base *base_ = nullptr;
     event *sig_hup_ = nullptr, *sig_term_ = nullptr, *sig_int_ = nullptr;
-    event *migrate_deadline_ = nullptr;  // vced -m gives up when the database does not answer
+    event *migrate_deadline_ = nullptr;
+    event *ready_poll_ = nullptr;  // until the database answers: then READY=1 to systemd
+    bool ready_ = false,
+         waiting_said_ = false;  // vced -m gives up when the database does not answer
     std::unique_ptr<CoreHost> host_;
     std::unique_ptr<DialplanService> dialplan_;
     std::unique_ptr<ChannelRegistry> channels_;

@@ -12,6 +12,7 @@
 #include "LocationOffer.h"
 #include "MessageOffer.h"
 #include "SipChannel.h"
+#include "SofiaLog.h"
 #include "vce/Channels.h"
 #include "vce/Database.h"
 #include "vce/DialplanService.h"
@@ -177,6 +178,7 @@ public:
         if (channel_) channel_->close();  // calls end while the agent still runs
         stop_engines();
         channel_.reset();
+        sofia_log::uninstall();  // the SIP threads are gone; our logger is about to be unloaded
     }
 
 private:
@@ -226,9 +228,10 @@ private:
 Module *load(Host &host, std::string &why) {
     try {
         SipConfig cfg = SipConfig::from(host.config("sip.conf"));
+        sofia_log::install();
         auto m = std::make_unique<ChanSip>(host, cfg);
         why = m->start();
-        if (!why.empty()) return nullptr;
+        if (!why.empty()) return nullptr;  // ~ChanSip has put sofia's log back
         return m.release();
     } catch (const ConfigError &e) {
         why = e.what();

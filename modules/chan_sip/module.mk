@@ -15,7 +15,8 @@ CHAN_SIP_PURE = modules/chan_sip/Hash.h modules/chan_sip/Hash.cpp \
 	modules/chan_sip/CallIdSteering.h modules/chan_sip/CallIdSteering.cpp \
 	modules/chan_sip/UpstreamRegistration.h modules/chan_sip/UpstreamRegistration.cpp \
 	modules/chan_sip/CentreHealth.h modules/chan_sip/CentreHealth.cpp \
-	modules/chan_sip/MediaRelayConfig.h modules/chan_sip/MediaRelayConfig.cpp
+	modules/chan_sip/MediaRelayConfig.h modules/chan_sip/MediaRelayConfig.cpp \
+	modules/chan_sip/LogRateLimit.h modules/chan_sip/LogRateLimit.cpp
 mod_LTLIBRARIES += modules/chan_sip/chan_sip.la
 # The call core: everything but the module entry; the unit tests run it in process.
 CHAN_SIP_CORE = \
@@ -43,7 +44,8 @@ CHAN_SIP_CORE = \
 	modules/chan_sip/CallerPresentation.h modules/chan_sip/CallerPresentation.cpp \
 	modules/chan_sip/OutboundCall.h modules/chan_sip/OutboundCall.cpp \
 	modules/chan_sip/SipChannel.h modules/chan_sip/SipChannel.cpp
-modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) $(CHAN_SIP_CORE) modules/chan_sip/chan_sip.cpp
+modules_chan_sip_chan_sip_la_SOURCES = $(CHAN_SIP_PURE) $(CHAN_SIP_CORE) modules/chan_sip/chan_sip.cpp \
+	modules/chan_sip/SofiaLog.h modules/chan_sip/SofiaLog.cpp
 modules_chan_sip_chan_sip_la_CPPFLAGS = $(AM_CPPFLAGS) $(SOFIA_CFLAGS) $(OPENSSL_CFLAGS)
 modules_chan_sip_chan_sip_la_LDFLAGS = $(VCE_MODFLAGS)
 modules_chan_sip_chan_sip_la_LIBADD = libvce.la $(SOFIA_LIBS) $(OPENSSL_LIBS)
@@ -58,6 +60,7 @@ tests_unit_unit_tests_SOURCES += tests/unit/ChanSipTest.cpp tests/unit/ChanSipDi
 	tests/unit/ChanSipAuthGuardTest.cpp tests/unit/ChanSipCreditTest.cpp \
 	tests/unit/ChanSipCallerPresentationTest.cpp tests/unit/ParsedSip.h \
 	tests/unit/ChanSipCentreHealthTest.cpp tests/unit/ChanSipQualifyTest.cpp \
-	tests/unit/ChanSipTlsTest.cpp tests/unit/ChanSipMediaRelayTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
+	tests/unit/ChanSipTlsTest.cpp tests/unit/ChanSipMediaRelayTest.cpp \
+	tests/unit/ChanSipLogRateLimitTest.cpp $(CHAN_SIP_PURE) $(CHAN_SIP_CORE)
 tests_unit_unit_tests_CPPFLAGS += $(SOFIA_CFLAGS) $(OPENSSL_CFLAGS)
 tests_unit_unit_tests_LDADD += $(SOFIA_LIBS) $(OPENSSL_LIBS)

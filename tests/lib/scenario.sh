@@ -2,7 +2,9 @@
 # pg.sh, vced.sh and check.sh). One scenario per script:
 #   scenario_begin NAME        - temp dir T=/tmp/vce-NAME.XXXXXX, E=$T/etc (vced's config dir),
 #                                PGDIR=$T/pg, and one EXIT trap that stops what the script
-#                                started (scenario_end); KEEP=1 keeps the temp dir
+#                                started (scenario_end); KEEP=1 keeps the temp dir; every
+#                                vced*.log in it is kept in $VCE_BUILDDIR/test-logs/vced/ (read
+#                                by tests/integration/zz-no-secrets.sh)
 #   scenario_bg PID...         - stop PID at exit (SIGTERM, SIGKILL after 10 s)
 #   scenario_at_exit CMD...    - run CMD at exit, after the background pids, before vced stops
 #   pg_up PORT                 - private PostgreSQL in PGDIR on PORT with a fresh database vce,
@@ -45,7 +47,17 @@ scenario_end() {
     for c in ${SCENARIO_AT_EXIT[@]+"${SCENARIO_AT_EXIT[@]}"}; do eval "$c"; done
     vced_stop
     pg_stop "$PGDIR"
+    scenario_keep_logs
     if [ -n "${KEEP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
+}
+
+# vced's logs outlive the temp dir (the last 20 MB of each), named after the scenario and their place in T.
+scenario_keep_logs() {
+    local keep=$VCE_BUILDDIR/test-logs/vced f
+    mkdir -p "$keep" 2>/dev/null || return 0
+    find "$T" -type f -name 'vced*.log*' 2>/dev/null | while read -r f; do
+        tail -c 20000000 "$f" >"$keep/$SCENARIO-$(printf '%s' "${f#"$T"/}" | tr / _)"
+    done
 }
 
 pg_up() {
