@@ -37,18 +37,29 @@ bool transient(const char *sqlstate) {
     return false;
 }
 
-}  // namespace
-
-// Reads one statement's rows.
-class PgDatabase::QueryJob : public PgJob {
+// One statement with its parameters, sent as it is (the reads below).
+class StatementJob : public PgJob {
 public:
-    QueryJob(std::string sql, SqlParams params, ResultCallback cb)
-        : sql_(std::move(sql)), params_(std::move(params)), cb_(std::move(cb)) {}
+    StatementJob(std::string sql, SqlParams params)
+        : sql_(std::move(sql)), params_(std::move(params)) {}
     bool send(PGconn *c) override {
         auto p = param_ptrs(params_);
         return PQsendQueryParams(c, sql_.c_str(), static_cast<int>(p.size()), nullptr, p.data(),
                                  nullptr, nullptr, 0) == 1;
     }
+
+private:
+    std::string sql_;
+    SqlParams params_;
+};
+
+}  // namespace
+
+// Reads one statement's rows.
+class PgDatabase::QueryJob : public StatementJob {
+public:
+    QueryJob(std::string sql, SqlParams params, ResultCallback cb)
+        : StatementJob(std::move(sql), std::move(params)), cb_(std::move(cb)) {}
     void result(PGresult *res) override {
         ExecStatusType st = PQresultStatus(res);
         if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
@@ -74,8 +85,6 @@ public:
     }
 
 private:
-    std::string sql_;
-    SqlParams params_;
     ResultCallback cb_;
     SqlResult r_;
 };
@@ -101,15 +110,10 @@ private:
 };
 
 // Reads one statement's rows and hands the result over in place (no copy on the core thread).
-class PgDatabase::RowsJob : public PgJob {
+class PgDatabase::RowsJob : public StatementJob {
 public:
     RowsJob(std::string sql, SqlParams params, RowsCallback cb)
-        : sql_(std::move(sql)), params_(std::move(params)), cb_(std::move(cb)) {}
-    bool send(PGconn *c) override {
-        auto p = param_ptrs(params_);
-        return PQsendQueryParams(c, sql_.c_str(), static_cast<int>(p.size()), nullptr, p.data(),
-                                 nullptr, nullptr, 0) == 1;
-    }
+        : StatementJob(std::move(sql), std::move(params)), cb_(std::move(cb)) {}
     void result(PGresult *res) override {
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             r_ = SqlRowsResult{false, result_error(res), nullptr};
@@ -132,8 +136,6 @@ public:
     }
 
 private:
-    std::string sql_;
-    SqlParams params_;
     RowsCallback cb_;
     SqlRowsResult r_;
 };
