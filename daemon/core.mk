@@ -3,6 +3,7 @@ libvce_la_SOURCES += \
 	daemon/include/vce/Cli.h daemon/include/vce/Config.h daemon/include/vce/Database.h \
 	daemon/include/vce/Host.h daemon/include/vce/Log.h daemon/include/vce/Module.h \
 	daemon/include/vce/Threads.h daemon/include/vce/RouteService.h daemon/include/vce/HealthService.h daemon/include/vce/Channels.h \
+	daemon/include/vce/LocationService.h daemon/include/vce/ShortMessages.h \
 	daemon/include/vce/Lifetime.h daemon/include/vce/WorkQueue.h daemon/core/WorkQueue.cpp \
 	daemon/include/vce/WorkerThread.h daemon/core/WorkerThread.cpp \
 	daemon/include/vce/CallDriver.h daemon/core/CallDriver.cpp daemon/include/vce/DialOutcome.h daemon/core/DialOutcome.cpp \

@@ -7,7 +7,8 @@ libvce_la_SOURCES += \
 	daemon/dialplan/Execution.h daemon/dialplan/Execution.cpp \
 	daemon/dialplan/Overlap.h daemon/dialplan/Overlap.cpp
 tests_unit_unit_tests_SOURCES += tests/unit/DialplanTest.cpp tests/unit/ExtensionsConfTest.cpp
-EXTRA_DIST += tests/fuzz/run tests/fuzz/numplan_fuzz.cpp tests/fuzz/dialplan_fuzz.cpp
+EXTRA_DIST += tests/fuzz/run tests/fuzz/numplan_fuzz.cpp tests/fuzz/dialplan_fuzz.cpp \
+	tests/fuzz/sdp_relay_fuzz.cpp tests/fuzz/sms_frame_fuzz.cpp
 
 # The short libFuzzer run (tests/fuzz/run) belongs to the test suite when clang is here.
 if HAVE_CLANG
