@@ -43,6 +43,17 @@ HttpReply see_other(const std::string &location) {
     return r;
 }
 
+// An order id as the pages write it: digits that fit a bigint.
+bool order_id_ok(const std::string &id) {
+    return !id.empty() && id.size() <= 18 &&
+           id.find_first_not_of("0123456789") == std::string::npos;
+}
+
+HttpReply no_such_order(const Site &site) {
+    return message_reply(site, 404, "No such order",
+                         "Open the link you were given when you asked for the number.");
+}
+
 std::string status_link(const std::string &id, const std::string &token) {
     return "/order/status?id=" + id + "&t=" + token;
 }
@@ -179,10 +190,7 @@ void order_status(Site &site, const HttpRequest &req, const std::string &message
                   Responder r) {
     const auto &src = req.method == "POST" ? req.form : req.query;
     std::string id = value(src, "id"), t = value(src, "t");
-    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 18)
-        return r->send(
-            message_reply(site, 404, "No such order",
-                          "Open the link you were given when you asked for the number."));
+    if (!order_id_ok(id)) return r->send(no_such_order(site));
     site.db.query(
         "SELECT id, number, kind, status, to_char(price, 'FM999999990.00'), "
         "coalesce(reject_reason, ''),"
@@ -221,10 +229,7 @@ void order_select(Site &site, const HttpRequest &req, Responder r) {
                             "press the button again.",
                             403, r);
     std::string id = value(req.form, "id"), t = value(req.form, "t");
-    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 18)
-        return r->send(
-            message_reply(site, 404, "No such order",
-                          "Open the link you were given when you asked for the number."));
+    if (!order_id_ok(id)) return r->send(no_such_order(site));
     site.db.query("SELECT portal_order_select($1, $2)", {id, t},
                   site.lifetime.guard([&site, req, id, t, r](const SqlResult &res) {
                       if (!res.ok)
@@ -242,10 +247,7 @@ void order_register(Site &site, const HttpRequest &req, Responder r) {
                             "send the form again.",
                             403, r);
     std::string id = value(req.form, "id"), t = value(req.form, "t");
-    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 18)
-        return r->send(
-            message_reply(site, 404, "No such order",
-                          "Open the link you were given when you asked for the number."));
+    if (!order_id_ok(id)) return r->send(no_such_order(site));
     if (value(req.form, "password") != value(req.form, "password2"))
         return order_status(site, req, "The two passwords differ: type the same password twice.",
                             400, r);
